@@ -1,0 +1,204 @@
+/* Messages on stderr, exit statuses, checked allocation and a growable buffer. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wgo.h"
+
+const char *wgo_prog = "wgo";
+
+void
+wgo_setprog(const char *argv0)
+{
+	const char *s = strrchr(argv0, '/');
+	wgo_prog = s ? s + 1 : argv0;
+}
+
+void
+vwarnf(const char *fmt, va_list ap)
+{
+	int saved = errno;
+	size_t n = strlen(fmt);
+
+	fprintf(stderr, "%s: ", wgo_prog);
+	vfprintf(stderr, fmt, ap);
+	if (n && fmt[n - 1] == ':')
+		fprintf(stderr, " %s", strerror(saved));
+	fputc('\n', stderr);
+}
+
+void
+warnf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vwarnf(fmt, ap);
+	va_end(ap);
+}
+
+void
+die(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vwarnf(fmt, ap);
+	va_end(ap);
+	exit(WGO_EXIT_USAGE);
+}
+
+void
+die_usage(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vwarnf(fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "Try '%s --help' for more information.\n", wgo_prog);
+	exit(WGO_EXIT_USAGE);
+}
+
+int
+wgo_finish(int status)
+{
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		warnf("<stdout>: write error:");
+		return WGO_EXIT_USAGE;
+	}
+	return status;
+}
+
+static int
+rank(int s)
+{
+	switch (s) {
+	case WGO_EXIT_OK: return 0;
+	case WGO_EXIT_NEG: return 1;
+	case WGO_EXIT_TEMP: return 2;
+	default: return 3;
+	}
+}
+
+int
+wgo_worse(int a, int b)
+{
+	return rank(a) >= rank(b) ? a : b;
+}
+
+void
+wgo_version(void)
+{
+	printf("%s (wgo) %s\n", wgo_prog, WGO_VERSION);
+}
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		die("out of memory");
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t m)
+{
+	void *p = calloc(n ? n : 1, m ? m : 1);
+	if (!p)
+		die("out of memory");
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		die("out of memory");
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	return memcpy(xmalloc(n), s, n);
+}
+
+void
+buf_grow(struct buf *b, size_t more)
+{
+	if (b->cap - b->n > more)
+		return;
+	size_t cap = b->cap ? b->cap : 256;
+	while (cap - b->n <= more) {
+		if (cap > SIZE_MAX / 2)
+			die("out of memory");
+		cap *= 2;
+	}
+	b->p = xrealloc(b->p, cap);
+	b->cap = cap;
+}
+
+void
+buf_add(struct buf *b, const void *p, size_t n)
+{
+	buf_grow(b, n);
+	memcpy(b->p + b->n, p, n);
+	b->n += n;
+}
+
+void
+buf_adds(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+void
+buf_addc(struct buf *b, char c)
+{
+	buf_grow(b, 1);
+	b->p[b->n++] = c;
+}
+
+void
+buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	buf_grow(b, (size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(b->p + b->n, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->n += (size_t)n;
+}
+
+const char *
+buf_str(struct buf *b)
+{
+	buf_grow(b, 1);
+	b->p[b->n] = 0;
+	return b->p;
+}
+
+void
+buf_free(struct buf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->n = b->cap = 0;
+}
+
+int
+werr_set(struct werr *e, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	snprintf(e->field, sizeof e->field, "%s", field ? field : "");
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+	va_end(ap);
+	return -1;
+}

@@ -1,0 +1,308 @@
+/* Writing records: compact JSON in each kind's fixed key order, and the RFC 8785
+ * canonical form that orders are signed over. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "wgo.h"
+
+void
+json_put_string(struct buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	buf_grow(b, n + 2);
+	buf_addc(b, '"');
+	size_t run = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		buf_add(b, s + run, i - run);
+		run = i + 1;
+		switch (c) {
+		case '"': buf_add(b, "\\\"", 2); break;
+		case '\\': buf_add(b, "\\\\", 2); break;
+		case '\b': buf_add(b, "\\b", 2); break;
+		case '\f': buf_add(b, "\\f", 2); break;
+		case '\n': buf_add(b, "\\n", 2); break;
+		case '\r': buf_add(b, "\\r", 2); break;
+		case '\t': buf_add(b, "\\t", 2); break;
+		default: {
+			char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+			buf_add(b, u, 6);
+		}
+		}
+	}
+	buf_add(b, s + run, n - run);
+	buf_addc(b, '"');
+}
+
+/* ECMAScript Number::toString for a finite double: shortest digits that round-trip. */
+static void
+put_real(struct buf *b, double v)
+{
+	char t[40], digits[24];
+	int exp10 = 0, nd = 0;
+	if (v == 0) {
+		buf_addc(b, '0');
+		return;
+	}
+	if (v < 0) {
+		buf_addc(b, '-');
+		v = -v;
+	}
+	for (int p = 0; p < 17; p++) {
+		snprintf(t, sizeof t, "%.*e", p, v);
+		if (strtod(t, NULL) == v)
+			break;
+	}
+	/* t is d[.ddd]e[+-]xx */
+	char *e = strchr(t, 'e');
+	exp10 = atoi(e + 1);
+	for (char *p = t; p < e; p++)
+		if (*p != '.')
+			digits[nd++] = *p;
+	while (nd > 1 && digits[nd - 1] == '0')
+		nd--;
+	digits[nd] = 0;
+	int n = exp10 + 1; /* position of the decimal point */
+	if (nd <= n && n <= 21) {
+		buf_add(b, digits, (size_t)nd);
+		for (int i = nd; i < n; i++)
+			buf_addc(b, '0');
+	} else if (0 < n && n <= 21) {
+		buf_add(b, digits, (size_t)n);
+		buf_addc(b, '.');
+		buf_add(b, digits + n, (size_t)(nd - n));
+	} else if (-6 < n && n <= 0) {
+		buf_add(b, "0.", 2);
+		for (int i = 0; i < -n; i++)
+			buf_addc(b, '0');
+		buf_add(b, digits, (size_t)nd);
+	} else {
+		buf_addc(b, digits[0]);
+		if (nd > 1) {
+			buf_addc(b, '.');
+			buf_add(b, digits + 1, (size_t)(nd - 1));
+		}
+		buf_printf(b, "e%c%d", n - 1 >= 0 ? '+' : '-', abs(n - 1));
+	}
+}
+
+static void put_value(struct buf *b, const json_t *v, const char *kind, const char *path);
+
+static int
+in_list(const char *const *l, const char *k)
+{
+	for (; l && *l; l++)
+		if (!strcmp(*l, k))
+			return 1;
+	return 0;
+}
+
+static void
+put_member(struct buf *b, int *first, const char *k, const json_t *v, const char *kind,
+           const char *path)
+{
+	char sub[128];
+	if (!*first)
+		buf_addc(b, ',');
+	*first = 0;
+	json_put_string(b, k, strlen(k));
+	buf_addc(b, ':');
+	if (json_is_object(v) || json_is_array(v)) {
+		snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", k);
+		put_value(b, v, kind, sub);
+	} else {
+		put_value(b, v, kind, path);
+	}
+}
+
+static void
+put_value(struct buf *b, const json_t *v, const char *kind, const char *path)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: {
+		const char *const *order = kind ? rec_key_order(kind, path) : NULL;
+		int first = 1;
+		buf_addc(b, '{');
+		for (const char *const *k = order; k && *k; k++) {
+			json_t *m = json_object_get(v, *k);
+			if (m)
+				put_member(b, &first, *k, m, kind, path);
+		}
+		const char *key;
+		json_t *m;
+		json_object_foreach((json_t *)v, key, m)
+			if (!in_list(order, key))
+				put_member(b, &first, key, m, kind, path);
+		buf_addc(b, '}');
+		break;
+	}
+	case JSON_ARRAY: {
+		size_t i;
+		json_t *m;
+		buf_addc(b, '[');
+		json_array_foreach(v, i, m) {
+			if (i)
+				buf_addc(b, ',');
+			put_value(b, m, kind, path);
+		}
+		buf_addc(b, ']');
+		break;
+	}
+	case JSON_STRING:
+		json_put_string(b, json_string_value(v), json_string_length(v));
+		break;
+	case JSON_INTEGER: {
+		char t[32];
+		int n = snprintf(t, sizeof t, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		buf_add(b, t, (size_t)n);
+		break;
+	}
+	case JSON_REAL:
+		put_real(b, json_real_value(v));
+		break;
+	case JSON_TRUE: buf_add(b, "true", 4); break;
+	case JSON_FALSE: buf_add(b, "false", 5); break;
+	case JSON_NULL: buf_add(b, "null", 4); break;
+	}
+}
+
+void
+rec_dump(const json_t *rec, struct buf *out)
+{
+	const char *kind = jstr(rec, "kind");
+	put_value(out, rec, kind && rec_kind_known(kind) ? kind : NULL, "");
+	buf_addc(out, '\n');
+}
+
+int
+rec_write(FILE *f, const json_t *rec)
+{
+	static struct buf b;
+	b.n = 0;
+	rec_dump(rec, &b);
+	if (fwrite(b.p, 1, b.n, f) != b.n)
+		return -1;
+	return 0;
+}
+
+/* ---- RFC 8785 ---- */
+
+/* Compare two UTF-8 strings by their UTF-16 code units. */
+static int
+utf16_cmp(const char *a, const char *b)
+{
+	const unsigned char *p = (const unsigned char *)a, *q = (const unsigned char *)b;
+	size_t na = strlen(a), nb = strlen(b);
+	uint16_t ua[2], ub[2];
+	int ka = 0, kb = 0, ia = 0, ib = 0;
+	for (;;) {
+		if (ia == ka) {
+			uint32_t cp;
+			int k = na ? utf8_decode(p, na, &cp) : 0;
+			if (!k && na)
+				cp = *p, k = 1;
+			p += k;
+			na -= (size_t)k;
+			ia = 0;
+			ka = !k ? 0 : cp >= 0x10000 ? 2 : 1;
+			if (ka == 2) {
+				ua[0] = (uint16_t)(0xD800 + ((cp - 0x10000) >> 10));
+				ua[1] = (uint16_t)(0xDC00 + ((cp - 0x10000) & 0x3FF));
+			} else if (ka == 1) {
+				ua[0] = (uint16_t)cp;
+			}
+		}
+		if (ib == kb) {
+			uint32_t cp;
+			int k = nb ? utf8_decode(q, nb, &cp) : 0;
+			if (!k && nb)
+				cp = *q, k = 1;
+			q += k;
+			nb -= (size_t)k;
+			ib = 0;
+			kb = !k ? 0 : cp >= 0x10000 ? 2 : 1;
+			if (kb == 2) {
+				ub[0] = (uint16_t)(0xD800 + ((cp - 0x10000) >> 10));
+				ub[1] = (uint16_t)(0xDC00 + ((cp - 0x10000) & 0x3FF));
+			} else if (kb == 1) {
+				ub[0] = (uint16_t)cp;
+			}
+		}
+		if (!ka || !kb)
+			return ka - kb;
+		if (ua[ia] != ub[ib])
+			return ua[ia] < ub[ib] ? -1 : 1;
+		ia++;
+		ib++;
+	}
+}
+
+static int
+keycmp(const void *x, const void *y)
+{
+	return utf16_cmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+int
+jcs_dump(const json_t *v, struct buf *b)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: {
+		size_t n = json_object_size(v), i = 0;
+		const char **keys = xmalloc(n * sizeof *keys);
+		const char *key;
+		json_t *m;
+		json_object_foreach((json_t *)v, key, m)
+			keys[i++] = key;
+		qsort(keys, n, sizeof *keys, keycmp);
+		buf_addc(b, '{');
+		for (i = 0; i < n; i++) {
+			if (i)
+				buf_addc(b, ',');
+			json_put_string(b, keys[i], strlen(keys[i]));
+			buf_addc(b, ':');
+			if (jcs_dump(json_object_get(v, keys[i]), b) < 0) {
+				free(keys);
+				return -1;
+			}
+		}
+		buf_addc(b, '}');
+		free(keys);
+		return 0;
+	}
+	case JSON_ARRAY: {
+		size_t i;
+		json_t *m;
+		buf_addc(b, '[');
+		json_array_foreach(v, i, m) {
+			if (i)
+				buf_addc(b, ',');
+			if (jcs_dump(m, b) < 0)
+				return -1;
+		}
+		buf_addc(b, ']');
+		return 0;
+	}
+	case JSON_INTEGER: {
+		json_int_t x = json_integer_value(v);
+		/* I-JSON: integers beyond 2^53 cannot be represented the same everywhere. */
+		if (x > 9007199254740991LL || x < -9007199254740991LL)
+			return -1;
+		buf_printf(b, "%" JSON_INTEGER_FORMAT, x);
+		return 0;
+	}
+	case JSON_REAL:
+		if (!isfinite(json_real_value(v)))
+			return -1;
+		put_real(b, json_real_value(v));
+		return 0;
+	default:
+		put_value(b, v, NULL, "");
+		return 0;
+	}
+}

@@ -1,0 +1,862 @@
+/* The record kinds of wgo-record(5): their fields in output order, types and checks. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "wgo.h"
+
+enum ftype {
+	T_STR,     /* non-empty one-line text */
+	T_TEXT,    /* free text, may hold newlines */
+	T_ID,      /* identifier: letters, digits and . _ / - */
+	T_INT,     /* integer in [lo, hi] */
+	T_POISHA,  /* money: integer poisha, 0 to MAX_POISHA */
+	T_SPOISHA, /* money that may be negative */
+	T_DATE, T_MONTH, T_INSTANT,
+	T_BOOL,
+	T_ENUM,    /* one of a list */
+	T_OBJ,     /* nested object */
+	T_ARR,     /* array of objects */
+	T_SARR,    /* array of strings */
+	T_NID, T_MOBILE, T_ROUTING, T_ACCOUNT, T_OFFICE,
+	T_HEX,     /* lower-case hex */
+	T_B64,
+};
+
+#define MAX_POISHA 1000000000000000LL /* Tk 10 lakh crore: no single amount comes near */
+
+struct schema;
+struct fdef {
+	const char *name;
+	enum ftype type;
+	int req;
+	const void *arg;  /* enum list, or sub-schema */
+	long long lo, hi; /* T_INT bounds; T_STR/T_ID/T_HEX max length in hi */
+};
+struct schema {
+	const struct fdef *f;
+	size_t n;
+	int (*check)(json_t *o, struct werr *e); /* rules across fields */
+	const char **order;                       /* built on first use */
+};
+#define SCHEMA(arr, chk) { arr, sizeof arr / sizeof arr[0], chk, NULL }
+
+static const char *const grants[] = { "welfare", "group_insurance", "funeral", NULL };
+static const char *const funeral_for[] = { "employee", "family", NULL };
+static const char *const events[] = { "death_in_service", "death_after_retirement",
+	                              "retired_invalid", NULL };
+static const char *const relations[] = { "self", "wife", "husband", "son", "daughter",
+	                                 "father", "mother", "other", NULL };
+static const char *const push_states[] = { "accepted", "rejected", "failed", "skipped", NULL };
+static const char *const return_codes[] = { "AC01", "AC03", "AC04", "AC06", "AG01", "AM05",
+	                                    "BE01", "MD07", "RC01", "RR01", "NARR", NULL };
+static const char *const lv_states[] = { "awaiting_first", "active", "due", "suspended",
+	                                 "ended", NULL };
+static const char *const disc_classes[] = {
+	"missing", "underpaid", "overpaid", "duplicate", "unexpected", "paid_while_suspended",
+	"paid_after_end", "paid_before_verification", "wrong_account", "late",
+	"card_not_returned", "invalid", NULL,
+};
+static const char *const complaint_events[] = { "add", "ack", "resolve", "escalate",
+	                                        "reopen", NULL };
+static const char *const decisions[] = { "upheld", "partly_upheld", "rejected", "withdrawn",
+	                                 "referred", NULL };
+static const char *const sig_algs[] = { "ed25519", NULL };
+
+/* ---- shared parts ---- */
+
+static const struct fdef employee_f[] = {
+	{ "name", T_STR, 1, NULL, 0, 200 },
+	{ "designation", T_STR, 0, NULL, 0, 200 },
+	{ "grade", T_INT, 0, NULL, 1, 20 },
+	{ "event", T_ENUM, 1, events, 0, 0 },
+	{ "event_date", T_DATE, 1, NULL, 0, 0 },
+	{ "retirement_date", T_DATE, 0, NULL, 0, 0 },
+	{ "birth_date", T_DATE, 0, NULL, 0, 0 },
+};
+static struct schema employee_s = SCHEMA(employee_f, NULL);
+
+static int
+beneficiary_check(json_t *o, struct werr *e)
+{
+	if (!json_object_get(o, "name_bn") && !json_object_get(o, "name_en"))
+		return werr_set(e, "name_bn", "missing (name_bn or name_en is needed)");
+	return 0;
+}
+static const struct fdef beneficiary_f[] = {
+	{ "name_bn", T_STR, 0, NULL, 0, 200 },
+	{ "name_en", T_STR, 0, NULL, 0, 200 },
+	{ "relation", T_ENUM, 1, relations, 0, 0 },
+	{ "nid", T_NID, 1, NULL, 0, 0 },
+	{ "mobile", T_MOBILE, 1, NULL, 0, 0 },
+	{ "birth_date", T_DATE, 0, NULL, 0, 0 },
+};
+static struct schema beneficiary_s = SCHEMA(beneficiary_f, beneficiary_check);
+
+static const struct fdef account_f[] = {
+	{ "routing", T_ROUTING, 1, NULL, 0, 0 },
+	{ "number", T_ACCOUNT, 1, NULL, 0, 0 },
+	{ "name", T_STR, 1, NULL, 0, 200 },
+};
+static struct schema account_s = SCHEMA(account_f, NULL);
+
+/* The account a payment went to: the name is the bank's business. */
+static const struct fdef paid_account_f[] = {
+	{ "routing", T_ROUTING, 1, NULL, 0, 0 },
+	{ "number", T_ACCOUNT, 1, NULL, 0, 0 },
+};
+static struct schema paid_account_s = SCHEMA(paid_account_f, NULL);
+
+static const struct fdef sanction_f[] = {
+	{ "officer", T_STR, 1, NULL, 0, 200 },
+	{ "date", T_DATE, 1, NULL, 0, 0 },
+	{ "amount_poisha", T_POISHA, 0, NULL, 0, 0 },
+	{ "last_month", T_MONTH, 0, NULL, 0, 0 },
+	{ "note", T_TEXT, 0, NULL, 0, 2000 },
+};
+static struct schema sanction_s = SCHEMA(sanction_f, NULL);
+
+static const struct fdef signature_f[] = {
+	{ "alg", T_ENUM, 1, sig_algs, 0, 0 },
+	{ "key_id", T_HEX, 1, NULL, 16, 16 },
+	{ "value", T_B64, 1, NULL, 0, 200 },
+};
+static struct schema signature_s = SCHEMA(signature_f, NULL);
+
+static const struct fdef rate_f[] = {
+	{ "from", T_MONTH, 1, NULL, 0, 0 },
+	{ "to", T_MONTH, 1, NULL, 0, 0 },
+	{ "monthly_poisha", T_POISHA, 1, NULL, 0, 0 },
+};
+static struct schema rate_s = SCHEMA(rate_f, NULL);
+
+static const struct fdef amendment_f[] = {
+	{ "reason", T_STR, 1, NULL, 0, 500 },
+	{ "code", T_ENUM, 0, return_codes, 0, 0 },
+	{ "changed", T_SARR, 1, NULL, 0, 64 },
+	{ "date", T_DATE, 1, NULL, 0, 0 },
+};
+static struct schema amendment_s = SCHEMA(amendment_f, NULL);
+
+/* ---- the kinds ---- */
+
+static int
+grant_check(json_t *o, struct werr *e)
+{
+	const char *g = jstr(o, "grant");
+	json_t *ff = json_object_get(o, "funeral_for");
+	if (!strcmp(g, "funeral") && !ff)
+		return werr_set(e, "funeral_for", "missing (a funeral grant names employee or family)");
+	if (strcmp(g, "funeral") && ff)
+		return werr_set(e, "funeral_for", "only a funeral grant has this field");
+	return 0;
+}
+
+static const struct fdef application_f[] = {
+	{ "kind", T_STR, 1, NULL, 0, 32 },
+	{ "v", T_INT, 1, NULL, 1, 1 },
+	{ "office", T_OFFICE, 1, NULL, 0, 0 },
+	{ "application_no", T_ID, 1, NULL, 0, 64 },
+	{ "grant", T_ENUM, 1, grants, 0, 0 },
+	{ "funeral_for", T_ENUM, 0, funeral_for, 0, 0 },
+	{ "employee", T_OBJ, 1, &employee_s, 0, 0 },
+	{ "beneficiary", T_OBJ, 1, &beneficiary_s, 0, 0 },
+	{ "account", T_OBJ, 1, &account_s, 0, 0 },
+	{ "sanction", T_OBJ, 1, &sanction_s, 0, 0 },
+};
+
+static int
+order_check(json_t *o, struct werr *e)
+{
+	if (grant_check(o, e) < 0)
+		return -1;
+	int monthly = !strcmp(jstr(o, "grant"), "welfare");
+	const char *need[] = { "first_month", "last_month", "rates" };
+	for (int i = 0; i < 3; i++) {
+		if (monthly && !json_object_get(o, need[i]))
+			return werr_set(e, need[i], "missing (a monthly grant has it)");
+		if (!monthly && json_object_get(o, need[i]))
+			return werr_set(e, need[i], "only a monthly grant has this field");
+	}
+	if (monthly && json_object_get(o, "lump_poisha"))
+		return werr_set(e, "lump_poisha", "a monthly grant has no lump sum");
+	if (!monthly && !json_object_get(o, "lump_poisha"))
+		return werr_set(e, "lump_poisha", "missing (a lump-sum grant has it)");
+	if (jint(o, "revision", 0) > 0 && !json_object_get(o, "amendment"))
+		return werr_set(e, "amendment", "missing (a revision after 0 says what changed)");
+	if (!monthly)
+		return 0;
+	wmonth first, last, prev = 0;
+	const char *why;
+	month_parse(jstr(o, "first_month"), &first, &why);
+	month_parse(jstr(o, "last_month"), &last, &why);
+	if (last < first)
+		return werr_set(e, "last_month", "before first_month");
+	json_t *rates = json_object_get(o, "rates"), *r;
+	size_t i;
+	if (json_array_size(rates) == 0)
+		return werr_set(e, "rates", "empty");
+	json_array_foreach(rates, i, r) {
+		wmonth f, t;
+		char fld[32];
+		month_parse(jstr(r, "from"), &f, &why);
+		month_parse(jstr(r, "to"), &t, &why);
+		snprintf(fld, sizeof fld, "rates[%zu]", i);
+		if (t < f)
+			return werr_set(e, fld, "to is before from");
+		if (i == 0 && f != first)
+			return werr_set(e, fld, "does not start at first_month");
+		if (i > 0 && f != prev + 1)
+			return werr_set(e, fld, "does not follow the previous rate");
+		prev = t;
+	}
+	if (prev != last)
+		return werr_set(e, "rates", "do not end at last_month");
+	return 0;
+}
+
+static const struct fdef order_f[] = {
+	{ "kind", T_STR, 1, NULL, 0, 32 },
+	{ "v", T_INT, 1, NULL, 1, 1 },
+	{ "order_no", T_ID, 1, NULL, 0, 64 },
+	{ "revision", T_INT, 1, NULL, 0, 999 },
+	{ "office", T_OFFICE, 1, NULL, 0, 0 },
+	{ "legacy", T_BOOL, 0, NULL, 0, 0 },
+	{ "issued", T_DATE, 1, NULL, 0, 0 },
+	{ "issued_bn", T_STR, 1, NULL, 0, 100 },
+	{ "application_no", T_ID, 1, NULL, 0, 64 },
+	{ "grant", T_ENUM, 1, grants, 0, 0 },
+	{ "funeral_for", T_ENUM, 0, funeral_for, 0, 0 },
+	{ "employee", T_OBJ, 1, &employee_s, 0, 0 },
+	{ "beneficiary", T_OBJ, 1, &beneficiary_s, 0, 0 },
+	{ "account", T_OBJ, 1, &account_s, 0, 0 },
+	{ "first_month", T_MONTH, 0, NULL, 0, 0 },
+	{ "last_month", T_MONTH, 0, NULL, 0, 0 },
+	{ "rates", T_ARR, 0, &rate_s, 0, 0 },
+	{ "lump_poisha", T_POISHA, 0, NULL, 0, 0 },
+	{ "arrears_months", T_INT, 1, NULL, 0, 9999 },
+	{ "arrears_poisha", T_POISHA, 1, NULL, 0, 0 },
+	{ "total_poisha", T_POISHA, 1, NULL, 0, 0 },
+	{ "sanction", T_OBJ, 1, &sanction_s, 0, 0 },
+	{ "amendment", T_OBJ, 0, &amendment_s, 0, 0 },
+	{ "signature", T_OBJ, 0, &signature_s, 0, 0 },
+};
+
+static const struct fdef push_f[] = {
+	{ "kind", T_STR, 1, NULL, 0, 32 },
+	{ "v", T_INT, 1, NULL, 1, 1 },
+	{ "order_no", T_ID, 1, NULL, 0, 64 },
+	{ "revision", T_INT, 1, NULL, 0, 999 },
+	{ "reference_id", T_ID, 1, NULL, 0, 80 },
+	{ "status", T_ENUM, 1, push_states, 0, 0 },
+	{ "bank_ref", T_ID, 0, NULL, 0, 80 },
+	{ "code", T_STR, 0, NULL, 0, 80 },
+	{ "message", T_STR, 0, NULL, 0, 1000 },
+	{ "attempts", T_INT, 0, NULL, 0, 1000000 },
+	{ "at", T_INSTANT, 0, NULL, 0, 0 },
+};
+
+static const struct fdef return_f[] = {
+	{ "kind", T_STR, 1, NULL, 0, 32 },
+	{ "v", T_INT, 1, NULL, 1, 1 },
+	{ "return_id", T_ID, 1, NULL, 0, 80 },
+	{ "reference_id", T_ID, 1, NULL, 0, 80 },
+	{ "order_no", T_ID, 1, NULL, 0, 64 },
+	{ "revision", T_INT, 1, NULL, 0, 999 },
+	{ "office", T_OFFICE, 1, NULL, 0, 0 },
+	{ "code", T_ENUM, 1, return_codes, 0, 0 },
+	{ "reason", T_STR, 0, NULL, 0, 1000 },
+	{ "date", T_DATE, 1, NULL, 0, 0 },
+};
+
+static const struct fdef verification_f[] = {
+	{ "kind", T_STR, 1, NULL, 0, 32 },
+	{ "v", T_INT, 1, NULL, 1, 1 },
+	{ "verification_id", T_ID, 1, NULL, 0, 80 },
+	{ "order_no", T_ID, 1, NULL, 0, 64 },
+	{ "office", T_OFFICE, 0, NULL, 0, 0 },
+	{ "date", T_DATE, 1, NULL, 0, 0 },
+	{ "branch", T_ROUTING, 1, NULL, 0, 0 },
+	{ "method", T_STR, 0, NULL, 0, 64 },
+};
+
+static const struct fdef status_f[] = {
+	{ "kind", T_STR, 1, NULL, 0, 32 },
+	{ "v", T_INT, 1, NULL, 1, 1 },
+	{ "order_no", T_ID, 1, NULL, 0, 64 },
+	{ "revision", T_INT, 1, NULL, 0, 999 },
+	{ "office", T_OFFICE, 1, NULL, 0, 0 },
+	{ "grant", T_ENUM, 1, grants, 0, 0 },
+	{ "as_of", T_DATE, 1, NULL, 0, 0 },
+	{ "state", T_ENUM, 1, lv_states, 0, 0 },
+	{ "first_verification", T_DATE, 0, NULL, 0, 0 },
+	{ "last_verification", T_DATE, 0, NULL, 0, 0 },
+	{ "window_from", T_DATE, 0, NULL, 0, 0 },
+	{ "window_to", T_DATE, 0, NULL, 0, 0 },
+	{ "suspended_from", T_DATE, 0, NULL, 0, 0 },
+	{ "first_payment_due", T_DATE, 0, NULL, 0, 0 },
+	{ "payable_months", T_INT, 1, NULL, 0, 9999 },
+	{ "payable_poisha", T_POISHA, 1, NULL, 0, 0 },
+	{ "arrears_months", T_INT, 1, NULL, 0, 9999 },
+	{ "arrears_poisha", T_POISHA, 1, NULL, 0, 0 },
+	{ "withheld_months", T_INT, 1, NULL, 0, 9999 },
+	{ "forfeited_months", T_INT, 1, NULL, 0, 9999 },
+	{ "forfeited_poisha", T_POISHA, 1, NULL, 0, 0 },
+	{ "lump_poisha", T_POISHA, 0, NULL, 0, 0 },
+	{ "last_month", T_MONTH, 0, NULL, 0, 0 },
+	{ "card_due", T_DATE, 0, NULL, 0, 0 },
+};
+
+static const struct fdef payment_f[] = {
+	{ "kind", T_STR, 1, NULL, 0, 32 },
+	{ "v", T_INT, 1, NULL, 1, 1 },
+	{ "payment_id", T_ID, 1, NULL, 0, 80 },
+	{ "reference_id", T_ID, 1, NULL, 0, 80 },
+	{ "order_no", T_ID, 1, NULL, 0, 64 },
+	{ "revision", T_INT, 1, NULL, 0, 999 },
+	{ "office", T_OFFICE, 1, NULL, 0, 0 },
+	{ "month", T_MONTH, 0, NULL, 0, 0 },
+	{ "amount_poisha", T_POISHA, 1, NULL, 0, 0 },
+	{ "paid", T_DATE, 1, NULL, 0, 0 },
+	{ "account", T_OBJ, 1, &paid_account_s, 0, 0 },
+};
+
+static const struct fdef card_return_f[] = {
+	{ "kind", T_STR, 1, NULL, 0, 32 },
+	{ "v", T_INT, 1, NULL, 1, 1 },
+	{ "order_no", T_ID, 1, NULL, 0, 64 },
+	{ "office", T_OFFICE, 1, NULL, 0, 0 },
+	{ "last_month", T_MONTH, 1, NULL, 0, 0 },
+	{ "returned", T_DATE, 1, NULL, 0, 0 },
+};
+
+static const struct fdef discrepancy_f[] = {
+	{ "kind", T_STR, 1, NULL, 0, 32 },
+	{ "v", T_INT, 1, NULL, 1, 1 },
+	{ "class", T_ENUM, 1, disc_classes, 0, 0 },
+	{ "office", T_OFFICE, 0, NULL, 0, 0 },
+	{ "month", T_MONTH, 1, NULL, 0, 0 },
+	{ "order_no", T_ID, 0, NULL, 0, 64 },
+	{ "revision", T_INT, 0, NULL, 0, 999 },
+	{ "payment_id", T_ID, 0, NULL, 0, 80 },
+	{ "payable_month", T_MONTH, 0, NULL, 0, 0 },
+	{ "expected_poisha", T_POISHA, 0, NULL, 0, 0 },
+	{ "paid_poisha", T_POISHA, 0, NULL, 0, 0 },
+	{ "due", T_DATE, 0, NULL, 0, 0 },
+	{ "paid", T_DATE, 0, NULL, 0, 0 },
+	{ "detail", T_STR, 1, NULL, 0, 1000 },
+};
+
+static const struct fdef class_sum_f[] = {
+	{ "class", T_ENUM, 1, disc_classes, 0, 0 },
+	{ "count", T_INT, 1, NULL, 0, 1LL << 53 },
+	{ "poisha", T_POISHA, 1, NULL, 0, 0 },
+};
+static struct schema class_sum_s = SCHEMA(class_sum_f, NULL);
+
+static const struct fdef summary_f[] = {
+	{ "kind", T_STR, 1, NULL, 0, 32 },
+	{ "v", T_INT, 1, NULL, 1, 1 },
+	{ "month", T_MONTH, 1, NULL, 0, 0 },
+	{ "office", T_OFFICE, 0, NULL, 0, 0 },
+	{ "payments", T_INT, 1, NULL, 0, 1LL << 53 },
+	{ "payments_poisha", T_POISHA, 1, NULL, 0, 0 },
+	{ "matched", T_INT, 1, NULL, 0, 1LL << 53 },
+	{ "matched_poisha", T_POISHA, 1, NULL, 0, 0 },
+	{ "classes", T_ARR, 1, &class_sum_s, 0, 0 },
+	{ "balanced", T_BOOL, 1, NULL, 0, 0 },
+};
+
+static const struct fdef complaint_f[] = {
+	{ "kind", T_STR, 1, NULL, 0, 32 },
+	{ "v", T_INT, 1, NULL, 1, 1 },
+	{ "seq", T_INT, 1, NULL, 1, 1LL << 53 },
+	{ "event", T_ENUM, 1, complaint_events, 0, 0 },
+	{ "id", T_ID, 1, NULL, 0, 40 },
+	{ "office", T_OFFICE, 1, NULL, 0, 0 },
+	{ "at", T_INSTANT, 1, NULL, 0, 0 },
+	{ "by", T_STR, 0, NULL, 0, 200 },
+	{ "service", T_ID, 0, NULL, 0, 64 },
+	{ "desk", T_STR, 0, NULL, 0, 100 },
+	{ "category", T_ID, 0, NULL, 0, 64 },
+	{ "name", T_STR, 0, NULL, 0, 200 },
+	{ "mobile", T_MOBILE, 0, NULL, 0, 0 },
+	{ "nid", T_NID, 0, NULL, 0, 0 },
+	{ "text", T_TEXT, 0, NULL, 0, 8000 },
+	{ "level", T_INT, 0, NULL, 0, 9 },
+	{ "officer", T_STR, 0, NULL, 0, 200 },
+	{ "decision", T_ENUM, 0, decisions, 0, 0 },
+	{ "note", T_TEXT, 0, NULL, 0, 8000 },
+	{ "prev", T_HEX, 1, NULL, 64, 64 },
+};
+
+static const struct fdef reject_f[] = {
+	{ "kind", T_STR, 1, NULL, 0, 32 },
+	{ "v", T_INT, 1, NULL, 1, 1 },
+	{ "source", T_STR, 1, NULL, 0, 4096 },
+	{ "line", T_INT, 1, NULL, 0, 1LL << 53 },
+	{ "field", T_TEXT, 1, NULL, 0, 200 },
+	{ "reason", T_STR, 1, NULL, 0, 1000 },
+	{ "record", T_OBJ, 0, NULL, 0, 0 },
+	{ "text", T_TEXT, 0, NULL, 0, 1LL << 40 },
+	{ "text_base64", T_B64, 0, NULL, 0, 1LL << 40 },
+};
+
+struct kind {
+	const char *name;
+	struct schema s;
+};
+static struct kind kinds[] = {
+	{ "application", SCHEMA(application_f, grant_check) },
+	{ "order", SCHEMA(order_f, order_check) },
+	{ "push", SCHEMA(push_f, NULL) },
+	{ "return", SCHEMA(return_f, NULL) },
+	{ "verification", SCHEMA(verification_f, NULL) },
+	{ "status", SCHEMA(status_f, NULL) },
+	{ "payment", SCHEMA(payment_f, NULL) },
+	{ "card_return", SCHEMA(card_return_f, NULL) },
+	{ "discrepancy", SCHEMA(discrepancy_f, NULL) },
+	{ "summary", SCHEMA(summary_f, NULL) },
+	{ "complaint", SCHEMA(complaint_f, NULL) },
+	{ "reject", SCHEMA(reject_f, NULL) },
+};
+#define NKINDS (sizeof kinds / sizeof kinds[0])
+
+static const char *kind_names[NKINDS + 1];
+
+const char *const *
+rec_kinds(void)
+{
+	if (!kind_names[0])
+		for (size_t i = 0; i < NKINDS; i++)
+			kind_names[i] = kinds[i].name;
+	return kind_names;
+}
+
+static struct kind *
+find_kind(const char *k)
+{
+	for (size_t i = 0; i < NKINDS; i++)
+		if (!strcmp(kinds[i].name, k))
+			return &kinds[i];
+	return NULL;
+}
+
+int
+rec_kind_known(const char *k)
+{
+	return find_kind(k) != NULL;
+}
+
+/* ---- offices ---- */
+
+static const struct {
+	const char *code, *en, *bn;
+} offices[] = {
+	{ "HQ", "Head Office, Dhaka", "প্রধান কার্যালয়, ঢাকা" },
+	{ "DHK", "Dhaka", "ঢাকা" },
+	{ "CTG", "Chattogram", "চট্টগ্রাম" },
+	{ "RAJ", "Rajshahi", "রাজশাহী" },
+	{ "KHL", "Khulna", "খুলনা" },
+	{ "BAR", "Barishal", "বরিশাল" },
+	{ "SYL", "Sylhet", "সিলেট" },
+	{ "RNG", "Rangpur", "রংপুর" },
+	{ "MYM", "Mymensingh", "ময়মনসিংহ" },
+};
+#define NOFFICES (sizeof offices / sizeof offices[0])
+static const char *office_list[NOFFICES + 1];
+
+int
+office_valid(const char *code)
+{
+	for (size_t i = 0; i < NOFFICES; i++)
+		if (!strcmp(code, offices[i].code))
+			return 1;
+	return 0;
+}
+
+const char *const *
+office_codes(void)
+{
+	if (!office_list[0])
+		for (size_t i = 0; i < NOFFICES; i++)
+			office_list[i] = offices[i].code;
+	return office_list;
+}
+
+const char *
+office_name(const char *code, int bn)
+{
+	for (size_t i = 0; i < NOFFICES; i++)
+		if (!strcmp(code, offices[i].code))
+			return bn ? offices[i].bn : offices[i].en;
+	return code;
+}
+
+/* ---- validation ---- */
+
+static int validate_obj(json_t *o, struct schema *s, const char *path, struct werr *e);
+
+#define PATHSZ 160
+/* path.name, or path[i] when name is NULL; cut short rather than overflow. */
+static void
+subpath(char out[PATHSZ], const char *path, const char *name, size_t i)
+{
+	struct buf b = { 0 };
+	if (name)
+		buf_printf(&b, "%s%s%s", path, *path ? "." : "", name);
+	else
+		buf_printf(&b, "%s[%zu]", path, i);
+	size_t n = b.n < PATHSZ - 1 ? b.n : PATHSZ - 1;
+	memcpy(out, b.p, n);
+	out[n] = 0;
+	buf_free(&b);
+}
+
+static int
+in_enum(const char *const *l, const char *v)
+{
+	for (; *l; l++)
+		if (!strcmp(*l, v))
+			return 1;
+	return 0;
+}
+
+static void
+enum_list(const char *const *l, char *out, size_t n)
+{
+	size_t o = 0;
+	out[0] = 0;
+	for (; *l && o < n; l++)
+		o += (size_t)snprintf(out + o, n - o, "%s%s", o ? ", " : "", *l);
+}
+
+static int
+check_string(const char *s, size_t len, int oneline, long long max, const char *fld,
+             struct werr *e)
+{
+	if ((long long)len > max)
+		return werr_set(e, fld, "longer than %lld bytes", max);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 && (oneline || (c != '\n' && c != '\t')))
+			return werr_set(e, fld, "control character at byte %zu", i + 1);
+	}
+	return 0;
+}
+
+static int
+set_norm(json_t *o, const char *key, const char *orig, const char *norm)
+{
+	if (strcmp(orig, norm))
+		json_object_set_new(o, key, json_string(norm));
+	return 0;
+}
+
+static int
+validate_field(json_t *o, const struct fdef *f, json_t *v, const char *fld, struct werr *e)
+{
+	const char *why, *s = json_string_value(v);
+	char norm[128];
+
+	switch (f->type) {
+	case T_STR:
+	case T_TEXT:
+		if (!s)
+			return werr_set(e, fld, "expected a string");
+		if (f->type == T_STR && !*s)
+			return werr_set(e, fld, "empty");
+		return check_string(s, json_string_length(v), f->type == T_STR, f->hi, fld, e);
+	case T_ID:
+		if (!s)
+			return werr_set(e, fld, "expected a string");
+		if (!*s)
+			return werr_set(e, fld, "empty");
+		if ((long long)strlen(s) > f->hi)
+			return werr_set(e, fld, "longer than %lld characters", f->hi);
+		if (strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._/-") !=
+		    strlen(s))
+			return werr_set(e, fld, "only letters, digits and . _ / - are allowed");
+		return 0;
+	case T_INT:
+		if (!json_is_integer(v))
+			return werr_set(e, fld, "expected an integer");
+		if (json_integer_value(v) < f->lo || json_integer_value(v) > f->hi)
+			return werr_set(e, fld, "%lld is outside %lld to %lld",
+			                (long long)json_integer_value(v), f->lo, f->hi);
+		return 0;
+	case T_POISHA:
+	case T_SPOISHA:
+		if (json_is_real(v))
+			return werr_set(e, fld, "money is an integer of poisha, not a fraction");
+		if (!json_is_integer(v))
+			return werr_set(e, fld, "expected an integer of poisha");
+		if (json_integer_value(v) > MAX_POISHA ||
+		    json_integer_value(v) < (f->type == T_POISHA ? 0 : -MAX_POISHA))
+			return werr_set(e, fld, json_integer_value(v) < 0 ? "negative amount"
+			                                                   : "amount out of range");
+		return 0;
+	case T_DATE: {
+		wdate d;
+		if (!s)
+			return werr_set(e, fld, "expected a date string");
+		if (date_parse(s, &d, &why) < 0)
+			return werr_set(e, fld, "%s", why);
+		date_fmt(d, norm);
+		return set_norm(o, f->name, s, norm);
+	}
+	case T_MONTH: {
+		wmonth m;
+		if (!s)
+			return werr_set(e, fld, "expected a month string");
+		if (month_parse(s, &m, &why) < 0)
+			return werr_set(e, fld, "%s", why);
+		month_fmt(m, norm);
+		return set_norm(o, f->name, s, norm);
+	}
+	case T_INSTANT: {
+		int64_t t;
+		if (!s)
+			return werr_set(e, fld, "expected an instant string");
+		if (instant_parse(s, &t, &why) < 0)
+			return werr_set(e, fld, "%s", why);
+		instant_fmt(t, norm);
+		return set_norm(o, f->name, s, norm);
+	}
+	case T_BOOL:
+		if (!json_is_boolean(v))
+			return werr_set(e, fld, "expected true or false");
+		return 0;
+	case T_ENUM:
+		if (!s)
+			return werr_set(e, fld, "expected a string");
+		if (!in_enum(f->arg, s)) {
+			char l[400];
+			enum_list(f->arg, l, sizeof l);
+			return werr_set(e, fld, "unknown value \"%.60s\" (one of: %s)", s, l);
+		}
+		return 0;
+	case T_OBJ:
+		if (!json_is_object(v))
+			return werr_set(e, fld, "expected an object");
+		return f->arg ? validate_obj(v, (struct schema *)f->arg, fld, e) : 0;
+	case T_ARR: {
+		if (!json_is_array(v))
+			return werr_set(e, fld, "expected an array");
+		size_t i;
+		json_t *m;
+		json_array_foreach(v, i, m) {
+			char sub[PATHSZ];
+			subpath(sub, fld, NULL, i);
+			if (!json_is_object(m))
+				return werr_set(e, sub, "expected an object");
+			if (validate_obj(m, (struct schema *)f->arg, sub, e) < 0)
+				return -1;
+		}
+		return 0;
+	}
+	case T_SARR: {
+		if (!json_is_array(v))
+			return werr_set(e, fld, "expected an array of strings");
+		size_t i;
+		json_t *m;
+		json_array_foreach(v, i, m) {
+			char sub[PATHSZ];
+			subpath(sub, fld, NULL, i);
+			if (!json_is_string(m))
+				return werr_set(e, sub, "expected a string");
+			if (check_string(json_string_value(m), json_string_length(m), 1, f->hi, sub, e))
+				return -1;
+		}
+		return 0;
+	}
+	case T_NID:
+	case T_MOBILE:
+	case T_ROUTING:
+	case T_ACCOUNT: {
+		int (*chk)(const char *, char *, size_t, const char **) =
+			f->type == T_NID ? nid_check : f->type == T_MOBILE ? mobile_check
+			: f->type == T_ROUTING ? routing_check : account_check;
+		if (!s)
+			return werr_set(e, fld, "expected a string (write numbers in quotes)");
+		if (chk(s, norm, sizeof norm, &why) < 0)
+			return werr_set(e, fld, "%s", why);
+		return set_norm(o, f->name, s, norm);
+	}
+	case T_OFFICE:
+		if (!s)
+			return werr_set(e, fld, "expected a string");
+		if (!office_valid(s)) {
+			char l[200];
+			enum_list(office_codes(), l, sizeof l);
+			return werr_set(e, fld, "unknown office \"%.20s\" (one of: %s)", s, l);
+		}
+		return 0;
+	case T_HEX:
+		if (!s)
+			return werr_set(e, fld, "expected a string");
+		if ((long long)strlen(s) < f->lo || (long long)strlen(s) > f->hi ||
+		    strspn(s, "0123456789abcdef") != strlen(s))
+			return werr_set(e, fld, "expected %lld lower-case hex digits", f->hi);
+		return 0;
+	case T_B64:
+		if (!s)
+			return werr_set(e, fld, "expected a string");
+		if (strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") !=
+		        strlen(s) || strlen(s) % 4)
+			return werr_set(e, fld, "not base64");
+		if ((long long)strlen(s) > f->hi)
+			return werr_set(e, fld, "longer than %lld bytes", f->hi);
+		return 0;
+	}
+	return 0;
+}
+
+static int
+validate_obj(json_t *o, struct schema *s, const char *path, struct werr *e)
+{
+	char fld[PATHSZ];
+	for (size_t i = 0; i < s->n; i++) {
+		const struct fdef *f = &s->f[i];
+		subpath(fld, path, f->name, 0);
+		json_t *v = json_object_get(o, f->name);
+		if (!v || json_is_null(v)) {
+			if (v)
+				return werr_set(e, fld, "null is not a value here");
+			if (f->req)
+				return werr_set(e, fld, "missing");
+			continue;
+		}
+		if (validate_field(o, f, v, fld, e) < 0)
+			return -1;
+	}
+	const char *key;
+	json_t *v;
+	json_object_foreach(o, key, v) {
+		size_t i;
+		for (i = 0; i < s->n && strcmp(s->f[i].name, key); i++)
+			;
+		if (i == s->n) {
+			subpath(fld, path, key, 0);
+			return werr_set(e, fld, "unknown field");
+		}
+	}
+	if (s->check && s->check(o, e) < 0) {
+		if (*path) {
+			char t[PATHSZ];
+			subpath(t, path, e->field, 0);
+			snprintf(e->field, sizeof e->field, "%s", t);
+		}
+		return -1;
+	}
+	return 0;
+}
+
+int
+rec_validate(json_t *rec, struct werr *e)
+{
+	const char *k = jstr(rec, "kind");
+	if (!k)
+		return werr_set(e, "kind", json_object_get(rec, "kind") ? "not a string" : "missing");
+	struct kind *kd = find_kind(k);
+	if (!kd)
+		return werr_set(e, "kind", "unknown kind \"%.40s\"", k);
+	json_t *v = json_object_get(rec, "v");
+	if (!v)
+		return werr_set(e, "v", "missing (the format version, 1)");
+	if (!json_is_integer(v) || json_integer_value(v) != WGO_FORMAT_VERSION)
+		return werr_set(e, "v", "unsupported format version (this is version %d)",
+		                WGO_FORMAT_VERSION);
+	return validate_obj(rec, &kd->s, "", e);
+}
+
+static void
+build_order(struct schema *s)
+{
+	if (s->order)
+		return;
+	s->order = xcalloc(s->n + 1, sizeof *s->order);
+	for (size_t i = 0; i < s->n; i++) {
+		s->order[i] = s->f[i].name;
+		if ((s->f[i].type == T_OBJ || s->f[i].type == T_ARR) && s->f[i].arg)
+			build_order((struct schema *)s->f[i].arg);
+	}
+}
+
+/* Built before main, so that threads (the sandbox) only ever read them. */
+__attribute__((constructor)) static void
+build_orders(void)
+{
+	for (size_t i = 0; i < NKINDS; i++)
+		build_order(&kinds[i].s);
+	rec_kinds();
+	office_codes();
+}
+
+const char *const *
+rec_key_order(const char *kind, const char *path)
+{
+	struct kind *kd = find_kind(kind);
+	if (!kd)
+		return NULL;
+	struct schema *s = &kd->s;
+	while (*path) {
+		const char *dot = strchr(path, '.');
+		size_t n = dot ? (size_t)(dot - path) : strlen(path);
+		size_t i;
+		for (i = 0; i < s->n; i++)
+			if (strlen(s->f[i].name) == n && !strncmp(s->f[i].name, path, n))
+				break;
+		if (i == s->n || (s->f[i].type != T_OBJ && s->f[i].type != T_ARR) || !s->f[i].arg)
+			return NULL;
+		s = (struct schema *)s->f[i].arg;
+		path += n + (dot ? 1 : 0);
+	}
+	return s->order;
+}
+
+static const char *const type_names[] = {
+	[T_STR] = "string", [T_TEXT] = "text", [T_ID] = "identifier", [T_INT] = "integer",
+	[T_POISHA] = "poisha", [T_SPOISHA] = "signed poisha", [T_DATE] = "date",
+	[T_MONTH] = "month", [T_INSTANT] = "instant", [T_BOOL] = "boolean", [T_ENUM] = "enum",
+	[T_OBJ] = "object", [T_ARR] = "array", [T_SARR] = "strings", [T_NID] = "nid",
+	[T_MOBILE] = "mobile", [T_ROUTING] = "routing", [T_ACCOUNT] = "account",
+	[T_OFFICE] = "office", [T_HEX] = "hex", [T_B64] = "base64",
+};
+
+static void
+dump(FILE *f, const char *kind, const struct schema *s, const char *path)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		const struct fdef *d = &s->f[i];
+		char p[PATHSZ];
+		subpath(p, path, d->name, 0);
+		fprintf(f, "%s\t%s%s\t%s\t%s", kind, p, d->type == T_ARR ? "[]" : "",
+		        type_names[d->type], d->req ? "required" : "optional");
+		if (d->type == T_ENUM) {
+			char l[400];
+			enum_list(d->arg, l, sizeof l);
+			fprintf(f, "\t%s", l);
+		}
+		fputc('\n', f);
+		if ((d->type == T_OBJ || d->type == T_ARR) && d->arg) {
+			char sub[PATHSZ + 2];
+			snprintf(sub, sizeof sub, "%s%s", p, d->type == T_ARR ? "[]" : "");
+			dump(f, kind, d->arg, sub);
+		}
+	}
+}
+
+int
+rec_schema_dump(FILE *f, const char *kind)
+{
+	int found = 0;
+	for (size_t i = 0; i < NKINDS; i++) {
+		if (kind && strcmp(kind, kinds[i].name))
+			continue;
+		dump(f, kinds[i].name, &kinds[i].s, "");
+		found = 1;
+	}
+	return found ? 0 : -1;
+}

@@ -1,0 +1,264 @@
+/* libwgo: the one header of the library every wgo program is built on. */
+#ifndef WGO_H
+#define WGO_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define WGO_ATTR_FMT(a, b) __attribute__((format(printf, a, b)))
+
+/* ---- err.c: messages, exit status, output checks ---- */
+
+enum {
+	WGO_EXIT_OK = 0,      /* all good */
+	WGO_EXIT_NEG = 1,     /* a negative result: rejects, discrepancies, bad signatures */
+	WGO_EXIT_USAGE = 2,   /* usage or operational error */
+	WGO_EXIT_TEMP = 75,   /* temporary failure worth retrying */
+};
+
+extern const char *wgo_prog;
+void wgo_setprog(const char *argv0);
+/* "prog: message"; a format ending in ':' appends ": strerror(errno)". */
+void warnf(const char *fmt, ...) WGO_ATTR_FMT(1, 2);
+void vwarnf(const char *fmt, va_list ap) WGO_ATTR_FMT(1, 0);
+_Noreturn void die(const char *fmt, ...) WGO_ATTR_FMT(1, 2);
+_Noreturn void die_usage(const char *fmt, ...) WGO_ATTR_FMT(1, 2);
+/* Flush and check stdout; returns status, or WGO_EXIT_USAGE on a write error. */
+int wgo_finish(int status);
+/* Record the worse of two statuses (75 > 2 > 1 > 0 is not the order: 2 beats 75 beats 1). */
+int wgo_worse(int a, int b);
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t m);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+void wgo_version(void);
+
+/* Growable byte buffer. */
+struct buf {
+	char *p;
+	size_t n, cap;
+};
+void buf_grow(struct buf *b, size_t more);
+void buf_add(struct buf *b, const void *p, size_t n);
+void buf_adds(struct buf *b, const char *s);
+void buf_addc(struct buf *b, char c);
+void buf_printf(struct buf *b, const char *fmt, ...) WGO_ATTR_FMT(2, 3);
+const char *buf_str(struct buf *b); /* NUL-terminated view */
+void buf_free(struct buf *b);
+
+/* An error about one value: which field, and what is wrong. */
+struct werr {
+	char field[160];
+	char msg[256];
+};
+int werr_set(struct werr *e, const char *field, const char *fmt, ...) WGO_ATTR_FMT(3, 4);
+
+/* ---- text.c: UTF-8 and Bengali digits ---- */
+
+/* Length of the valid UTF-8 prefix; *bad_at gets the byte offset of the first bad byte. */
+int utf8_valid(const char *s, size_t n, size_t *bad_at);
+/* Decode one code point; returns bytes used (0 on bad input). */
+int utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+int utf8_encode(uint32_t cp, char out[4]);
+/* Copy s with Bengali digits (U+09E6..U+09EF) turned into ASCII; trims blanks. */
+int bn_digits_to_ascii(const char *s, char *out, size_t outsz);
+/* Copy s with ASCII digits turned into Bengali digits. */
+void ascii_digits_to_bn(const char *s, struct buf *out);
+/* Write s to f, in Bengali digits when bn is set. */
+void put_digits(FILE *f, const char *s, int bn);
+/* Fold Bengali spelling variants (nukta forms, ণ/ন, ৈ/ে, ZWJ/ZWNJ, case) for comparison. */
+void bn_fold(const char *s, struct buf *out);
+void b64_encode(const unsigned char *p, size_t n, struct buf *out);
+int b64_decode(const char *s, size_t n, struct buf *out);
+
+/* ---- money.c: int64 poisha ---- */
+
+#define MONEY_SIGNED 1 /* parse: a sign is allowed */
+#define MONEY_BN 2     /* format: Bengali digits */
+#define MONEY_PLAIN 4  /* format: no grouping */
+int money_parse(const char *s, int flags, int64_t *poisha, const char **why);
+/* "1,23,45,678.00"; returns the length written. */
+size_t money_fmt(char *out, size_t outsz, int64_t poisha, int flags);
+/* Checked arithmetic: returns 0, or -1 on overflow. */
+int money_add(int64_t *acc, int64_t v);
+int money_mul(int64_t *out, int64_t a, int64_t b);
+
+/* ---- date.c: Gregorian dates, months, fiscal years, working days ---- */
+
+/* A date is a day number (1970-01-01 = 0); a month is year*12 + (month-1). */
+#define DATE_MIN_YEAR 1900
+#define DATE_MAX_YEAR 2199
+typedef int32_t wdate;
+typedef int32_t wmonth;
+wdate date_from_ymd(int y, int m, int d);
+void date_to_ymd(wdate d, int *y, int *m, int *dd);
+int date_valid_ymd(int y, int m, int d);
+int days_in_month(int y, int m);
+int is_leap(int y);
+int date_weekday(wdate d); /* 0 = Sunday ... 5 = Friday, 6 = Saturday */
+int date_parse(const char *s, wdate *d, const char **why);   /* YYYY-MM-DD, Bengali digits too */
+int month_parse(const char *s, wmonth *m, const char **why); /* YYYY-MM */
+void date_fmt(wdate d, char out[11]);
+void month_fmt(wmonth m, char out[8]);
+wmonth date_month(wdate d);
+wdate month_first(wmonth m);
+wdate month_last(wmonth m);
+wdate date_add_months(wdate d, int n); /* clamped to the end of the month */
+int fiscal_year(wdate d);              /* the year it starts in: 2025 for 2025-26 */
+void fiscal_fmt(int fy, char out[8]);  /* "2025-26" */
+int fiscal_parse(const char *s, int *fy, const char **why);
+int instant_parse(const char *s, int64_t *epoch, const char **why); /* RFC 3339 */
+void instant_fmt(int64_t epoch, char out[21]);                      /* UTC, Z */
+/* --now, SOURCE_DATE_EPOCH, or the clock. */
+int64_t wgo_now(void);
+void wgo_set_now(int64_t t);
+wdate wgo_today(void);
+
+/* Working days: Friday and Saturday off, plus a holiday file. */
+struct holiday {
+	wdate d;
+	char *name;
+};
+struct calendar {
+	unsigned weekend;  /* bit per weekday, bit 0 = Sunday */
+	struct holiday *h; /* sorted by date */
+	size_t n;
+	char *path;
+};
+void cal_init(struct calendar *c);
+/* Returns 0, or -1 with e->field = "file:line" and the reason. */
+int cal_load(struct calendar *c, const char *path, struct werr *e);
+void cal_free(struct calendar *c);
+const struct holiday *cal_holiday(const struct calendar *c, wdate d);
+int cal_is_workday(const struct calendar *c, wdate d);
+wdate cal_add_workdays(const struct calendar *c, wdate d, int n);
+int cal_workdays_between(const struct calendar *c, wdate a, wdate b); /* working days in (a, b] */
+
+/* ---- bangla.c: the revised (2019) Bangla Academy calendar ---- */
+
+struct bdate {
+	int y, m, d; /* m: 1 = Boishakh ... 12 = Chaitra */
+};
+void bangla_from_date(wdate d, struct bdate *b);
+int bangla_to_date(const struct bdate *b, wdate *d, const char **why);
+int bangla_month_days(int by, int bm);
+const char *bangla_month_name(int m);
+/* "২৫ অগ্রহায়ণ ১৪৩২" or "1432-08-25" */
+void bangla_fmt(const struct bdate *b, int ascii, struct buf *out);
+/* Either form above, with spelling variants, Bengali or ASCII digits, English names. */
+int bangla_parse(const char *s, struct bdate *b, const char **why);
+int bangla_month_lookup(const char *name);
+
+/* ---- ident.c: NID, mobile, routing and account numbers ---- */
+
+int nid_check(const char *s, char *norm, size_t n, const char **why);
+int mobile_check(const char *s, char *norm, size_t n, const char **why);
+int routing_check(const char *s, char *norm, size_t n, const char **why);
+int routing_check_digit(const char *eight);
+int account_check(const char *s, char *norm, size_t n, const char **why);
+#define SONALI_BANK_CODE "200"
+extern int account_min_len, account_max_len;
+
+/* ---- cfg.c: configuration and the state directory ---- */
+
+/* "key = value" lines; the same key may repeat (lists). */
+struct cfg_item {
+	char *key, *val;
+	unsigned long line;
+};
+struct cfg {
+	char *path;
+	struct cfg_item *it;
+	size_t n;
+};
+int cfg_load(struct cfg *c, const char *path, struct werr *e);
+void cfg_free(struct cfg *c);
+const char *cfg_get(const struct cfg *c, const char *key);
+const struct cfg_item *cfg_next(const struct cfg *c, const char *key, const struct cfg_item *after);
+const char *wgo_home(void);
+void wgo_set_home(const char *dir);
+/* Load $WGO_HOME/wgo.conf (if present) and apply library-wide settings. */
+struct cfg *wgo_config(void);
+/* Path under the state directory; caller frees. */
+char *home_path(const char *rel);
+/* Open the holiday calendar: --holidays, config "holidays", $WGO_HOME/holidays. */
+int wgo_calendar(struct calendar *c, const char *opt_path, struct werr *e);
+
+/* ---- rec.c: the record stream ---- */
+
+#define REC_MAX_LINE (1024 * 1024) /* bytes in one record line, newline excluded */
+
+struct rpos {
+	const char *file;
+	unsigned long line;
+};
+
+struct json_t;
+struct rloop;
+/* Return 0 to accept, -1 to reject (fill e), -2 to stop with an error. */
+typedef int (*rec_cb)(struct rloop *L, struct json_t *rec, const struct rpos *pos, struct werr *e);
+
+struct rloop {
+	rec_cb cb;
+	void *ctx;
+	int validate;         /* check each record against its kind's schema */
+	const char *const *kinds; /* kinds the tool consumes (NULL: any) */
+	int passthrough;      /* other kinds go to stdout unchanged */
+	FILE *rejects;        /* where rejected lines go, or NULL */
+	int quiet;            /* do not print each reject */
+	size_t maxline;
+	unsigned long nread, nok, nrejected, npassed;
+	int status;           /* worst status met (I/O errors) */
+};
+/* Parse one line (no newline) into an object; NULL with e filled on error. */
+struct json_t *rec_parse(const char *line, size_t len, struct werr *e);
+/* Run the loop over files (none or "-": stdin). Returns an exit status. */
+int rec_loop(struct rloop *L, int argc, char **argv);
+/* Report and write out a rejected record (rec may be NULL: raw is used). */
+void rec_reject(struct rloop *L, const struct rpos *pos, const struct json_t *rec,
+                const char *raw, size_t rawlen, const struct werr *e);
+FILE *rec_open_rejects(const char *path);
+
+/* ---- jsonw.c: writing records ---- */
+
+/* Compact JSON with each kind's fixed key order, newline-terminated. */
+void rec_dump(const struct json_t *rec, struct buf *out);
+int rec_write(FILE *f, const struct json_t *rec);
+/* RFC 8785 canonical form (keys sorted by UTF-16 code units). */
+int jcs_dump(const struct json_t *v, struct buf *out);
+void json_put_string(struct buf *b, const char *s, size_t n);
+
+/* ---- schema.c: the record kinds ---- */
+
+#define WGO_FORMAT_VERSION 1
+const char *const *rec_kinds(void);
+int rec_kind_known(const char *kind);
+/* Validate and normalise (Bengali digits, mobile form) in place. */
+int rec_validate(struct json_t *rec, struct werr *e);
+/* Key order for an object at path ("" = top level) of a kind; NULL if free. */
+const char *const *rec_key_order(const char *kind, const char *path);
+/* kind<TAB>field<TAB>type<TAB>required|optional[<TAB>values], one line a field. */
+int rec_schema_dump(FILE *f, const char *kind);
+/* Office codes. */
+int office_valid(const char *code);
+const char *const *office_codes(void);
+const char *office_name(const char *code, int bn);
+
+/* Small helpers over jansson. */
+const char *jstr(const struct json_t *o, const char *key);
+long long jint(const struct json_t *o, const char *key, long long dflt);
+struct json_t *jget(const struct json_t *o, const char *path); /* "a.b.c" */
+
+/* ---- opts.c: shared option handling ---- */
+struct option;
+/* getopt_long with options anywhere; returns the arguments (free it), count in *npos. */
+char **wgo_getopt(int argc, char **argv, const char *shortopts, const struct option *lo,
+                  void (*on_opt)(int c, char *arg), int *npos);
+/* Parse "--lang": returns 1 for bn, 0 for en, -1 if unknown. */
+int lang_parse(const char *s);
+/* Parse a non-negative integer with Bengali digits allowed. */
+int uint_parse(const char *s, long max, long *out);
+
+#endif
