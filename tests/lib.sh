@@ -1,0 +1,135 @@
+# TAP helpers for the shell tests; each tests/tNNNN-*.t sources this first.
+# Every script gets its own scratch directory and state directory, so prove -j works.
+set -u
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+WGO_BIN=$(cd "${WGO_BIN:-$TOP/bin}" && pwd)
+TESTDATA=$TOP/tests/data
+export LC_ALL=C.UTF-8 TZ=UTC
+unset SOURCE_DATE_EPOCH WGO_CONFIG
+SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/wgo-$(basename "$0" .t).XXXXXX")
+cleanup() { [ -n "${WGO_KEEP:-}" ] || rm -rf "$SCRATCH"; }
+trap cleanup EXIT
+export WGO_HOME=$SCRATCH/home
+mkdir -p "$WGO_HOME"
+# A sanitizer report must never pass for an expected failure (our 1 or 2).
+CRASH=86
+export ASAN_OPTIONS="exitcode=$CRASH${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+export UBSAN_OPTIONS="halt_on_error=1:exitcode=$CRASH${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+if [ -n "${VALGRIND:-}" ]; then
+	# Every program runs under valgrind: errors and definite leaks are crashes.
+	mkdir -p "$SCRATCH/vg"
+	for p in "$WGO_BIN"/*; do
+		[ -x "$p" ] || continue
+		cat >"$SCRATCH/vg/${p##*/}" <<VG
+#!/bin/sh
+exec valgrind -q --error-exitcode=$CRASH --leak-check=full --errors-for-leak-kinds=definite \
+	--show-leak-kinds=definite "$p" "\$@"
+VG
+		chmod +x "$SCRATCH/vg/${p##*/}"
+	done
+	PATH=$SCRATCH/vg:$WGO_BIN:$PATH
+else
+	PATH=$WGO_BIN:$PATH
+fi
+export PATH
+
+tap_n=0
+tap_fail=0
+
+pass() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $1"; }
+fail() {
+	tap_n=$((tap_n + 1)); tap_fail=$((tap_fail + 1))
+	echo "not ok $tap_n - $1"
+	shift
+	for l in "$@"; do printf '%s\n' "$l" | sed 's/^/#   /'; done
+}
+skip() { tap_n=$((tap_n + 1)); echo "ok $tap_n # skip $1"; }
+diag() { printf '%s\n' "$*" | sed 's/^/# /'; }
+
+# ok DESC CMD...: the command must succeed.
+ok() {
+	_t_d=$1; shift
+	if "$@" >"$SCRATCH/.out" 2>"$SCRATCH/.err"; then pass "$_t_d"
+	else fail "$_t_d" "exit status $?" "$(head -c 2000 "$SCRATCH/.err")"; fi
+}
+
+# is GOT WANT DESC
+is() {
+	if [ "$1" = "$2" ]; then pass "$3"
+	else fail "$3" "got:" "$1" "expected:" "$2"; fi
+}
+
+# like GOT PATTERN DESC (grep -E)
+like() {
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then pass "$3"
+	else fail "$3" "got:" "$1" "expected to match: $2"; fi
+}
+
+# run CMD...: sets $out, $err and $status; a crash is always a failure.
+run() {
+	"$@" >"$SCRATCH/.out" 2>"$SCRATCH/.err"
+	status=$?
+	out=$(cat "$SCRATCH/.out")
+	err=$(cat "$SCRATCH/.err")
+	crashed=0
+	if [ "$status" -ge 128 ] || [ "$status" -eq $CRASH ] ||
+	   grep -Eq 'AddressSanitizer|runtime error:|LeakSanitizer' "$SCRATCH/.err"; then
+		crashed=1
+	fi
+}
+
+# expect STATUS DESC CMD...: the command exits with STATUS and did not crash.
+expect() {
+	_t_want=$1; _t_d=$2; shift 2
+	run "$@"
+	if [ $crashed = 1 ]; then fail "$_t_d" "crashed (status $status)" "$(printf '%s' "$err" | head -c 3000)"
+	elif [ "$status" -ne "$_t_want" ]; then
+		fail "$_t_d" "exit status $status, expected $_t_want" "$(printf '%s' "$err" | head -c 2000)"
+	else pass "$_t_d"; fi
+}
+
+done_testing() {
+	echo "1..$tap_n"
+	[ $tap_fail -eq 0 ]
+}
+
+# golden PROGRAM: one test per case in tests/golden/PROGRAM/*/.  A case holds cmd
+# (shell, run in a fresh directory with $CASE set to the case's own directory),
+# optional stdin, and the expected stdout, stderr and status.  Paths under $CASE
+# print as CASE/.  BLESS=1 writes what the program does as the expectation.
+golden() {
+	for _g_c in "$TOP"/tests/golden/"$1"/*/; do
+		_g_c=${_g_c%/}
+		_g_name=$1/${_g_c##*/}
+		[ -f "$_g_c/cmd" ] || { fail "$_g_name" "no cmd file"; continue; }
+		_g_w=$SCRATCH/golden/${_g_c##*/}
+		mkdir -p "$_g_w"
+		_g_in=/dev/null
+		[ -f "$_g_c/stdin" ] && _g_in=$_g_c/stdin
+		(cd "$_g_w" && CASE=$_g_c sh -c "$(cat "$_g_c/cmd")" <"$_g_in" >"$_g_w/.stdout" 2>"$_g_w/.stderr")
+		echo $? >"$_g_w/status"
+		for _g_s in stdout stderr; do
+			sed "s|$_g_c/|CASE/|g; s|$_g_w/||g" "$_g_w/.$_g_s" >"$_g_w/$_g_s"
+		done
+		if [ -n "${BLESS:-}" ]; then
+			for _g_s in stdout stderr status; do cp "$_g_w/$_g_s" "$_g_c/$_g_s"; done
+			pass "$_g_name (blessed)"
+			continue
+		fi
+		_g_bad=
+		for _g_s in stdout stderr status; do
+			if [ ! -f "$_g_c/$_g_s" ]; then _g_bad="$_g_bad$_g_s: no expected file
+"
+			elif ! cmp -s "$_g_w/$_g_s" "$_g_c/$_g_s"; then
+				_g_bad="$_g_bad$(diff -u "$_g_c/$_g_s" "$_g_w/$_g_s" | head -40)
+"
+			fi
+		done
+		_g_st=$(cat "$_g_w/status")
+		if grep -Eq 'AddressSanitizer|runtime error:|LeakSanitizer' "$_g_w/stderr" ||
+		   [ "$_g_st" -ge 128 ] || [ "$_g_st" -eq $CRASH ]; then
+			_g_bad="${_g_bad}crashed"
+		fi
+		if [ -z "$_g_bad" ]; then pass "$_g_name"; else fail "$_g_name" "$_g_bad"; fi
+	done
+}
