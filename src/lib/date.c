@@ -338,7 +338,7 @@ cal_load(struct calendar *c, const char *path, struct werr *e)
 		if (!*p || *p == '#')
 			continue;
 		if (strlen(p) != (size_t)(len - (p - line)) || !utf8_valid(p, strlen(p), NULL)) {
-			char where[64];
+			char where[sizeof e->field];
 			snprintf(where, sizeof where, "%s:%lu", path, ln);
 			rc = werr_set(e, where, "not UTF-8 text");
 			break;
@@ -352,7 +352,7 @@ cal_load(struct calendar *c, const char *path, struct werr *e)
 		wdate d;
 		const char *why;
 		if (date_parse(p, &d, &why) < 0) {
-			char where[64];
+			char where[sizeof e->field];
 			snprintf(where, sizeof where, "%s:%lu", path, ln);
 			rc = werr_set(e, where, "%s: %s", p, why);
 			break;

@@ -50,7 +50,7 @@ void buf_free(struct buf *b);
 
 /* An error about one value: which field, and what is wrong. */
 struct werr {
-	char field[160];
+	char field[400];
 	char msg[256];
 };
 int werr_set(struct werr *e, const char *field, const char *fmt, ...) WGO_ATTR_FMT(3, 4);
