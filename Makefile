@@ -23,15 +23,18 @@ VARIANT ?=
 BUILD = build/$(if $(VARIANT),$(VARIANT),default)
 OUT = $(if $(VARIANT),$(BUILD)/bin,bin)
 
-PROGS = wgo-date wgo-check
+PROGS = wgo-date wgo-check wgo-issue wgo-keygen wgo-verify
 
 # pkg-config packages each program links; nothing more.
 PKGS_wgo-date =
 PKGS_wgo-check = jansson
-PKGS_tests = jansson
+PKGS_wgo-issue = jansson libsodium
+PKGS_wgo-keygen = jansson libsodium
+PKGS_wgo-verify = jansson libsodium
+PKGS_tests = jansson libsodium
 
 pkglibs = $(if $(strip $(1)),$(shell pkg-config --libs $(1)))
-pkgcflags = $(shell pkg-config --cflags jansson 2>/dev/null)
+pkgcflags = $(shell pkg-config --cflags jansson libsodium libcurl 2>/dev/null)
 
 LIB_SRC = $(wildcard src/lib/*.c)
 LIB_OBJ = $(LIB_SRC:src/lib/%.c=$(BUILD)/lib/%.o)

@@ -202,3 +202,14 @@ werr_set(struct werr *e, const char *field, const char *fmt, ...)
 	va_end(ap);
 	return -1;
 }
+
+void
+werr_prefix(struct werr *e, const char *prefix)
+{
+	struct buf b = { 0 };
+	buf_printf(&b, "%s%s%s", prefix, e->field[0] ? "." : "", e->field);
+	size_t n = b.n < sizeof e->field - 1 ? b.n : sizeof e->field - 1;
+	memcpy(e->field, b.p, n);
+	e->field[n] = 0;
+	buf_free(&b);
+}

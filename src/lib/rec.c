@@ -233,10 +233,11 @@ one_line(struct rloop *L, const struct rpos *pos, const char *line, size_t len)
 		else if (rc == -1)
 			rec_reject(L, pos, rec, line, len, &e);
 		else {
+			/* The tool cannot go on (no key, a full disk): say so and stop reading. */
 			if (e.msg[0])
-				warnf("%s:%lu: %s%s%s", pos->file, pos->line, e.field,
-				      e.field[0] ? ": " : "", e.msg);
+				warnf("%s%s%s", e.field, e.field[0] ? ": " : "", e.msg);
 			L->status = wgo_worse(L->status, WGO_EXIT_USAGE);
+			L->stop = 1;
 		}
 	}
 	json_decref(rec);
@@ -303,6 +304,8 @@ read_fd(struct rloop *L, int fd, const char *name)
 		pos.line++;
 		one_line(L, &pos, b + start, len);
 		start += len + (nl ? 1 : 0);
+		if (L->stop)
+			break;
 	}
 	free(b);
 	return rc;
@@ -316,7 +319,7 @@ rec_loop(struct rloop *L, int argc, char **argv)
 	if (argc == 0) {
 		L->status = wgo_worse(L->status, read_fd(L, 0, "<stdin>"));
 	}
-	for (int i = 0; i < argc; i++) {
+	for (int i = 0; i < argc && !L->stop; i++) {
 		if (!strcmp(argv[i], "-")) {
 			L->status = wgo_worse(L->status, read_fd(L, 0, "<stdin>"));
 			continue;

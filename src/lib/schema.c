@@ -243,6 +243,16 @@ static const struct fdef order_f[] = {
 	{ "signature", T_OBJ, 0, &signature_s, 0, 0 },
 };
 
+static const struct fdef correction_f[] = {
+	{ "kind", T_STR, 1, NULL, 0, 32 },
+	{ "v", T_INT, 1, NULL, 1, 1 },
+	{ "order_no", T_ID, 1, NULL, 0, 64 },
+	{ "reason", T_STR, 1, NULL, 0, 500 },
+	{ "code", T_ENUM, 0, return_codes, 0, 0 },
+	{ "date", T_DATE, 0, NULL, 0, 0 },
+	{ "changes", T_OBJ, 1, NULL, 0, 0 },
+};
+
 static const struct fdef push_f[] = {
 	{ "kind", T_STR, 1, NULL, 0, 32 },
 	{ "v", T_INT, 1, NULL, 1, 1 },
@@ -410,6 +420,7 @@ struct kind {
 static struct kind kinds[] = {
 	{ "application", SCHEMA(application_f, grant_check) },
 	{ "order", SCHEMA(order_f, order_check) },
+	{ "correction", SCHEMA(correction_f, NULL) },
 	{ "push", SCHEMA(push_f, NULL) },
 	{ "return", SCHEMA(return_f, NULL) },
 	{ "verification", SCHEMA(verification_f, NULL) },
@@ -743,11 +754,8 @@ validate_obj(json_t *o, struct schema *s, const char *path, struct werr *e)
 		}
 	}
 	if (s->check && s->check(o, e) < 0) {
-		if (*path) {
-			char t[PATHSZ];
-			subpath(t, path, e->field, 0);
-			snprintf(e->field, sizeof e->field, "%s", t);
-		}
+		if (*path)
+			werr_prefix(e, path);
 		return -1;
 	}
 	return 0;

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #define WGO_ATTR_FMT(a, b) __attribute__((format(printf, a, b)))
 
@@ -54,6 +55,8 @@ struct werr {
 	char msg[256];
 };
 int werr_set(struct werr *e, const char *field, const char *fmt, ...) WGO_ATTR_FMT(3, 4);
+/* field becomes prefix.field */
+void werr_prefix(struct werr *e, const char *prefix);
 
 /* ---- text.c: UTF-8 and Bengali digits ---- */
 
@@ -197,7 +200,8 @@ struct rpos {
 
 struct json_t;
 struct rloop;
-/* Return 0 to accept, -1 to reject (fill e), -2 to stop with an error. */
+/* Return 0 to accept, -1 to reject (fill e), -2 to stop: e is reported as
+ * "field: msg", the loop reads no further, and its status is 2. */
 typedef int (*rec_cb)(struct rloop *L, struct json_t *rec, const struct rpos *pos, struct werr *e);
 
 struct rloop {
@@ -211,6 +215,7 @@ struct rloop {
 	size_t maxline;
 	unsigned long nread, nok, nrejected, npassed;
 	int status;           /* worst status met (I/O errors) */
+	int stop;             /* set when a callback returned -2: read no further */
 };
 /* Parse one line (no newline) into an object; NULL with e filled on error. */
 struct json_t *rec_parse(const char *line, size_t len, struct werr *e);
@@ -250,6 +255,131 @@ const char *office_name(const char *code, int bn);
 const char *jstr(const struct json_t *o, const char *key);
 long long jint(const struct json_t *o, const char *key, long long dflt);
 struct json_t *jget(const struct json_t *o, const char *path); /* "a.b.c" */
+
+/* ---- store.c: state on disk ---- */
+int mkdirs(const char *path, struct werr *e);
+/* An exclusive flock on path (created 0600); the fd, or -1. */
+int lock_file(const char *path, int nonblock, struct werr *e);
+int write_all(int fd, const void *p, size_t n);
+int append_sync(int fd, const void *p, size_t n);
+/* Write to a temporary file, fsync, rename over path, fsync the directory. */
+int atomic_write(const char *path, const void *p, size_t n, mode_t mode, struct werr *e);
+int counter_read(const char *path, long long *v, struct werr *e);
+int counter_write(const char *path, long long v, struct werr *e);
+
+/* ---- hmap.c: string-keyed hash table, fixed-size values ---- */
+struct hmap_slot {
+	const char *key;
+	uint64_t hash;
+};
+struct hmap_chunk {
+	struct hmap_chunk *next;
+	char data[];
+};
+struct hmap {
+	size_t cap, n, vsize;
+	struct hmap_slot *slots;
+	unsigned char *vals;
+	struct hmap_chunk *chunks;
+	char *arena;
+	size_t arena_left;
+};
+void hmap_init(struct hmap *m, size_t vsize);
+void *hmap_get(const struct hmap *m, const char *k);
+void *hmap_getn(const struct hmap *m, const char *k, size_t n);
+/* The value slot for k, zeroed when new; pointers stay valid until the next put. */
+void *hmap_put(struct hmap *m, const char *k, int *isnew);
+void *hmap_putn(struct hmap *m, const char *k, size_t n, int *isnew);
+const char *hmap_key(const struct hmap *m, const void *val);
+void *hmap_iter(const struct hmap *m, size_t *i); /* start with *i = 0 */
+void hmap_free(struct hmap *m);
+
+/* ---- grant.c: rates, terms, and what an application makes ---- */
+enum { RATE_WELFARE, RATE_GROUP_INSURANCE, RATE_FUNERAL_EMPLOYEE, RATE_FUNERAL_FAMILY, RATE_KINDS };
+struct rate {
+	wdate from;
+	int64_t poisha;
+};
+struct ratelist {
+	struct rate *r;
+	size_t n;
+};
+struct rules {
+	struct ratelist rate[RATE_KINDS];
+	int term_death_in_service;       /* months */
+	int term_death_after_retirement; /* months from retirement */
+	int term_retired_invalid;        /* months */
+	int retired_invalid_age;         /* years */
+};
+int rules_load(const struct cfg *c, struct rules *r, struct werr *e);
+void rules_free(struct rules *r);
+/* Fill an order's term, rates or lump sum, arrears and total from an application. */
+int order_terms(const struct json_t *app, wdate issued, const struct rules *r,
+                struct json_t *order, struct werr *e);
+/* An unnumbered, unsigned order (order_no "-", revision 0), or NULL with e filled. */
+struct json_t *order_from_application(const struct json_t *app, wdate issued,
+                                      const struct rules *r, struct werr *e);
+struct json_t *order_to_application(const struct json_t *order);
+
+/* ---- reg.c: the order register ---- */
+struct reg {
+	char *dir, *path;
+	int dry, fd, lockfd;
+	off_t end; /* bytes synced to the register */
+	struct hmap orders, dups, counters;
+	struct buf pending;
+	size_t npending;
+};
+/* Lock (unless dry), load and index the register; a torn last line is dropped. */
+int reg_open(struct reg *r, int dry, struct werr *e);
+/* The live order with the same grant, employee and beneficiary, or NULL. */
+const char *reg_duplicate(struct reg *r, const struct json_t *order, wmonth now);
+/* The next number of OFFICE-FY; never one handed out before, even after a crash. */
+int reg_number(struct reg *r, const char *office, int fy, char *out, size_t n, struct werr *e);
+/* Queue an order: it reaches out only after the register holding it is synced. */
+int reg_add(struct reg *r, const struct json_t *order, FILE *out, struct werr *e);
+int reg_flush(struct reg *r, FILE *out, struct werr *e);
+struct json_t *reg_latest(struct reg *r, const char *order_no, struct werr *e);
+int reg_close(struct reg *r, FILE *out, struct werr *e);
+
+/* ---- sign.c: office keys and signatures (libsodium) ---- */
+
+struct wkey {
+	char office[5];
+	uint8_t id[8];
+	uint8_t pk[32];
+	uint8_t sk[64];
+	int has_sk;
+};
+struct keyring {
+	struct wkey *k;
+	size_t n;
+};
+void sign_init(void);
+void keyid_hex(const uint8_t id[8], char out[17]);
+int key_generate(struct wkey *k, const char *office);
+void key_wipe(struct wkey *k);
+void pubkey_text(const struct wkey *k, struct buf *b);
+int pubkey_write(const char *path, const struct wkey *k, struct werr *e);
+int pubkey_parse(const char *text, const char *path, struct wkey *k, struct werr *e);
+/* pass NULL: none.  Returns -2 when the key is sealed and no passphrase was given. */
+int seckey_write(const char *path, const struct wkey *k, const char *pass, struct werr *e);
+int seckey_load(const char *path, const char *pass, struct wkey *k, struct werr *e);
+/* Refuse a secret file that is not regular or is readable by group or others. */
+int secret_fd_check(int fd, const char *path, struct werr *e);
+int secret_read(const char *path, char *out, size_t cap, struct werr *e);
+/* From a file (mode checked) or, when file is NULL, asked on /dev/tty. */
+int read_passphrase(const char *file, const char *prompt, int confirm, char *out, size_t n,
+                    struct werr *e);
+int keyring_load(struct keyring *r, const char *path, struct werr *e); /* file or directory */
+void keyring_free(struct keyring *r);
+const struct wkey *keyring_find(const struct keyring *r, const uint8_t id[8]);
+void sig_detached(const struct wkey *k, const void *msg, size_t n, uint8_t sig[64]);
+int sig_verify(const struct wkey *k, const void *msg, size_t n, const uint8_t sig[64]);
+int sig_b64_decode(const char *s, uint8_t sig[64]);
+int order_sign(struct json_t *order, const struct wkey *k, struct werr *e);
+/* Signature, key id, the key's office, and that the order is in canonical form. */
+int order_verify(struct json_t *order, const struct keyring *r, struct werr *e);
 
 /* ---- opts.c: shared option handling ---- */
 struct option;

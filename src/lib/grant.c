@@ -1,0 +1,308 @@
+/* The grant rules: rates with the dates they take effect, terms, and the order an
+ * approved application makes (payable months, rates, arrears, total). */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "wgo.h"
+
+static const char *const rate_keys[RATE_KINDS] = {
+	"rate.welfare", "rate.group_insurance", "rate.funeral.employee", "rate.funeral.family",
+};
+static const char *const term_keys[] = {
+	"term.death_in_service", "term.death_after_retirement", "term.retired_invalid",
+	"term.retired_invalid_age",
+};
+
+static int
+ratecmp(const void *a, const void *b)
+{
+	const struct rate *x = a, *y = b;
+	return (x->from > y->from) - (x->from < y->from);
+}
+
+int
+rules_load(const struct cfg *c, struct rules *r, struct werr *e)
+{
+	char where[sizeof e->field];
+	memset(r, 0, sizeof *r);
+	for (int k = 0; k < RATE_KINDS; k++) {
+		struct ratelist *l = &r->rate[k];
+		for (const struct cfg_item *it = cfg_next(c, rate_keys[k], NULL); it;
+		     it = cfg_next(c, rate_keys[k], it)) {
+			snprintf(where, sizeof where, "%s:%lu", c->path, it->line);
+			char d[32], *sp = strpbrk(it->val, " \t");
+			const char *why;
+			if (!sp || (size_t)(sp - it->val) >= sizeof d)
+				return werr_set(e, where, "%s: expected DATE AMOUNT", rate_keys[k]);
+			memcpy(d, it->val, (size_t)(sp - it->val));
+			d[sp - it->val] = 0;
+			struct rate rt;
+			if (date_parse(d, &rt.from, &why) < 0)
+				return werr_set(e, where, "%s: %s: %s", rate_keys[k], d, why);
+			if (money_parse(sp + 1, 0, &rt.poisha, &why) < 0)
+				return werr_set(e, where, "%s: %s", rate_keys[k], why);
+			for (size_t i = 0; i < l->n; i++)
+				if (l->r[i].from == rt.from)
+					return werr_set(e, where, "%s: two rates from %s", rate_keys[k], d);
+			l->r = xrealloc(l->r, (l->n + 1) * sizeof *l->r);
+			l->r[l->n++] = rt;
+		}
+		qsort(l->r, l->n, sizeof *l->r, ratecmp);
+	}
+	int *terms[] = { &r->term_death_in_service, &r->term_death_after_retirement,
+		         &r->term_retired_invalid, &r->retired_invalid_age };
+	for (int k = 0; k < 4; k++) {
+		const char *v = cfg_get(c, term_keys[k]);
+		long n;
+		if (!v)
+			continue;
+		if (uint_parse(v, 1200, &n) < 0 || n == 0)
+			return werr_set(e, c->path ? c->path : "wgo.conf", "%s: not a number 1 to 1200",
+			                term_keys[k]);
+		*terms[k] = (int)n;
+	}
+	return 0;
+}
+
+void
+rules_free(struct rules *r)
+{
+	for (int k = 0; k < RATE_KINDS; k++)
+		free(r->rate[k].r);
+	memset(r, 0, sizeof *r);
+}
+
+/* The rate in force on day d, or -1. */
+static int64_t
+rate_on(const struct ratelist *l, wdate d)
+{
+	int64_t v = -1;
+	for (size_t i = 0; i < l->n && l->r[i].from <= d; i++)
+		v = l->r[i].poisha;
+	return v;
+}
+
+static int
+need_config(const struct rules *r, int kind, struct werr *e)
+{
+	if (r->rate[kind].n == 0)
+		return werr_set(e, "grant", "no %s in the configuration (see wgo.conf.example)",
+		                rate_keys[kind]);
+	return 0;
+}
+
+static int
+need_term(int v, const char *key, struct werr *e)
+{
+	if (!v)
+		return werr_set(e, "employee.event", "no %s in the configuration (see wgo.conf.example)",
+		                key);
+	return 0;
+}
+
+static wdate
+dfield(const json_t *o, const char *path, int *have)
+{
+	const char *s = json_string_value(jget(o, path));
+	wdate d = 0;
+	const char *why;
+	*have = s && date_parse(s, &d, &why) == 0;
+	return d;
+}
+
+static json_t *
+month_str(wmonth m)
+{
+	char t[8];
+	month_fmt(m, t);
+	return json_string(t);
+}
+
+int
+order_terms(const json_t *app, wdate issued, const struct rules *r, json_t *order, struct werr *e)
+{
+	int h;
+	char ds[11], ds2[11];
+	date_fmt(issued, ds);
+	const char *dates[] = { "employee.event_date", "employee.retirement_date",
+		                "employee.birth_date", "beneficiary.birth_date", "sanction.date" };
+	for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++) {
+		wdate d = dfield(app, dates[i], &h);
+		if (h && d > issued)
+			return werr_set(e, dates[i], "in the future (after the issue date %s)", ds);
+	}
+	wdate event = dfield(app, "employee.event_date", &h);
+	wdate sanctioned = dfield(app, "sanction.date", &h);
+	if (event > sanctioned) {
+		date_fmt(sanctioned, ds2);
+		return werr_set(e, "employee.event_date", "after the sanction (%s)", ds2);
+	}
+	int hb, hr;
+	wdate born = dfield(app, "employee.birth_date", &hb);
+	wdate retired = dfield(app, "employee.retirement_date", &hr);
+	if (hb && born >= event)
+		return werr_set(e, "employee.birth_date", "not before the event");
+	if (hr && hb && retired <= born)
+		return werr_set(e, "employee.retirement_date", "not after the birth date");
+
+	const char *grant = jstr(app, "grant"), *ev = json_string_value(jget(app, "employee.event"));
+	json_t *amount = jget(app, "sanction.amount_poisha");
+	json_t *last_override = jget(app, "sanction.last_month");
+	wmonth issue_month = date_month(issued);
+
+	if (strcmp(grant, "welfare")) {
+		int kind = !strcmp(grant, "group_insurance") ? RATE_GROUP_INSURANCE
+		           : !strcmp(jstr(app, "funeral_for"), "employee") ? RATE_FUNERAL_EMPLOYEE
+		                                                          : RATE_FUNERAL_FAMILY;
+		if (last_override)
+			return werr_set(e, "sanction.last_month", "a lump sum has no term");
+		int64_t lump;
+		if (amount) {
+			lump = json_integer_value(amount);
+		} else {
+			if (need_config(r, kind, e) < 0)
+				return -1;
+			lump = rate_on(&r->rate[kind], event);
+			if (lump < 0) {
+				date_fmt(event, ds2);
+				return werr_set(e, "employee.event_date", "no %s in force on %s",
+				                rate_keys[kind], ds2);
+			}
+		}
+		json_object_set_new(order, "lump_poisha", json_integer(lump));
+		json_object_set_new(order, "arrears_months", json_integer(0));
+		json_object_set_new(order, "arrears_poisha", json_integer(0));
+		json_object_set_new(order, "total_poisha", json_integer(lump));
+		return 0;
+	}
+
+	/* The monthly grant: from the month after the event to the end of the term. */
+	wmonth first = date_month(event) + 1, last;
+	if (!strcmp(ev, "death_in_service")) {
+		if (need_term(r->term_death_in_service, "term.death_in_service", e) < 0)
+			return -1;
+		last = first + r->term_death_in_service - 1;
+	} else if (!strcmp(ev, "death_after_retirement")) {
+		if (!hr)
+			return werr_set(e, "employee.retirement_date", "missing (needed for a death after retirement)");
+		if (retired > event)
+			return werr_set(e, "employee.retirement_date", "after the death");
+		if (need_term(r->term_death_after_retirement, "term.death_after_retirement", e) < 0)
+			return -1;
+		/* Until N months from retirement: the last month is the one holding the day before. */
+		last = date_month(date_add_months(retired, r->term_death_after_retirement) - 1);
+	} else {
+		if (!hb)
+			return werr_set(e, "employee.birth_date", "missing (needed for a retirement on illness)");
+		if (need_term(r->term_retired_invalid, "term.retired_invalid", e) < 0 ||
+		    need_term(r->retired_invalid_age, "term.retired_invalid_age", e) < 0)
+			return -1;
+		last = first + r->term_retired_invalid - 1;
+		wmonth age_end = date_month(date_add_months(born, 12 * r->retired_invalid_age) - 1);
+		if (age_end < last)
+			last = age_end;
+	}
+	if (last_override) {
+		const char *why;
+		month_parse(json_string_value(last_override), &last, &why);
+	}
+	char ms[8];
+	if (last < first) {
+		month_fmt(last, ms);
+		return werr_set(e, last_override ? "sanction.last_month" : "employee.event_date",
+		                "not eligible: the term ended in %s, before its first month", ms);
+	}
+	if (last < issue_month) {
+		month_fmt(last, ms);
+		return werr_set(e, last_override ? "sanction.last_month" : "employee.event_date",
+		                "the term is already over (it ended in %s)", ms);
+	}
+	json_t *rates = json_array();
+	int64_t total = 0, arrears = 0, cur = -1;
+	int narrears = 0;
+	json_t *seg = NULL;
+	for (wmonth m = first; m <= last; m++) {
+		int64_t v = amount ? json_integer_value(amount)
+		                   : rate_on(&r->rate[RATE_WELFARE], month_first(m));
+		if (v < 0) {
+			json_decref(rates);
+			if (need_config(r, RATE_WELFARE, e) < 0)
+				return -1;
+			month_fmt(m, ms);
+			return werr_set(e, "employee.event_date", "no rate.welfare in force for %s", ms);
+		}
+		if (money_add(&total, v) < 0) {
+			json_decref(rates);
+			return werr_set(e, "sanction.amount_poisha", "the total overflows");
+		}
+		if (m < issue_month) {
+			narrears++;
+			money_add(&arrears, v);
+		}
+		if (v != cur) {
+			seg = json_object();
+			json_object_set_new(seg, "from", month_str(m));
+			json_object_set_new(seg, "monthly_poisha", json_integer(v));
+			json_array_append_new(rates, seg);
+			cur = v;
+		}
+		json_object_set_new(seg, "to", month_str(m));
+	}
+	json_object_set_new(order, "first_month", month_str(first));
+	json_object_set_new(order, "last_month", month_str(last));
+	json_object_set_new(order, "rates", rates);
+	json_object_set_new(order, "arrears_months", json_integer(narrears));
+	json_object_set_new(order, "arrears_poisha", json_integer(arrears));
+	json_object_set_new(order, "total_poisha", json_integer(total));
+	return 0;
+}
+
+json_t *
+order_from_application(const json_t *app, wdate issued, const struct rules *r, struct werr *e)
+{
+	json_t *o = json_object();
+	char ds[11];
+	struct bdate b;
+	struct buf bn = { 0 };
+	date_fmt(issued, ds);
+	bangla_from_date(issued, &b);
+	bangla_fmt(&b, 0, &bn);
+	json_object_set_new(o, "kind", json_string("order"));
+	json_object_set_new(o, "v", json_integer(WGO_FORMAT_VERSION));
+	json_object_set_new(o, "order_no", json_string("-"));
+	json_object_set_new(o, "revision", json_integer(0));
+	json_object_set_new(o, "office", json_string(jstr(app, "office")));
+	json_object_set_new(o, "issued", json_string(ds));
+	json_object_set_new(o, "issued_bn", json_stringn(bn.p, bn.n));
+	buf_free(&bn);
+	const char *copy[] = { "application_no", "grant", "funeral_for", "employee",
+		               "beneficiary", "account", "sanction" };
+	for (size_t i = 0; i < sizeof copy / sizeof copy[0]; i++) {
+		json_t *v = json_object_get(app, copy[i]);
+		if (v)
+			json_object_set_new(o, copy[i], json_deep_copy(v));
+	}
+	if (order_terms(app, issued, r, o, e) < 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+json_t *
+order_to_application(const json_t *order)
+{
+	json_t *a = json_object();
+	json_object_set_new(a, "kind", json_string("application"));
+	json_object_set_new(a, "v", json_integer(WGO_FORMAT_VERSION));
+	const char *copy[] = { "office", "application_no", "grant", "funeral_for", "employee",
+		               "beneficiary", "account", "sanction" };
+	for (size_t i = 0; i < sizeof copy / sizeof copy[0]; i++) {
+		json_t *v = json_object_get(order, copy[i]);
+		if (v)
+			json_object_set_new(a, copy[i], json_deep_copy(v));
+	}
+	return a;
+}

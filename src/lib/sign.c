@@ -1,0 +1,587 @@
+/* Office signing keys (Ed25519, signify-style files), passphrases, and the
+ * signature of an order over its RFC 8785 canonical form. */
+#include <errno.h>
+#include <fcntl.h>
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "wgo.h"
+
+#define PUB_LEN (2 + 8 + 4 + 32)
+#define SEC_LEN (2 + 2 + 8 + 8 + 16 + 24 + 8 + 4 + 64 + 16)
+
+void
+sign_init(void)
+{
+	if (sodium_init() < 0)
+		die("libsodium failed to initialise");
+}
+
+void
+keyid_hex(const uint8_t id[8], char out[17])
+{
+	static const char hx[] = "0123456789abcdef";
+	for (int i = 0; i < 8; i++) {
+		out[2 * i] = hx[id[i] >> 4];
+		out[2 * i + 1] = hx[id[i] & 15];
+	}
+	out[16] = 0;
+}
+
+static int
+hex_keyid(const char *s, uint8_t id[8])
+{
+	size_t n;
+	if (!s || strlen(s) != 16 || sodium_hex2bin(id, 8, s, 16, NULL, &n, NULL) < 0 || n != 8)
+		return -1;
+	return 0;
+}
+
+static void
+derive_id(const uint8_t pk[32], uint8_t id[8])
+{
+	uint8_t h[16];
+	crypto_generichash(h, sizeof h, pk, 32, NULL, 0);
+	memcpy(id, h, 8);
+}
+
+int
+key_generate(struct wkey *k, const char *office)
+{
+	memset(k, 0, sizeof *k);
+	snprintf(k->office, sizeof k->office, "%s", office);
+	crypto_sign_keypair(k->pk, k->sk);
+	derive_id(k->pk, k->id);
+	k->has_sk = 1;
+	return 0;
+}
+
+void
+key_wipe(struct wkey *k)
+{
+	sodium_memzero(k, sizeof *k);
+}
+
+/* ---- files ---- */
+
+int
+secret_fd_check(int fd, const char *path, struct werr *e)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return werr_set(e, path, "%s", strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return werr_set(e, path, "not a regular file");
+	if (st.st_mode & 077)
+		return werr_set(e, path, "readable by group or others (mode %04o): chmod 600 it",
+		                (unsigned)(st.st_mode & 07777));
+	return 0;
+}
+
+/* Reads a whole secret file (at most cap-1 bytes) after checking its mode. */
+int
+secret_read(const char *path, char *out, size_t cap, struct werr *e)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return werr_set(e, path, "%s", strerror(errno));
+	if (secret_fd_check(fd, path, e) < 0) {
+		close(fd);
+		return -1;
+	}
+	size_t n = 0;
+	ssize_t r;
+	while (n + 1 < cap && (r = read(fd, out + n, cap - 1 - n)) != 0) {
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			close(fd);
+			return werr_set(e, path, "%s", strerror(errno));
+		}
+		n += (size_t)r;
+	}
+	close(fd);
+	out[n] = 0;
+	if (n + 1 >= cap)
+		return werr_set(e, path, "too long for a secret");
+	return 0;
+}
+
+static int
+write_excl(const char *path, const char *text, mode_t mode, struct werr *e)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	if (fd < 0)
+		return werr_set(e, path, "%s", strerror(errno));
+	size_t n = strlen(text);
+	if (write(fd, text, n) != (ssize_t)n || fsync(fd) < 0) {
+		int err = errno;
+		close(fd);
+		unlink(path);
+		return werr_set(e, path, "write error: %s", strerror(err));
+	}
+	if (close(fd) < 0)
+		return werr_set(e, path, "%s", strerror(errno));
+	return 0;
+}
+
+static void
+b64line(struct buf *b, const uint8_t *p, size_t n)
+{
+	b64_encode(p, n, b);
+	buf_addc(b, '\n');
+}
+
+void
+pubkey_text(const struct wkey *k, struct buf *b)
+{
+	uint8_t blob[PUB_LEN];
+	char hex[17];
+	keyid_hex(k->id, hex);
+	memcpy(blob, "Ed", 2);
+	memcpy(blob + 2, k->id, 8);
+	memset(blob + 10, 0, 4);
+	memcpy(blob + 10, k->office, strlen(k->office) < 4 ? strlen(k->office) : 4);
+	memcpy(blob + 14, k->pk, 32);
+	buf_printf(b, "untrusted comment: wgo public key %s %s\n", k->office, hex);
+	b64line(b, blob, sizeof blob);
+}
+
+int
+pubkey_write(const char *path, const struct wkey *k, struct werr *e)
+{
+	struct buf b = { 0 };
+	pubkey_text(k, &b);
+	int rc = write_excl(path, buf_str(&b), 0644, e);
+	buf_free(&b);
+	return rc;
+}
+
+static uint64_t
+get64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static void
+put64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
+int
+seckey_write(const char *path, const struct wkey *k, const char *pass, struct werr *e)
+{
+	uint8_t blob[SEC_LEN], key[32] = { 0 };
+	uint8_t *p = blob;
+	uint64_t ops = crypto_pwhash_OPSLIMIT_INTERACTIVE, mem = crypto_pwhash_MEMLIMIT_INTERACTIVE;
+	memcpy(p, "Ed", 2);
+	memcpy(p + 2, pass ? "A2" : "NO", 2);
+	put64(p + 4, pass ? ops : 0);
+	put64(p + 12, pass ? mem : 0);
+	uint8_t *salt = p + 20, *nonce = p + 36, *id = p + 60, *office = p + 68, *box = p + 72;
+	randombytes_buf(salt, 16);
+	randombytes_buf(nonce, 24);
+	memcpy(id, k->id, 8);
+	memset(office, 0, 4);
+	memcpy(office, k->office, strlen(k->office) < 4 ? strlen(k->office) : 4);
+	if (pass && crypto_pwhash(key, sizeof key, pass, strlen(pass), salt, ops, (size_t)mem,
+	                          crypto_pwhash_ALG_ARGON2ID13) != 0)
+		return werr_set(e, path, "out of memory deriving the key from the passphrase");
+	/* Without a passphrase the box still carries a MAC: damage is detected. */
+	crypto_secretbox_easy(box, k->sk, 64, nonce, key);
+	sodium_memzero(key, sizeof key);
+	char hex[17];
+	keyid_hex(k->id, hex);
+	struct buf b = { 0 };
+	buf_printf(&b, "untrusted comment: wgo secret key %s %s%s\n", k->office, hex,
+	           pass ? "" : " (no passphrase)");
+	b64line(&b, blob, sizeof blob);
+	int rc = write_excl(path, buf_str(&b), 0600, e);
+	sodium_memzero(b.p, b.n);
+	buf_free(&b);
+	sodium_memzero(blob, sizeof blob);
+	return rc;
+}
+
+/* Two lines: a comment, then base64; returns the decoded blob's length. */
+static int
+key_blob(const char *text, const char *what, uint8_t *out, size_t cap, const char *path,
+         struct werr *e)
+{
+	const char *nl = strchr(text, '\n');
+	if (strncmp(text, "untrusted comment: ", 19) || !nl)
+		return werr_set(e, path, "not a wgo %s key (no comment line)", what);
+	const char *b = nl + 1;
+	size_t n = strcspn(b, "\n");
+	struct buf d = { 0 };
+	int rc;
+	if (b64_decode(b, n, &d) < 0 || d.n > cap) {
+		rc = werr_set(e, path, "not a wgo %s key (bad base64)", what);
+	} else {
+		memcpy(out, d.p, d.n);
+		rc = (int)d.n;
+	}
+	if (d.p)
+		sodium_memzero(d.p, d.cap);
+	buf_free(&d);
+	return rc;
+}
+
+int
+pubkey_parse(const char *text, const char *path, struct wkey *k, struct werr *e)
+{
+	uint8_t blob[PUB_LEN + 1], id[8];
+	int n = key_blob(text, "public", blob, sizeof blob, path, e);
+	if (n < 0)
+		return -1;
+	if (n != PUB_LEN || memcmp(blob, "Ed", 2))
+		return werr_set(e, path, "not a wgo public key (wrong length or algorithm)");
+	memset(k, 0, sizeof *k);
+	memcpy(k->id, blob + 2, 8);
+	memcpy(k->office, blob + 10, 4);
+	memcpy(k->pk, blob + 14, 32);
+	derive_id(k->pk, id);
+	if (memcmp(id, k->id, 8))
+		return werr_set(e, path, "key id does not match the key");
+	if (!office_valid(k->office))
+		return werr_set(e, path, "key for an unknown office \"%s\"", k->office);
+	return 0;
+}
+
+int
+seckey_load(const char *path, const char *pass, struct wkey *k, struct werr *e)
+{
+	char text[1024];
+	uint8_t blob[SEC_LEN + 1], key[32] = { 0 };
+	if (secret_read(path, text, sizeof text, e) < 0)
+		return -1;
+	int n = key_blob(text, "secret", blob, sizeof blob, path, e);
+	sodium_memzero(text, sizeof text);
+	if (n < 0)
+		return -1;
+	int rc = 0;
+	if (n != SEC_LEN || memcmp(blob, "Ed", 2)) {
+		rc = werr_set(e, path, "not a wgo secret key (wrong length or algorithm)");
+		goto out;
+	}
+	int sealed = !memcmp(blob + 2, "A2", 2);
+	if (!sealed && memcmp(blob + 2, "NO", 2)) {
+		rc = werr_set(e, path, "unknown key derivation");
+		goto out;
+	}
+	if (sealed && !pass) {
+		rc = -2; /* a passphrase is needed */
+		werr_set(e, path, "the key is sealed with a passphrase");
+		goto out;
+	}
+	uint64_t ops = get64(blob + 4), mem = get64(blob + 12);
+	if (sealed && (ops > 64 || mem > (1ull << 32) || ops < crypto_pwhash_OPSLIMIT_MIN)) {
+		rc = werr_set(e, path, "implausible key derivation limits");
+		goto out;
+	}
+	if (sealed && crypto_pwhash(key, sizeof key, pass, strlen(pass), blob + 20, ops,
+	                            (size_t)mem, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+		rc = werr_set(e, path, "out of memory deriving the key from the passphrase");
+		goto out;
+	}
+	memset(k, 0, sizeof *k);
+	if (crypto_secretbox_open_easy(k->sk, blob + 72, 80, blob + 36, key) != 0) {
+		rc = werr_set(e, path, sealed ? "wrong passphrase, or the key file is damaged"
+		                              : "the key file is damaged");
+		goto out;
+	}
+	memcpy(k->id, blob + 60, 8);
+	memcpy(k->office, blob + 68, 4);
+	crypto_sign_ed25519_sk_to_pk(k->pk, k->sk);
+	uint8_t id[8];
+	derive_id(k->pk, id);
+	if (memcmp(id, k->id, 8)) {
+		rc = werr_set(e, path, "key id does not match the key");
+		goto out;
+	}
+	k->has_sk = 1;
+out:
+	if (rc)
+		sodium_memzero(k, sizeof *k);
+	sodium_memzero(blob, sizeof blob);
+	sodium_memzero(key, sizeof key);
+	return rc;
+}
+
+/* ---- passphrases ---- */
+
+int
+read_passphrase(const char *file, const char *prompt, int confirm, char *out, size_t n,
+                struct werr *e)
+{
+	if (file) {
+		if (secret_read(file, out, n, e) < 0)
+			return -1;
+		out[strcspn(out, "\r\n")] = 0;
+		if (!out[0])
+			return werr_set(e, file, "empty passphrase");
+		return 0;
+	}
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return werr_set(e, "passphrase", "no terminal to ask on: give --passphrase-file");
+	struct termios old, t;
+	int have_tc = tcgetattr(fd, &old) == 0;
+	for (int round = 0; round < (confirm ? 2 : 1); round++) {
+		char again[512], *dst = round ? again : out;
+		size_t cap = round ? sizeof again : n;
+		const char *q = round ? "Again: " : prompt;
+		if (write(fd, q, strlen(q)) < 0)
+			break;
+		if (have_tc) {
+			t = old;
+			t.c_lflag &= (tcflag_t)~ECHO;
+			tcsetattr(fd, TCSANOW, &t);
+		}
+		size_t i = 0;
+		char c;
+		while (read(fd, &c, 1) == 1 && c != '\n' && c != '\r')
+			if (i + 1 < cap)
+				dst[i++] = c;
+		dst[i] = 0;
+		if (have_tc)
+			tcsetattr(fd, TCSANOW, &old);
+		if (write(fd, "\n", 1) < 0)
+			break;
+		if (round && strcmp(out, again)) {
+			sodium_memzero(again, sizeof again);
+			close(fd);
+			sodium_memzero(out, n);
+			return werr_set(e, "passphrase", "the two passphrases differ");
+		}
+		if (round)
+			sodium_memzero(again, sizeof again);
+	}
+	close(fd);
+	if (!out[0])
+		return werr_set(e, "passphrase", "empty passphrase");
+	return 0;
+}
+
+/* ---- keyrings ---- */
+
+static int
+keyring_add_file(struct keyring *r, const char *path, struct werr *e)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return werr_set(e, path, "%s", strerror(errno));
+	char line[512], first[512];
+	int have = 0, rc = 0;
+	unsigned long ln = 0;
+	while (fgets(line, sizeof line, f)) {
+		ln++;
+		if (line[0] == '\n' || line[0] == '#')
+			continue;
+		if (!have) {
+			snprintf(first, sizeof first, "%s", line);
+			have = 1;
+			continue;
+		}
+		struct buf t = { 0 };
+		buf_adds(&t, first);
+		buf_adds(&t, line);
+		char where[sizeof e->field];
+		snprintf(where, sizeof where, "%s:%lu", path, ln);
+		r->k = xrealloc(r->k, (r->n + 1) * sizeof *r->k);
+		if (pubkey_parse(buf_str(&t), where, &r->k[r->n], e) < 0)
+			rc = -1;
+		else
+			r->n++;
+		buf_free(&t);
+		have = 0;
+		if (rc)
+			break;
+	}
+	if (!rc && have)
+		rc = werr_set(e, path, "a comment line without its key");
+	fclose(f);
+	return rc;
+}
+
+static int
+namecmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+keyring_load(struct keyring *r, const char *path, struct werr *e)
+{
+	struct stat st;
+	memset(r, 0, sizeof *r);
+	if (stat(path, &st) < 0)
+		return werr_set(e, path, "keyring: %s", strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return keyring_add_file(r, path, e);
+	DIR *d = opendir(path);
+	if (!d)
+		return werr_set(e, path, "keyring: %s", strerror(errno));
+	char **names = NULL;
+	size_t nn = 0;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		size_t l = strlen(de->d_name);
+		if (l > 4 && !strcmp(de->d_name + l - 4, ".pub")) {
+			names = xrealloc(names, (nn + 1) * sizeof *names);
+			names[nn++] = xstrdup(de->d_name);
+		}
+	}
+	closedir(d);
+	qsort(names, nn, sizeof *names, namecmp);
+	int rc = 0;
+	for (size_t i = 0; i < nn; i++) {
+		if (!rc) {
+			char *p = xmalloc(strlen(path) + strlen(names[i]) + 2);
+			sprintf(p, "%s/%s", path, names[i]);
+			rc = keyring_add_file(r, p, e);
+			free(p);
+		}
+		free(names[i]);
+	}
+	free(names);
+	return rc;
+}
+
+void
+keyring_free(struct keyring *r)
+{
+	free(r->k);
+	memset(r, 0, sizeof *r);
+}
+
+const struct wkey *
+keyring_find(const struct keyring *r, const uint8_t id[8])
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (!memcmp(r->k[i].id, id, 8))
+			return &r->k[i];
+	return NULL;
+}
+
+/* ---- detached signatures ---- */
+
+void
+sig_detached(const struct wkey *k, const void *msg, size_t n, uint8_t sig[64])
+{
+	crypto_sign_detached(sig, NULL, msg, n, k->sk);
+}
+
+int
+sig_verify(const struct wkey *k, const void *msg, size_t n, const uint8_t sig[64])
+{
+	return crypto_sign_verify_detached(sig, msg, n, k->pk);
+}
+
+int
+sig_b64_decode(const char *s, uint8_t sig[64])
+{
+	struct buf b = { 0 };
+	int rc = -1;
+	if (s && b64_decode(s, strlen(s), &b) == 0 && b.n == 64) {
+		memcpy(sig, b.p, 64);
+		rc = 0;
+	}
+	buf_free(&b);
+	return rc;
+}
+
+/* ---- orders ---- */
+
+/* The canonical form of the order without its signature. */
+static int
+order_message(json_t *order, struct buf *msg)
+{
+	json_t *sig = json_object_get(order, "signature");
+	json_incref(sig);
+	if (sig)
+		json_object_del(order, "signature");
+	int rc = jcs_dump(order, msg);
+	if (sig)
+		json_object_set_new(order, "signature", sig);
+	return rc;
+}
+
+int
+order_sign(json_t *order, const struct wkey *k, struct werr *e)
+{
+	struct buf msg = { 0 }, b = { 0 };
+	uint8_t sig[64];
+	char hex[17];
+	json_object_del(order, "signature");
+	if (jcs_dump(order, &msg) < 0) {
+		buf_free(&msg);
+		return werr_set(e, "", "the order has no canonical form");
+	}
+	sig_detached(k, msg.p, msg.n, sig);
+	b64_encode(sig, 64, &b);
+	keyid_hex(k->id, hex);
+	json_t *s = json_object();
+	json_object_set_new(s, "alg", json_string("ed25519"));
+	json_object_set_new(s, "key_id", json_string(hex));
+	json_object_set_new(s, "value", json_stringn(b.p, b.n));
+	json_object_set_new(order, "signature", s);
+	buf_free(&msg);
+	buf_free(&b);
+	return 0;
+}
+
+int
+order_verify(json_t *order, const struct keyring *r, struct werr *e)
+{
+	json_t *s = json_object_get(order, "signature");
+	uint8_t id[8], sig[64];
+	if (!s)
+		return werr_set(e, "signature", "missing: the order is not signed");
+	if (!json_is_object(s) || strcmp(jstr(s, "alg") ? jstr(s, "alg") : "", "ed25519"))
+		return werr_set(e, "signature.alg", "not ed25519");
+	if (hex_keyid(jstr(s, "key_id"), id) < 0)
+		return werr_set(e, "signature.key_id", "not 16 hex digits");
+	if (json_object_size(s) != 3)
+		return werr_set(e, "signature", "has fields other than alg, key_id and value");
+	const struct wkey *k = keyring_find(r, id);
+	if (!k)
+		return werr_set(e, "signature.key_id", "unknown key %s", jstr(s, "key_id"));
+	const char *office = jstr(order, "office");
+	if (!office || strcmp(office, k->office))
+		return werr_set(e, "office", "signed with %s's key, but the order is %s's", k->office,
+		                office ? office : "nobody");
+	if (sig_b64_decode(jstr(s, "value"), sig) < 0)
+		return werr_set(e, "signature.value", "not a base64 Ed25519 signature");
+	struct buf msg = { 0 };
+	if (order_message(order, &msg) < 0) {
+		buf_free(&msg);
+		return werr_set(e, "", "the order has no canonical form");
+	}
+	int bad = sig_verify(k, msg.p, msg.n, sig);
+	buf_free(&msg);
+	if (bad)
+		return werr_set(e, "signature", "does not verify: the order was changed after signing");
+	/* What was signed must also be what a reader takes it to be. */
+	json_t *copy = json_deep_copy(order);
+	struct werr ve;
+	int rc = 0;
+	if (rec_validate(copy, &ve) < 0)
+		rc = werr_set(e, ve.field, "%s", ve.msg);
+	else if (!json_equal(copy, order))
+		rc = werr_set(e, "", "not in canonical form");
+	json_decref(copy);
+	return rc;
+}
