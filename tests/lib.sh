@@ -4,6 +4,7 @@ set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 WGO_BIN=$(cd "${WGO_BIN:-$TOP/bin}" && pwd)
 TESTDATA=$TOP/tests/data
+export TOP TESTDATA
 export LC_ALL=C.UTF-8 TZ=UTC
 unset SOURCE_DATE_EPOCH WGO_CONFIG
 SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/wgo-$(basename "$0" .t).XXXXXX")

@@ -76,6 +76,7 @@ for c in "$SCRATCH"/ex/*.cmd; do
 	[ -e "$c" ] || continue
 	w=${c%.cmd}.want
 	[ -s "$w" ] || continue # an example that shows no output is not run
+	grep -q '\.\.\.' "$w" && continue # nor one whose output is abridged
 	cmd=$(sed 's/\\e/\\/g' "$c")
 	case $c in */README.*) dir=$TOP ;; *) dir=$SCRATCH ;; esac
 	got=$(cd "$dir" && sh -c "$cmd" 2>&1)
