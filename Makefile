@@ -16,7 +16,7 @@ WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototype
        -Wno-unused-parameter
 CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DWGO_VERSION='"$(VERSION)"' \
        -DWGO_DATADIR='"$(DATADIR)"' -Isrc/lib
-ALL_CFLAGS = -std=c11 $(WARN) $(CPPFLAGS_ALL) $(CPPFLAGS) $(CFLAGS) -MMD -MP
+ALL_CFLAGS = -std=c11 -pthread $(WARN) $(CPPFLAGS_ALL) $(CPPFLAGS) $(CFLAGS) -MMD -MP
 
 # VARIANT=san builds into build/san with its own bin/.
 VARIANT ?=
@@ -44,7 +44,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 DEB_PKGS = gcc make pkg-config libjansson-dev libcurl4-openssl-dev libsodium-dev \
            libreadline-dev libmicrohttpd-dev mandoc zsh bash-completion perl openssl curl tmux
-BENCH_PKGS = jq miller wrk hyperfine
+BENCH_PKGS = jq miller wrk hyperfine time
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PROVE = prove -j2 --exec ''
 
@@ -74,7 +74,7 @@ $(LIB): $(LIB_OBJ)
 
 $(OUT)/%: $(BUILD)/%.o $(LIB) $(FLAGS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(call pkglibs,$(PKGS_$*)) -lm
+	$(CC) $(CFLAGS) $(LDFLAGS) -pthread -o $@ $< $(LIB) $(call pkglibs,$(PKGS_$*)) -lm
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB) $(FLAGS_STAMP)
 	@mkdir -p $(@D)

@@ -219,36 +219,52 @@ order_terms(const json_t *app, wdate issued, const struct rules *r, json_t *orde
 		return werr_set(e, last_override ? "sanction.last_month" : "employee.event_date",
 		                "the term is already over (it ended in %s)", ms);
 	}
+	/* The rate changes only where a rate takes effect: walk the segments, not the
+	 * months. A rate applies from the first month that starts on or after its date. */
+	const struct ratelist *rl = &r->rate[RATE_WELFARE];
+	if (!amount && need_config(r, RATE_WELFARE, e) < 0)
+		return -1;
 	json_t *rates = json_array();
-	int64_t total = 0, arrears = 0, cur = -1;
+	int64_t total = 0, arrears = 0;
 	int narrears = 0;
-	json_t *seg = NULL;
-	for (wmonth m = first; m <= last; m++) {
-		int64_t v = amount ? json_integer_value(amount)
-		                   : rate_on(&r->rate[RATE_WELFARE], month_first(m));
-		if (v < 0) {
-			json_decref(rates);
-			if (need_config(r, RATE_WELFARE, e) < 0)
-				return -1;
-			month_fmt(m, ms);
-			return werr_set(e, "employee.event_date", "no rate.welfare in force for %s", ms);
+	size_t ri = 0;
+	wmonth m = first;
+	while (m <= last) {
+		int64_t v;
+		wmonth end = last;
+		if (amount) {
+			v = json_integer_value(amount);
+		} else {
+			/* The rate in force on the first of m, and the month the next one starts. */
+			while (ri + 1 < rl->n && rl->r[ri + 1].from <= month_first(m))
+				ri++;
+			if (rl->r[ri].from > month_first(m)) {
+				json_decref(rates);
+				month_fmt(m, ms);
+				return werr_set(e, "employee.event_date", "no rate.welfare in force for %s", ms);
+			}
+			v = rl->r[ri].poisha;
+			if (ri + 1 < rl->n) {
+				wdate nf = rl->r[ri + 1].from;
+				wmonth starts = date_month(nf) + (nf == month_first(date_month(nf)) ? 0 : 1);
+				if (starts - 1 < end)
+					end = starts - 1;
+			}
 		}
-		if (money_add(&total, v) < 0) {
+		int64_t seg_total, n_arr = m < issue_month ? (end < issue_month ? end : issue_month - 1) - m + 1 : 0;
+		int64_t arr_total;
+		if (money_mul(&seg_total, v, end - m + 1) < 0 || money_add(&total, seg_total) < 0 ||
+		    money_mul(&arr_total, v, n_arr) < 0 || money_add(&arrears, arr_total) < 0) {
 			json_decref(rates);
 			return werr_set(e, "sanction.amount_poisha", "the total overflows");
 		}
-		if (m < issue_month) {
-			narrears++;
-			money_add(&arrears, v);
-		}
-		if (v != cur) {
-			seg = json_object();
-			json_object_set_new(seg, "from", month_str(m));
-			json_object_set_new(seg, "monthly_poisha", json_integer(v));
-			json_array_append_new(rates, seg);
-			cur = v;
-		}
-		json_object_set_new(seg, "to", month_str(m));
+		narrears += (int)n_arr;
+		json_t *seg = json_object();
+		json_object_set_new(seg, "from", month_str(m));
+		json_object_set_new(seg, "to", month_str(end));
+		json_object_set_new(seg, "monthly_poisha", json_integer(v));
+		json_array_append_new(rates, seg);
+		m = end + 1;
 	}
 	json_object_set_new(order, "first_month", month_str(first));
 	json_object_set_new(order, "last_month", month_str(last));
@@ -278,16 +294,18 @@ order_from_application(const json_t *app, wdate issued, const struct rules *r, s
 	json_object_set_new(o, "issued_bn", json_stringn(bn.p, bn.n));
 	buf_free(&bn);
 	const char *copy[] = { "application_no", "grant", "funeral_for", "employee",
-		               "beneficiary", "account", "sanction" };
+		               "beneficiary", "account" };
+	/* Shared, not copied: nobody changes the application's parts afterwards. */
 	for (size_t i = 0; i < sizeof copy / sizeof copy[0]; i++) {
 		json_t *v = json_object_get(app, copy[i]);
 		if (v)
-			json_object_set_new(o, copy[i], json_deep_copy(v));
+			json_object_set(o, copy[i], v);
 	}
 	if (order_terms(app, issued, r, o, e) < 0) {
 		json_decref(o);
 		return NULL;
 	}
+	json_object_set(o, "sanction", json_object_get(app, "sanction"));
 	return o;
 }
 

@@ -8,19 +8,27 @@
 
 #include "wgo.h"
 
+/* Bytes that must be escaped in a JSON string: controls, the quote, the backslash. */
+static const unsigned char needs_escape[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['"'] = 1, ['\\'] = 1,
+};
+
 void
 json_put_string(struct buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
 	buf_grow(b, n + 2);
-	buf_addc(b, '"');
+	b->p[b->n++] = '"';
 	size_t run = 0;
 	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x20 && c != '"' && c != '\\')
+		if (!needs_escape[p[i]])
 			continue;
 		buf_add(b, s + run, i - run);
 		run = i + 1;
+		unsigned char c = p[i];
 		switch (c) {
 		case '"': buf_add(b, "\\\"", 2); break;
 		case '\\': buf_add(b, "\\\\", 2); break;
@@ -102,18 +110,43 @@ in_list(const char *const *l, const char *k)
 	return 0;
 }
 
+/* Are the object's keys, as stored, a subsequence of the order? */
+static int
+in_order(const json_t *v, const char *const *order)
+{
+	const char *key;
+	json_t *m;
+	json_object_foreach((json_t *)v, key, m) {
+		while (*order && strcmp(*order, key))
+			order++;
+		if (!*order)
+			return 0;
+		order++;
+	}
+	return 1;
+}
+
 static void
 put_member(struct buf *b, int *first, const char *k, const json_t *v, const char *kind,
            const char *path)
 {
-	char sub[128];
 	if (!*first)
 		buf_addc(b, ',');
 	*first = 0;
-	json_put_string(b, k, strlen(k));
+	size_t kn = strlen(k);
+	json_put_string(b, k, kn);
 	buf_addc(b, ':');
 	if (json_is_object(v) || json_is_array(v)) {
-		snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", k);
+		char sub[160];
+		size_t pn = strlen(path);
+		if (pn + kn + 2 > sizeof sub) {
+			put_value(b, v, NULL, ""); /* deeper than any kind's schema: keys as stored */
+			return;
+		}
+		memcpy(sub, path, pn);
+		if (pn)
+			sub[pn++] = '.';
+		memcpy(sub + pn, k, kn + 1);
 		put_value(b, v, kind, sub);
 	} else {
 		put_value(b, v, kind, path);
@@ -127,14 +160,21 @@ put_value(struct buf *b, const json_t *v, const char *kind, const char *path)
 	case JSON_OBJECT: {
 		const char *const *order = kind ? rec_key_order(kind, path) : NULL;
 		int first = 1;
-		buf_addc(b, '{');
-		for (const char *const *k = order; k && *k; k++) {
-			json_t *m = json_object_get(v, *k);
-			if (m)
-				put_member(b, &first, *k, m, kind, path);
-		}
 		const char *key;
 		json_t *m;
+		buf_addc(b, '{');
+		if (order && in_order(v, order)) {
+			/* Already in the kind's order (the usual case): no lookups needed. */
+			json_object_foreach((json_t *)v, key, m)
+				put_member(b, &first, key, m, kind, path);
+			buf_addc(b, '}');
+			break;
+		}
+		for (const char *const *k = order; k && *k; k++) {
+			json_t *mv = json_object_get(v, *k);
+			if (mv)
+				put_member(b, &first, *k, mv, kind, path);
+		}
 		json_object_foreach((json_t *)v, key, m)
 			if (!in_list(order, key))
 				put_member(b, &first, key, m, kind, path);
@@ -157,9 +197,15 @@ put_value(struct buf *b, const json_t *v, const char *kind, const char *path)
 		json_put_string(b, json_string_value(v), json_string_length(v));
 		break;
 	case JSON_INTEGER: {
-		char t[32];
-		int n = snprintf(t, sizeof t, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		buf_add(b, t, (size_t)n);
+		char t[24], *e = t + sizeof t, *q = e;
+		json_int_t x = json_integer_value(v);
+		unsigned long long u = x < 0 ? 0ull - (unsigned long long)x : (unsigned long long)x;
+		do
+			*--q = (char)('0' + u % 10);
+		while (u /= 10);
+		if (x < 0)
+			*--q = '-';
+		buf_add(b, q, (size_t)(e - q));
 		break;
 	}
 	case JSON_REAL:
@@ -243,9 +289,25 @@ utf16_cmp(const char *a, const char *b)
 }
 
 static int
+ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 0;
+	return 1;
+}
+
+/* For ASCII keys, byte order is UTF-16 order. */
+static int
+keycmp2(const char *a, const char *b)
+{
+	return ascii(a) && ascii(b) ? strcmp(a, b) : utf16_cmp(a, b);
+}
+
+static int
 keycmp(const void *x, const void *y)
 {
-	return utf16_cmp(*(const char *const *)x, *(const char *const *)y);
+	return keycmp2(*(const char *const *)x, *(const char *const *)y);
 }
 
 int
@@ -254,12 +316,21 @@ jcs_dump(const json_t *v, struct buf *b)
 	switch (json_typeof(v)) {
 	case JSON_OBJECT: {
 		size_t n = json_object_size(v), i = 0;
-		const char **keys = xmalloc(n * sizeof *keys);
+		const char *small[32];
+		const char **keys = n <= 32 ? small : xmalloc(n * sizeof *keys);
 		const char *key;
 		json_t *m;
-		json_object_foreach((json_t *)v, key, m)
-			keys[i++] = key;
-		qsort(keys, n, sizeof *keys, keycmp);
+		json_object_foreach((json_t *)v, key, m) {
+			/* Insertion sort: objects are small, and mostly in order already. */
+			size_t j = i++;
+			while (n <= 32 && j > 0 && keycmp2(keys[j - 1], key) > 0) {
+				keys[j] = keys[j - 1];
+				j--;
+			}
+			keys[j] = key;
+		}
+		if (n > 32)
+			qsort(keys, n, sizeof *keys, keycmp);
 		buf_addc(b, '{');
 		for (i = 0; i < n; i++) {
 			if (i)
@@ -267,12 +338,14 @@ jcs_dump(const json_t *v, struct buf *b)
 			json_put_string(b, keys[i], strlen(keys[i]));
 			buf_addc(b, ':');
 			if (jcs_dump(json_object_get(v, keys[i]), b) < 0) {
-				free(keys);
+				if (keys != small)
+					free(keys);
 				return -1;
 			}
 		}
 		buf_addc(b, '}');
-		free(keys);
+		if (keys != small)
+			free(keys);
 		return 0;
 	}
 	case JSON_ARRAY: {

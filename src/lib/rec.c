@@ -1,6 +1,8 @@
 /* The record stream: a strict reader of JSON lines with file:line positions, the
  * record loop over files or standard input, and the rejects file. */
 #include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,30 +182,143 @@ unwrap_reject(json_t *r, struct werr *e)
 	return NULL;
 }
 
+/* The loop runs in two threads: a reader that reads, splits, parses and checks
+ * lines into batches, and the caller's thread, which reports rejects and runs the
+ * callback in input order. Parsing is half the work of most tools, so this nearly
+ * halves their time on two cores. */
+
+enum { IT_OK, IT_PASS, IT_REJECT, IT_MSG };
+
+struct item {
+	int state;
+	unsigned long line;
+	const char *file;
+	json_t *rec;
+	char *raw; /* the line, kept only when it did not parse */
+	size_t rawlen;
+	struct werr *e;
+};
+
+#define BATCH 256
+#define QUEUE 16
+
+struct batch {
+	struct item it[BATCH];
+	size_t n;
+	struct batch *next; /* on the list of batches handed back to be freed */
+};
+
+struct reader {
+	struct rloop *L;
+	int argc;
+	char **argv;
+	pthread_mutex_t mu;
+	pthread_cond_t more, room;
+	struct batch *q[QUEUE];
+	size_t head, count;
+	int done, quit, status, finished;
+	struct batch *cur;
+	struct batch *used; /* consumed batches, freed by the reader that made them */
+};
+
+static void free_item(struct item *it);
+
+/* Memory goes back to the thread that allocated it: freeing another thread's
+ * objects makes glibc's malloc fight over its arena locks. */
 static void
-one_line(struct rloop *L, const struct rpos *pos, const char *line, size_t len)
+free_used(struct reader *R)
 {
+	pthread_mutex_lock(&R->mu);
+	struct batch *b = R->used;
+	R->used = NULL;
+	pthread_mutex_unlock(&R->mu);
+	while (b) {
+		struct batch *next = b->next;
+		for (size_t i = 0; i < b->n; i++)
+			free_item(&b->it[i]);
+		free(b);
+		b = next;
+	}
+}
+
+static void
+push_batch(struct reader *R)
+{
+	pthread_mutex_lock(&R->mu);
+	while (R->count == QUEUE && !R->quit)
+		pthread_cond_wait(&R->room, &R->mu);
+	if (R->quit) {
+		pthread_mutex_unlock(&R->mu);
+		return; /* the consumer frees what it never took */
+	}
+	R->q[(R->head + R->count) % QUEUE] = R->cur;
+	R->count++;
+	R->cur = NULL;
+	pthread_cond_signal(&R->more);
+	pthread_mutex_unlock(&R->mu);
+}
+
+static struct item *
+new_item(struct reader *R, const char *file, unsigned long line)
+{
+	if (!R->cur) {
+		free_used(R);
+		R->cur = xcalloc(1, sizeof *R->cur);
+	}
+	struct item *it = &R->cur->it[R->cur->n++];
+	memset(it, 0, sizeof *it);
+	it->file = file;
+	it->line = line;
+	return it;
+}
+
+static void
+item_done(struct reader *R)
+{
+	if (R->cur->n == BATCH)
+		push_batch(R);
+}
+
+static void
+item_reject(struct item *it, json_t *rec, const char *raw, size_t len, struct werr *e)
+{
+	it->state = IT_REJECT;
+	it->rec = rec;
+	if (!rec) {
+		it->raw = xmalloc(len + 1);
+		memcpy(it->raw, raw, len);
+		it->rawlen = len;
+	}
+	it->e = xmalloc(sizeof *it->e);
+	*it->e = *e;
+}
+
+/* Everything about one line that does not depend on the tool's state. */
+static void
+prep_line(struct reader *R, const char *file, unsigned long ln, const char *line, size_t len)
+{
+	struct rloop *L = R->L;
 	struct werr e = { { 0 }, { 0 } };
 	if (is_blank(line, len))
 		return; /* blank lines are allowed and skipped */
-	L->nread++;
+	struct item *it = new_item(R, file, ln);
 	if (len > L->maxline) {
 		werr_set(&e, "", "line longer than %zu bytes", L->maxline);
-		rec_reject(L, pos, NULL, line, len, &e);
-		return;
+		item_reject(it, NULL, line, len, &e);
+		goto out;
 	}
 	json_t *rec = rec_parse(line, len, &e);
 	if (!rec) {
-		rec_reject(L, pos, NULL, line, len, &e);
-		return;
+		item_reject(it, NULL, line, len, &e);
+		goto out;
 	}
 	const char *kind = jstr(rec, "kind");
 	if (kind && !strcmp(kind, "reject")) {
 		json_t *inner = unwrap_reject(rec, &e);
 		json_decref(rec);
 		if (!inner) {
-			rec_reject(L, pos, NULL, line, len, &e);
-			return;
+			item_reject(it, NULL, line, len, &e);
+			goto out;
 		}
 		rec = inner;
 		kind = jstr(rec, "kind");
@@ -211,36 +326,39 @@ one_line(struct rloop *L, const struct rpos *pos, const char *line, size_t len)
 	json_t *k = json_object_get(rec, "kind");
 	if (!k || !json_is_string(k)) {
 		werr_set(&e, "kind", k ? "not a string" : "missing");
-		rec_reject(L, pos, rec, line, len, &e);
+		item_reject(it, rec, line, len, &e);
 	} else if (!rec_kind_known(kind)) {
-		werr_set(&e, "kind", "unknown kind \"%s\"", kind);
-		rec_reject(L, pos, rec, line, len, &e);
+		werr_set(&e, "kind", "unknown kind \"%.40s\"", kind);
+		item_reject(it, rec, line, len, &e);
 	} else if (!kind_wanted(L, kind)) {
 		if (L->passthrough) {
-			L->npassed++;
-			if (rec_write(stdout, rec) < 0)
-				die("<stdout>: write error:");
+			it->state = IT_PASS;
+			it->rec = rec;
 		} else {
 			werr_set(&e, "kind", "%s does not read \"%s\" records", wgo_prog, kind);
-			rec_reject(L, pos, rec, line, len, &e);
+			item_reject(it, rec, line, len, &e);
 		}
 	} else if (L->validate && rec_validate(rec, &e) < 0) {
-		rec_reject(L, pos, rec, line, len, &e);
+		item_reject(it, rec, line, len, &e);
 	} else {
-		int rc = L->cb ? L->cb(L, rec, pos, &e) : 0;
-		if (rc == 0)
-			L->nok++;
-		else if (rc == -1)
-			rec_reject(L, pos, rec, line, len, &e);
-		else {
-			/* The tool cannot go on (no key, a full disk): say so and stop reading. */
-			if (e.msg[0])
-				warnf("%s%s%s", e.field, e.field[0] ? ": " : "", e.msg);
-			L->status = wgo_worse(L->status, WGO_EXIT_USAGE);
-			L->stop = 1;
-		}
+		it->state = IT_OK;
+		it->rec = rec;
 	}
-	json_decref(rec);
+out:
+	item_done(R);
+}
+
+static void
+prep_msg(struct reader *R, const char *file, const char *fmt, ...)
+{
+	struct item *it = new_item(R, file, 0);
+	va_list ap;
+	it->state = IT_MSG;
+	it->e = xcalloc(1, sizeof *it->e);
+	va_start(ap, fmt);
+	vsnprintf(it->e->msg, sizeof it->e->msg, fmt, ap);
+	va_end(ap);
+	item_done(R);
 }
 
 /* A line longer than this many times the limit is not held in memory whole: the
@@ -248,15 +366,16 @@ one_line(struct rloop *L, const struct rpos *pos, const char *line, size_t len)
 #define HOLD_FACTOR 4
 
 static int
-read_fd(struct rloop *L, int fd, const char *name)
+read_fd(struct reader *R, int fd, const char *name)
 {
+	struct rloop *L = R->L;
 	size_t cap = 1 << 20, have = 0, start = 0;
 	size_t hold = L->maxline * HOLD_FACTOR;
 	char *b = xmalloc(cap);
-	struct rpos pos = { name, 0 };
+	unsigned long ln = 0;
 	int eof = 0, rc = 0, skipping = 0;
 
-	while (!eof || start < have) {
+	while ((!eof || start < have) && !R->quit) {
 		char *nl = memchr(b + start, '\n', have - start);
 		if (skipping) {
 			start = nl ? (size_t)(nl - b) + 1 : have;
@@ -265,11 +384,10 @@ read_fd(struct rloop *L, int fd, const char *name)
 				continue;
 		} else if (!nl && !eof && have - start > hold) {
 			struct werr e;
-			pos.line++;
-			L->nread++;
 			werr_set(&e, "", "line longer than %zu bytes (only the first %zu kept)",
 			         L->maxline, hold);
-			rec_reject(L, &pos, NULL, b + start, hold, &e);
+			item_reject(new_item(R, name, ++ln), NULL, b + start, hold, &e);
+			item_done(R);
 			skipping = 1;
 			start = have;
 			continue;
@@ -288,7 +406,7 @@ read_fd(struct rloop *L, int fd, const char *name)
 			if (r < 0) {
 				if (errno == EINTR)
 					continue;
-				warnf("%s: read error:", name);
+				prep_msg(R, name, "%s: read error: %s", name, strerror(errno));
 				rc = WGO_EXIT_USAGE;
 				break;
 			}
@@ -301,14 +419,94 @@ read_fd(struct rloop *L, int fd, const char *name)
 			break;
 		/* A missing final newline is accepted. */
 		size_t len = nl ? (size_t)(nl - (b + start)) : have - start;
-		pos.line++;
-		one_line(L, &pos, b + start, len);
+		prep_line(R, name, ++ln, b + start, len);
 		start += len + (nl ? 1 : 0);
-		if (L->stop)
-			break;
 	}
 	free(b);
 	return rc;
+}
+
+static void *
+reader_main(void *arg)
+{
+	struct reader *R = arg;
+	int st = 0;
+	if (R->argc == 0)
+		st = wgo_worse(st, read_fd(R, 0, "<stdin>"));
+	for (int i = 0; i < R->argc && !R->quit; i++) {
+		if (!strcmp(R->argv[i], "-")) {
+			st = wgo_worse(st, read_fd(R, 0, "<stdin>"));
+			continue;
+		}
+		int fd = open(R->argv[i], O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			prep_msg(R, R->argv[i], "%s: %s", R->argv[i], strerror(errno));
+			st = wgo_worse(st, WGO_EXIT_USAGE);
+			continue;
+		}
+		st = wgo_worse(st, read_fd(R, fd, R->argv[i]));
+		close(fd);
+	}
+	if (R->cur && R->cur->n)
+		push_batch(R);
+	pthread_mutex_lock(&R->mu);
+	R->status = st;
+	R->done = 1;
+	pthread_cond_signal(&R->more);
+	/* Free what comes back until the consumer has taken everything. */
+	while (!R->quit && (R->count > 0 || !R->finished)) {
+		pthread_mutex_unlock(&R->mu);
+		free_used(R);
+		pthread_mutex_lock(&R->mu);
+		if (!R->quit && (R->count > 0 || !R->finished) && !R->used)
+			pthread_cond_wait(&R->room, &R->mu);
+	}
+	pthread_mutex_unlock(&R->mu);
+	free_used(R);
+	return NULL;
+}
+
+static void
+free_item(struct item *it)
+{
+	json_decref(it->rec);
+	free(it->raw);
+	free(it->e);
+}
+
+static void
+consume(struct rloop *L, struct item *it)
+{
+	struct rpos pos = { it->file, it->line };
+	struct werr e = { { 0 }, { 0 } };
+	switch (it->state) {
+	case IT_MSG:
+		warnf("%s", it->e->msg);
+		return;
+	case IT_REJECT:
+		L->nread++;
+		rec_reject(L, &pos, it->rec, it->raw, it->rawlen, it->e);
+		return;
+	case IT_PASS:
+		L->nread++;
+		L->npassed++;
+		if (rec_write(stdout, it->rec) < 0)
+			die("<stdout>: write error:");
+		return;
+	}
+	L->nread++;
+	int rc = L->cb ? L->cb(L, it->rec, &pos, &e) : 0;
+	if (rc == 0) {
+		L->nok++;
+	} else if (rc == -1) {
+		rec_reject(L, &pos, it->rec, NULL, 0, &e);
+	} else {
+		/* The tool cannot go on (no key, a full disk): say so and stop reading. */
+		if (e.msg[0])
+			warnf("%s%s%s", e.field, e.field[0] ? ": " : "", e.msg);
+		L->status = wgo_worse(L->status, WGO_EXIT_USAGE);
+		L->stop = 1;
+	}
 }
 
 int
@@ -316,23 +514,60 @@ rec_loop(struct rloop *L, int argc, char **argv)
 {
 	if (!L->maxline)
 		L->maxline = REC_MAX_LINE;
-	if (argc == 0) {
-		L->status = wgo_worse(L->status, read_fd(L, 0, "<stdin>"));
-	}
-	for (int i = 0; i < argc && !L->stop; i++) {
-		if (!strcmp(argv[i], "-")) {
-			L->status = wgo_worse(L->status, read_fd(L, 0, "<stdin>"));
-			continue;
+	json_object_seed(0); /* before a second thread makes objects */
+	struct reader R = { 0 };
+	R.L = L;
+	R.argc = argc;
+	R.argv = argv;
+	pthread_mutex_init(&R.mu, NULL);
+	pthread_cond_init(&R.more, NULL);
+	pthread_cond_init(&R.room, NULL);
+	pthread_t th;
+	if (pthread_create(&th, NULL, reader_main, &R) != 0)
+		die("cannot start the reader thread");
+	for (;;) {
+		pthread_mutex_lock(&R.mu);
+		while (R.count == 0 && !R.done)
+			pthread_cond_wait(&R.more, &R.mu);
+		if (R.count == 0 && R.done) {
+			pthread_mutex_unlock(&R.mu);
+			break;
 		}
-		int fd = open(argv[i], O_RDONLY);
-		if (fd < 0) {
-			warnf("%s:", argv[i]);
-			L->status = wgo_worse(L->status, WGO_EXIT_USAGE);
-			continue;
-		}
-		L->status = wgo_worse(L->status, read_fd(L, fd, argv[i]));
-		close(fd);
+		struct batch *b = R.q[R.head];
+		R.head = (R.head + 1) % QUEUE;
+		R.count--;
+		pthread_cond_signal(&R.room);
+		pthread_mutex_unlock(&R.mu);
+		for (size_t i = 0; i < b->n && !L->stop; i++)
+			consume(L, &b->it[i]);
+		pthread_mutex_lock(&R.mu);
+		b->next = R.used;
+		R.used = b;
+		if (L->stop)
+			R.quit = 1;
+		pthread_cond_signal(&R.room);
+		pthread_mutex_unlock(&R.mu);
 	}
+	pthread_mutex_lock(&R.mu);
+	R.finished = 1;
+	pthread_cond_signal(&R.room);
+	pthread_mutex_unlock(&R.mu);
+	pthread_join(th, NULL);
+	free_used(&R);
+	/* What the reader made after we stopped and never queued. */
+	for (size_t i = 0; R.cur && i < R.cur->n; i++)
+		free_item(&R.cur->it[i]);
+	free(R.cur);
+	for (size_t k = 0; k < R.count; k++) {
+		struct batch *b = R.q[(R.head + k) % QUEUE];
+		for (size_t i = 0; i < b->n; i++)
+			free_item(&b->it[i]);
+		free(b);
+	}
+	pthread_mutex_destroy(&R.mu);
+	pthread_cond_destroy(&R.more);
+	pthread_cond_destroy(&R.room);
+	L->status = wgo_worse(L->status, R.status);
 	if (L->rejects && L->rejects != stderr && fflush(L->rejects) == EOF) {
 		warnf("rejects: write error:");
 		L->status = wgo_worse(L->status, WGO_EXIT_USAGE);

@@ -44,12 +44,15 @@ dup_key(const json_t *o, struct buf *k)
 		                "employee.name" };
 	k->n = 0;
 	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
-		const char *v = json_string_value(jget(o, parts[i]));
+		json_t *s = jget(o, parts[i]);
+		const char *v = json_string_value(s);
+		size_t n = json_string_length(s);
+		buf_grow(k, n + 2);
 		if (i)
-			buf_addc(k, '|');
-		for (; v && *v; v++)
-			if (*v != ' ')
-				buf_addc(k, (char)(*v >= 'A' && *v <= 'Z' ? *v + 32 : *v));
+			k->p[k->n++] = '|';
+		for (size_t j = 0; j < n; j++)
+			if (v[j] != ' ')
+				k->p[k->n++] = (char)(v[j] >= 'A' && v[j] <= 'Z' ? v[j] + 32 : v[j]);
 	}
 	buf_str(k);
 }
@@ -253,16 +256,30 @@ reg_flush(struct reg *r, FILE *out, struct werr *e)
 	return 0;
 }
 
-int
-reg_add(struct reg *r, const json_t *order, FILE *out, struct werr *e)
+static int
+added(struct reg *r, const json_t *order, size_t before, FILE *out, struct werr *e)
 {
-	off_t off = r->end + (off_t)r->pending.n;
-	size_t before = r->pending.n;
-	rec_dump(order, &r->pending);
-	index_order(r, order, off, r->pending.n - before - 1);
+	index_order(r, order, r->end + (off_t)before, r->pending.n - before - 1);
 	if (++r->npending >= FLUSH_RECORDS || r->pending.n >= FLUSH_BYTES)
 		return reg_flush(r, out, e);
 	return 0;
+}
+
+int
+reg_add(struct reg *r, const json_t *order, FILE *out, struct werr *e)
+{
+	size_t before = r->pending.n;
+	rec_dump(order, &r->pending);
+	return added(r, order, before, out, e);
+}
+
+int
+reg_add_line(struct reg *r, const json_t *order, const char *line, size_t n, FILE *out,
+             struct werr *e)
+{
+	size_t before = r->pending.n;
+	buf_add(&r->pending, line, n);
+	return added(r, order, before, out, e);
 }
 
 json_t *

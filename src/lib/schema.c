@@ -514,15 +514,25 @@ static int validate_obj(json_t *o, struct schema *s, const char *path, struct we
 static void
 subpath(char out[PATHSZ], const char *path, const char *name, size_t i)
 {
-	struct buf b = { 0 };
-	if (name)
-		buf_printf(&b, "%s%s%s", path, *path ? "." : "", name);
-	else
-		buf_printf(&b, "%s[%zu]", path, i);
-	size_t n = b.n < PATHSZ - 1 ? b.n : PATHSZ - 1;
-	memcpy(out, b.p, n);
-	out[n] = 0;
-	buf_free(&b);
+	/* On every field of every record: memcpy, not printf. */
+	size_t n = strlen(path), o = 0;
+	char idx[24];
+	const char *tail = name;
+	if (!name) {
+		snprintf(idx, sizeof idx, "[%zu]", i);
+		tail = idx;
+	}
+	size_t t = strlen(tail);
+	if (n > PATHSZ - 1)
+		n = PATHSZ - 1;
+	memcpy(out, path, n);
+	o = n;
+	if (name && n && o < PATHSZ - 1)
+		out[o++] = '.';
+	if (t > PATHSZ - 1 - o)
+		t = PATHSZ - 1 - o;
+	memcpy(out + o, tail, t);
+	out[o + t] = 0;
 }
 
 static int
@@ -728,10 +738,13 @@ static int
 validate_obj(json_t *o, struct schema *s, const char *path, struct werr *e)
 {
 	char fld[PATHSZ];
+	size_t present = 0;
 	for (size_t i = 0; i < s->n; i++) {
 		const struct fdef *f = &s->f[i];
-		subpath(fld, path, f->name, 0);
 		json_t *v = json_object_get(o, f->name);
+		if (v)
+			present++;
+		subpath(fld, path, f->name, 0);
 		if (!v || json_is_null(v)) {
 			if (v)
 				return werr_set(e, fld, "null is not a value here");
@@ -744,6 +757,8 @@ validate_obj(json_t *o, struct schema *s, const char *path, struct werr *e)
 	}
 	const char *key;
 	json_t *v;
+	if (present == json_object_size(o))
+		goto checked; /* every key is a field of the kind */
 	json_object_foreach(o, key, v) {
 		size_t i;
 		for (i = 0; i < s->n && strcmp(s->f[i].name, key); i++)
@@ -753,6 +768,7 @@ validate_obj(json_t *o, struct schema *s, const char *path, struct werr *e)
 			return werr_set(e, fld, "unknown field");
 		}
 	}
+checked:
 	if (s->check && s->check(o, e) < 0) {
 		if (*path)
 			werr_prefix(e, path);

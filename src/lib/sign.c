@@ -506,7 +506,7 @@ sig_b64_decode(const char *s, uint8_t sig[64])
 /* ---- orders ---- */
 
 /* The canonical form of the order without its signature. */
-static int
+int
 order_message(json_t *order, struct buf *msg)
 {
 	json_t *sig = json_object_get(order, "signature");
@@ -519,24 +519,29 @@ order_message(json_t *order, struct buf *msg)
 	return rc;
 }
 
+void
+signature_text(const struct wkey *k, const uint8_t sig[64], struct buf *out)
+{
+	char hex[17];
+	keyid_hex(k->id, hex);
+	buf_printf(out, "{\"alg\":\"ed25519\",\"key_id\":\"%s\",\"value\":\"", hex);
+	b64_encode(sig, 64, out);
+	buf_add(out, "\"}", 2);
+}
+
 int
 order_sign(json_t *order, const struct wkey *k, struct werr *e)
 {
 	struct buf msg = { 0 }, b = { 0 };
 	uint8_t sig[64];
-	char hex[17];
 	json_object_del(order, "signature");
 	if (jcs_dump(order, &msg) < 0) {
 		buf_free(&msg);
 		return werr_set(e, "", "the order has no canonical form");
 	}
 	sig_detached(k, msg.p, msg.n, sig);
-	b64_encode(sig, 64, &b);
-	keyid_hex(k->id, hex);
-	json_t *s = json_object();
-	json_object_set_new(s, "alg", json_string("ed25519"));
-	json_object_set_new(s, "key_id", json_string(hex));
-	json_object_set_new(s, "value", json_stringn(b.p, b.n));
+	signature_text(k, sig, &b);
+	json_t *s = json_loadb(b.p, b.n, 0, NULL);
 	json_object_set_new(order, "signature", s);
 	buf_free(&msg);
 	buf_free(&b);

@@ -338,6 +338,9 @@ const char *reg_duplicate(struct reg *r, const struct json_t *order, wmonth now)
 int reg_number(struct reg *r, const char *office, int fy, char *out, size_t n, struct werr *e);
 /* Queue an order: it reaches out only after the register holding it is synced. */
 int reg_add(struct reg *r, const struct json_t *order, FILE *out, struct werr *e);
+/* The same, with the order's line already written (newline included). */
+int reg_add_line(struct reg *r, const struct json_t *order, const char *line, size_t n,
+                 FILE *out, struct werr *e);
 int reg_flush(struct reg *r, FILE *out, struct werr *e);
 struct json_t *reg_latest(struct reg *r, const char *order_no, struct werr *e);
 int reg_close(struct reg *r, FILE *out, struct werr *e);
@@ -378,6 +381,10 @@ void sig_detached(const struct wkey *k, const void *msg, size_t n, uint8_t sig[6
 int sig_verify(const struct wkey *k, const void *msg, size_t n, const uint8_t sig[64]);
 int sig_b64_decode(const char *s, uint8_t sig[64]);
 int order_sign(struct json_t *order, const struct wkey *k, struct werr *e);
+/* The bytes an order's signature is over: its canonical form without signature. */
+int order_message(struct json_t *order, struct buf *msg);
+/* {"alg":"ed25519","key_id":"...","value":"..."} */
+void signature_text(const struct wkey *k, const uint8_t sig[64], struct buf *out);
 /* Signature, key id, the key's office, and that the order is in canonical form. */
 int order_verify(struct json_t *order, const struct keyring *r, struct werr *e);
 
