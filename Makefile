@@ -23,7 +23,7 @@ VARIANT ?=
 BUILD = build/$(if $(VARIANT),$(VARIANT),default)
 OUT = $(if $(VARIANT),$(BUILD)/bin,bin)
 
-PROGS = wgo-date wgo-check wgo-issue wgo-keygen wgo-verify
+PROGS = wgo-date wgo-check wgo-issue wgo-keygen wgo-verify ddp-sandbox wgo-push wgo-pull
 
 # pkg-config packages each program links; nothing more.
 PKGS_wgo-date =
@@ -31,16 +31,21 @@ PKGS_wgo-check = jansson
 PKGS_wgo-issue = jansson libsodium
 PKGS_wgo-keygen = jansson libsodium
 PKGS_wgo-verify = jansson libsodium
-PKGS_tests = jansson libsodium
+PKGS_ddp-sandbox = jansson libsodium libmicrohttpd gnutls
+PKGS_wgo-push = jansson libsodium libcurl
+PKGS_wgo-pull = jansson libsodium libcurl
+PKGS_tests = jansson libsodium libcurl
 
 pkglibs = $(if $(strip $(1)),$(shell pkg-config --libs $(1)))
-pkgcflags = $(shell pkg-config --cflags jansson libsodium libcurl 2>/dev/null)
+pkgcflags = $(shell pkg-config --cflags jansson libsodium libcurl libmicrohttpd gnutls 2>/dev/null)
 
 LIB_SRC = $(wildcard src/lib/*.c)
 LIB_OBJ = $(LIB_SRC:src/lib/%.c=$(BUILD)/lib/%.o)
 LIB = $(BUILD)/libwgo.a
 UNIT_SRC = $(wildcard tests/unit/t-*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+HELPER_SRC = $(wildcard tests/helpers/*.c)
+HELPER_BIN = $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/helpers/%)
 
 DEB_PKGS = gcc make pkg-config libjansson-dev libcurl4-openssl-dev libsodium-dev \
            libreadline-dev libmicrohttpd-dev mandoc zsh bash-completion perl openssl curl tmux
@@ -80,7 +85,11 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB) $(FLAGS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(pkgcflags) -Itests/unit -o $@ $< $(LIB) $(call pkglibs,$(PKGS_tests)) -lm
 
-unit: $(UNIT_BIN)
+$(BUILD)/helpers/%: tests/helpers/%.c $(LIB) $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(pkgcflags) -o $@ $< $(LIB) $(call pkglibs,$(PKGS_tests)) -lm
+
+unit: $(UNIT_BIN) $(HELPER_BIN)
 
 # Installs the Debian packages the build and the tests need, when they are missing.
 deps:
@@ -98,13 +107,17 @@ check: deps
 	$(MAKE) test
 
 test:
-	WGO_BIN=$(abspath $(OUT)) WGO_UNIT=$(abspath $(BUILD)/tests) $(PROVE) $(UNIT_BIN) tests/t*.t
+	WGO_BIN=$(abspath $(OUT)) WGO_HELPERS=$(abspath $(BUILD)/helpers) $(PROVE) $(UNIT_BIN) tests/t*.t
 
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 sanitize: deps
 	$(MAKE) VARIANT=san CFLAGS="$(CFLAGS) $(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" all unit
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 	$(MAKE) VARIANT=san test
+
+demo: deps
+	$(MAKE) all
+	tests/demo/run
 
 bench: all
 	$(MAKE) deps EXTRA_PKGS="$(BENCH_PKGS)"

@@ -3,7 +3,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
 #include <sodium.h>
@@ -75,29 +74,11 @@ office_key(const char *office, struct werr *e, int *fatal)
 	struct wkey *k = hmap_put(&keys, opt_key ? "-" : office, &isnew);
 	*fatal = -2;
 	if (isnew) {
-		char *path;
-		if (opt_key) {
-			path = xstrdup(opt_key);
-		} else {
-			char rel[32];
-			snprintf(rel, sizeof rel, "keys/%s.sec", office);
-			path = home_path(rel);
+		int rc = office_key_load(opt_key, opt_key ? NULL : office, opt_pass, k, e);
+		if (rc < 0 && !opt_key && strstr(e->msg, "(make one with wgo-keygen")) {
+			size_t n = strlen(e->msg) - 1;
+			snprintf(e->msg + n, sizeof e->msg - n, ", or use --no-sign)");
 		}
-		int rc = seckey_load(path, NULL, k, e);
-		if (rc == -2) {
-			char pass[512];
-			rc = read_passphrase(opt_pass, "Passphrase for the office key: ", 0, pass,
-			                     sizeof pass, e);
-			if (rc == 0)
-				rc = seckey_load(path, pass, k, e);
-			sodium_memzero(pass, sizeof pass);
-		}
-		if (rc < 0 && !opt_key && access(path, F_OK) < 0) {
-			size_t n = strlen(e->msg);
-			snprintf(e->msg + n, sizeof e->msg - n,
-			         " (make one with wgo-keygen --office %s, or use --no-sign)", office);
-		}
-		free(path);
 		if (rc < 0) {
 			k->has_sk = -1; /* remembered: do not ask again */
 			return NULL;

@@ -8,7 +8,10 @@ export TOP TESTDATA
 export LC_ALL=C.UTF-8 TZ=UTC
 unset SOURCE_DATE_EPOCH WGO_CONFIG
 SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/wgo-$(basename "$0" .t).XXXXXX")
-cleanup() { [ -n "${WGO_KEEP:-}" ] || rm -rf "$SCRATCH"; }
+cleanup() {
+	[ -n "${SB_PID:-}" ] && kill "$SB_PID" 2>/dev/null
+	[ -n "${WGO_KEEP:-}" ] || rm -rf "$SCRATCH"
+}
 trap cleanup EXIT
 export WGO_HOME=$SCRATCH/home
 mkdir -p "$WGO_HOME"
@@ -33,6 +36,61 @@ else
 	PATH=$WGO_BIN:$PATH
 fi
 export PATH
+
+HELPERS=${WGO_HELPERS:-$TOP/build/default/helpers}
+
+# office_home DIR: a state directory for the KHL office with the test key, the
+# example configuration, a keyring and a bank token.
+office_home() {
+	export WGO_HOME=$1
+	mkdir -p "$WGO_HOME/keys" "$WGO_HOME/keyring"
+	cp "$TOP/src/etc/wgo.conf.example" "$WGO_HOME/wgo.conf"
+	cp "$TESTDATA/keys/KHL.sec" "$TESTDATA/keys/KHL.pub" "$WGO_HOME/keys/"
+	chmod 600 "$WGO_HOME/keys/KHL.sec"
+	cp "$TESTDATA/keys/KHL.pub" "$TESTDATA/keys/DHK.pub" "$WGO_HOME/keyring/"
+	echo "test-token-KHL" >"$WGO_HOME/token"
+	chmod 600 "$WGO_HOME/token"
+	echo "bank.token_file = token" >>"$WGO_HOME/wgo.conf"
+}
+
+# sandbox_start [ARGS]: ddp-sandbox on a free loopback port, state in $SB (default
+# $SCRATCH/sb); sets SB_PORT, SB_URL, SB_PID. It stops by itself after $SB_LIFE s.
+sandbox_start() {
+	SB=${SB:-$SCRATCH/sb}
+	mkdir -p "$SB"
+	printf 'KHL test-token-KHL\nDHK test-token-DHK\nADMIN test-token-admin\n' >"$SB/tokens"
+	chmod 600 "$SB/tokens"
+	: >"$SCRATCH/sb.port"
+	ddp-sandbox --state "$SB" --port 0 --keyring "$TESTDATA/keys" --exit-after "${SB_LIFE:-300}" \
+		"$@" >"$SCRATCH/sb.port" 2>>"$SCRATCH/sb.err" &
+	SB_PID=$!
+	for _i in $(seq 1 100); do
+		[ -s "$SCRATCH/sb.port" ] && break
+		kill -0 "$SB_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	SB_PORT=$(head -1 "$SCRATCH/sb.port")
+	SB_URL=http://127.0.0.1:$SB_PORT
+	if [ -n "${WGO_HOME:-}" ] && [ -f "$WGO_HOME/wgo.conf" ]; then
+		grep -v '^bank.endpoint' "$WGO_HOME/wgo.conf" >"$WGO_HOME/wgo.conf.new"
+		echo "bank.endpoint = $SB_URL" >>"$WGO_HOME/wgo.conf.new"
+		mv "$WGO_HOME/wgo.conf.new" "$WGO_HOME/wgo.conf"
+	fi
+}
+sandbox_stop() {
+	[ -n "${SB_PID:-}" ] || return 0
+	kill "$SB_PID" 2>/dev/null
+	wait "$SB_PID" 2>/dev/null
+	SB_PID=
+}
+# sb PATH [JSON]: call a sandbox endpoint with the admin token.
+sb() {
+	if [ $# -gt 1 ]; then
+		curl -s -H "Authorization: Bearer test-token-admin" -d "$2" "$SB_URL$1"
+	else
+		curl -s -H "Authorization: Bearer test-token-admin" "$SB_URL$1"
+	fi
+}
 
 tap_n=0
 tap_fail=0

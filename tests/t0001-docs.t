@@ -61,7 +61,8 @@ for page in man/man1/*.1; do
 	awk -v dir="$SCRATCH/ex" -v base="${page##*/}" '
 		/^\.Bd -literal/ { inb = 1; next }
 		/^\.Ed/ { inb = 0; next }
-		inb && /^\$ / { n++; f = dir "/" base "." n; print substr($0, 3) > (f ".cmd"); printf "" > (f ".want"); next }
+		inb && cont { print > (dir "/" base "." n ".cmd"); cont = /\\e$/; next }
+		inb && /^\$ / { n++; f = dir "/" base "." n; print substr($0, 3) > (f ".cmd"); printf "" > (f ".want"); cont = /\\e$/; next }
 		inb && n { print >> (dir "/" base "." n ".want") }
 	'
 done

@@ -590,3 +590,36 @@ order_verify(json_t *order, const struct keyring *r, struct werr *e)
 	json_decref(copy);
 	return rc;
 }
+
+int
+office_key_load(const char *keyfile, const char *office, const char *passfile, struct wkey *k,
+                struct werr *e)
+{
+	char *path;
+	if (keyfile) {
+		path = xstrdup(keyfile);
+	} else {
+		char rel[32];
+		snprintf(rel, sizeof rel, "keys/%s.sec", office);
+		path = home_path(rel);
+	}
+	int rc = seckey_load(path, NULL, k, e);
+	if (rc == -2) {
+		char pass[512];
+		rc = read_passphrase(passfile, "Passphrase for the office key: ", 0, pass, sizeof pass, e);
+		if (rc == 0)
+			rc = seckey_load(path, pass, k, e);
+		sodium_memzero(pass, sizeof pass);
+	}
+	if (rc < 0 && !keyfile && access(path, F_OK) < 0) {
+		size_t n = strlen(e->msg);
+		snprintf(e->msg + n, sizeof e->msg - n, " (make one with wgo-keygen --office %s)", office);
+	}
+	free(path);
+	if (rc == 0 && office && strcmp(k->office, office)) {
+		werr_set(e, "office", "the key is %s's, not %s's", k->office, office);
+		key_wipe(k);
+		return -1;
+	}
+	return rc;
+}

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
+struct curl_slist;
 
 #define WGO_ATTR_FMT(a, b) __attribute__((format(printf, a, b)))
 
@@ -345,6 +346,64 @@ int reg_flush(struct reg *r, FILE *out, struct werr *e);
 struct json_t *reg_latest(struct reg *r, const char *order_no, struct werr *e);
 int reg_close(struct reg *r, FILE *out, struct werr *e);
 
+/* ---- sched.c: the payment model (domain.md) ---- */
+struct sched_params {
+	int interval;       /* months from a verification to its window (10) */
+	int window;         /* months the window lasts (1) */
+	int pay_days;       /* working days to pay after a verification (3) */
+	int due_wd;         /* month M is due on this working day of M+1 (3) */
+	int resume_arrears; /* months withheld in a lapse are paid on resumption */
+	const struct calendar *cal;
+};
+#define SCHED_MAX_RATES 64
+struct sched_order {
+	wdate issued;
+	int lump;
+	int64_t lump_poisha;
+	wmonth first, last;
+	struct {
+		wmonth from, to;
+		int64_t poisha;
+	} rate[SCHED_MAX_RATES];
+	size_t nrates;
+};
+enum { SCHED_REGULAR, SCHED_ARREARS, SCHED_RESUMED, SCHED_LUMP };
+enum { SCHED_DUE, SCHED_WITHHELD, SCHED_FORFEITED };
+struct sched_item {
+	wmonth month;      /* -1 for a lump sum */
+	int64_t poisha;
+	int kind, state;
+	wdate regular_due; /* month: due_wd-th working day of the next month */
+	wdate due;         /* when state is DUE: the date it must be paid by */
+	wdate released;    /* for arrears: the verification that released it */
+};
+enum { SCHED_AWAITING_FIRST, SCHED_ACTIVE, SCHED_DUE_STATE, SCHED_SUSPENDED, SCHED_ENDED };
+struct sched_status {
+	int state;
+	int has_first, has_last, has_window;
+	wdate first_verification, last_verification, window_from, window_to;
+	wdate suspended_from, first_payment_due, card_due;
+	int payable_months, arrears_months, withheld_months, forfeited_months;
+	int64_t payable_poisha, arrears_poisha, forfeited_poisha;
+};
+void sched_defaults(struct sched_params *p, const struct calendar *cal);
+int sched_order_load(const struct json_t *order, struct sched_order *so, struct werr *e);
+int64_t sched_month_amount(const struct sched_order *so, wmonth m);
+wdate sched_regular_due(const struct sched_params *p, wmonth m);
+wdate sched_window_from(const struct sched_params *p, wdate last_verified);
+wdate sched_window_to(const struct sched_params *p, wdate last_verified);
+wdate sched_card_due(wmonth last);
+size_t sched_count(const struct sched_order *so);
+/* One item per payable month (or the lump sum), given sorted verification dates. */
+size_t sched_items(const struct sched_order *so, const wdate *v, size_t nv,
+                   const struct sched_params *p, struct sched_item *out, size_t cap);
+/* Where the order stands on as_of, knowing the verifications up to that day. */
+void sched_status(const struct sched_order *so, const wdate *v, size_t nv,
+                  const struct sched_params *p, wdate as_of, struct sched_status *st);
+const char *sched_state_name(int state);
+/* Apply lifeverify.interval, .window, .payment_days, .due_day, .resume_arrears. */
+int sched_params_config(struct sched_params *p, const struct cfg *c, struct werr *e);
+
 /* ---- sign.c: office keys and signatures (libsodium) ---- */
 
 struct wkey {
@@ -380,6 +439,10 @@ const struct wkey *keyring_find(const struct keyring *r, const uint8_t id[8]);
 void sig_detached(const struct wkey *k, const void *msg, size_t n, uint8_t sig[64]);
 int sig_verify(const struct wkey *k, const void *msg, size_t n, const uint8_t sig[64]);
 int sig_b64_decode(const char *s, uint8_t sig[64]);
+/* An office's secret key: keyfile, or $WGO_HOME/keys/OFFICE.sec; a sealed key's
+ * passphrase from passfile or the terminal. office NULL: any office. */
+int office_key_load(const char *keyfile, const char *office, const char *passfile,
+                    struct wkey *k, struct werr *e);
 int order_sign(struct json_t *order, const struct wkey *k, struct werr *e);
 /* The bytes an order's signature is over: its canonical form without signature. */
 int order_message(struct json_t *order, struct buf *msg);
@@ -387,6 +450,92 @@ int order_message(struct json_t *order, struct buf *msg);
 void signature_text(const struct wkey *k, const uint8_t sig[64], struct buf *out);
 /* Signature, key id, the key's office, and that the order is in canonical form. */
 int order_verify(struct json_t *order, const struct keyring *r, struct werr *e);
+
+/* ---- api.c: the bank API, wgo-api(7) ---- */
+#define API_VERSION "1.0.0"
+#define API_BANK_ID "sonali-ddp"
+struct api_err {
+	int http;
+	char code[64];
+	char msg[256];
+};
+int api_err(struct api_err *e, int http, const char *code, const char *fmt, ...)
+	WGO_ATTR_FMT(4, 5);
+/* Envelopes carry the real time in message_ts; a dry run may take --now's. */
+void api_use_fixed_clock(int on);
+int64_t api_clock(void);
+/* ORDER_NO-rREVISION */
+const char *api_reference_id(const struct json_t *order, char *out, size_t n);
+int api_parse_reference(const char *ref, char *order_no, size_t n, int *revision);
+/* account:NUMBER@ROUTING */
+void api_payee_fa(const char *number, const char *routing, char *out, size_t n);
+int api_parse_payee_fa(const char *fa, char *number, char *routing);
+/* A disbursement item carrying the signed order. */
+struct json_t *api_disbursement(struct json_t *order);
+void api_message_id(char out[33]);
+/* A signed envelope as JSON text (steals message). */
+int api_envelope(struct buf *out, const char *action, const char *sender, const char *receiver,
+                 long total, struct json_t *message, const struct wkey *k);
+/* Parse and check an envelope: header, replay window, sender's key, signature. */
+int api_open(const char *body, size_t n, const struct keyring *ring, int64_t now, int window,
+             struct json_t **env, const struct wkey **key, struct api_err *e);
+void api_content_hash(struct json_t *item, uint8_t out[16]);
+int api_http_transient(long http);
+
+/* ---- http.c: HTTP to the bank (libcurl) ---- */
+struct bank {
+	char *endpoint, *auth, *ca_file, *cert, *cert_key, *receiver;
+	long timeout_ms;
+};
+/* Endpoint and token from the options or the configuration (token file mode 0600,
+ * or WGO_BANK_TOKEN); TLS is always verified. */
+int bank_load(struct bank *b, const char *endpoint, const char *token_file, struct werr *e);
+void bank_free(struct bank *b);
+struct http_req {
+	char url[512];
+	struct buf body, resp;
+	long status;      /* HTTP status; 0 when the transfer failed */
+	int curl_code;
+	char err[256];
+	long retry_after; /* seconds, or -1 */
+	void *user;
+	void *easy;
+	struct curl_slist *hdrs;
+};
+struct http {
+	void *multi;
+	const struct bank *bank;
+	int running;
+	void **idle;
+	size_t nidle;
+};
+int http_init(struct http *h, const struct bank *b, int max_conns);
+void http_free(struct http *h);
+void http_start(struct http *h, struct http_req *r, const char *path);
+/* A finished request, or NULL (none running, or none finished and !wait). */
+struct http_req *http_next(struct http *h, int wait);
+/* The same, waiting at most wait_ms (-1: until one finishes). */
+struct http_req *http_next_within(struct http *h, long wait_ms);
+/* One request, waited for. */
+int http_post(struct http *h, struct http_req *r, const char *path);
+int http_curl_permanent(int curl_code);
+/* How long to wait before attempt n+1, in ms (jittered; Retry-After is a floor). */
+long http_backoff(int attempt, long retry_after, long max_ms);
+
+/* ---- journal.c: what the bank accepted, for wgo-push ---- */
+struct journal {
+	char *path;
+	int fd, lockfd;
+	struct hmap acc;
+	struct buf pending;
+};
+/* Lock $WGO_HOME/push and read the journal; damage (but a torn last line) is an error. */
+int journal_open(struct journal *j, struct werr *e);
+/* The bank's reference if ref was accepted with this content hash, else NULL. */
+const char *journal_accepted(const struct journal *j, const char *ref, const char hash[33]);
+void journal_add(struct journal *j, const char *ref, const char hash[33], const char *bank_ref);
+int journal_sync(struct journal *j, struct werr *e);
+void journal_close(struct journal *j);
 
 /* ---- opts.c: shared option handling ---- */
 struct option;

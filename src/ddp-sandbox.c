@@ -1,0 +1,1627 @@
+/* ddp-sandbox: a bank on loopback that speaks wgo-api(7), for rehearsal, demos,
+ * tests and measurements: it checks envelopes and orders, accepts idempotently,
+ * records life verifications, runs the bank's month, and injects faults. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <sodium.h>
+
+#include "wgo.h"
+
+static const char usage_text[] =
+	"Usage: ddp-sandbox [OPTIONS]\n"
+	"Serve the bank's side of wgo-api(7) on loopback, keeping its state in a directory.\n"
+	"Prints the port it listens on, then serves until stopped (or --exit-after).\n"
+	"\n"
+	"Serving:\n"
+	"  -d, --state DIR          state directory (default $WGO_HOME/sandbox)\n"
+	"  -p, --port N             port; 0 picks a free one (default 8470)\n"
+	"  -l, --listen ADDR        address to listen on (default 127.0.0.1)\n"
+	"  -k, --keyring PATH       office public keys (default $WGO_HOME/keyring)\n"
+	"  -t, --token-file FILE    \"OFFICE TOKEN\" lines, mode 0600 (default STATE/tokens)\n"
+	"      --tls                serve HTTPS with --cert and --key (PEM files)\n"
+	"      --cert FILE, --key FILE\n"
+	"      --client-ca FILE     with --tls: require client certificates signed by FILE\n"
+	"      --threads N          worker threads (default 4)\n"
+	"      --log FILE           one JSON line per request (default STATE/requests.log)\n"
+	"      --exit-after SECONDS stop by itself after this long\n"
+	"\n"
+	"The bank:\n"
+	"      --today DATE         the bank's business date (default: today in Bangladesh)\n"
+	"      --holidays FILE      holiday file for working days\n"
+	"      --seed N             seed for returns, simulations, errors and faults (default 1)\n"
+	"      --return-rate R      share of accepted orders sent back as returns (default 0)\n"
+	"      --pay-error-rate R   share of payments made with an error by run-month (default 0)\n"
+	"      --replay-window S    seconds message_ts may be off the clock (default 300)\n"
+	"      --max-batch N        disbursements in one request (default 1000)\n"
+	"      --max-body BYTES     request body limit (default 16777216)\n"
+	"\n"
+	"Faults (each a share of requests, seeded):\n"
+	"      --latency MS         added before each request is handled\n"
+	"      --fail-rate R        answered 503 before being handled\n"
+	"      --throttle-rate R    answered 429 with Retry-After before being handled\n"
+	"      --retry-after S      the Retry-After of 429 and 503 (default 1)\n"
+	"      --drop-rate R        handled, then the connection is dropped without an answer\n"
+	"      --slow-rate R        the answer is sent slowly, a few bytes at a time\n"
+	"      --truncate-rate R    the answer is cut off half way\n"
+	"\n"
+	"  -h, --help               show this help\n"
+	"  -V, --version            show the version\n"
+	"\n"
+	"Exit status: 0 stopped cleanly, 2 usage or operational error.\n";
+
+/* ---- options ---- */
+
+static const char *o_state, *o_listen = "127.0.0.1", *o_keyring, *o_tokens, *o_cert, *o_key,
+                  *o_client_ca, *o_log, *o_holidays;
+static int o_port = 8470, o_tls, o_threads = 4, o_replay = 300, o_max_batch = 1000,
+           o_retry_after = 1, o_latency;
+static long o_exit_after = -1, o_max_body = 16 << 20;
+static uint64_t o_seed = 1;
+static double o_return_rate, o_pay_error_rate, o_fail_rate, o_throttle_rate, o_drop_rate,
+              o_slow_rate, o_truncate_rate;
+static wdate today;
+
+/* ---- state ---- */
+
+struct acc {
+	uint8_t hash[16];
+	char bank_ref[24];
+	char order_no[64];
+	int revision, returned;
+	json_t *order;
+	wdate accepted;
+};
+
+struct ord {
+	char office[5];
+	int latest;        /* latest accepted revision */
+	json_t *order;     /* that revision */
+	json_t *prev;      /* the revision before it, for wrong-account errors */
+	wdate accepted;
+	wdate *ver;
+	size_t nver, vcap;
+	int card_returned;
+};
+
+enum { F_RETURNS, F_VERIFICATIONS, F_PAYMENTS, F_CARDS, NFEEDS };
+static const char *const feed_names[NFEEDS] = { "returns", "verifications", "payments", "card_returns" };
+
+struct feed {
+	json_t **rec;
+	size_t n, cap;
+};
+
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static struct hmap accs;     /* reference_id -> struct acc */
+static struct hmap ords;     /* order_no -> struct ord */
+static struct hmap msgs;     /* message_id -> char */
+static struct hmap paid;     /* "order_no|month" -> int (times paid) */
+static struct hmap months;   /* "YYYY-MM" -> char: month runs done */
+static struct feed feeds[9][NFEEDS];
+static long long seq_bank_ref, seq_pay, seq_ver, seq_ret;
+static int ledger_fd = -1;
+static struct buf pending; /* ledger lines of the request being handled */
+static struct keyring ring;
+static struct calendar cal;
+static struct sched_params params;
+static struct {
+	char office[6];
+	char token[256];
+} tokens[32];
+static int ntokens;
+static FILE *reqlog;
+static pthread_mutex_t logmu = PTHREAD_MUTEX_INITIALIZER;
+static atomic_ulong reqno;
+static volatile sig_atomic_t stop_now;
+
+static int
+office_index(const char *o)
+{
+	const char *const *c = office_codes();
+	for (int i = 0; c[i]; i++)
+		if (!strcmp(c[i], o))
+			return i;
+	return -1;
+}
+
+/* A deterministic share: is the hash of (seed, salt, key) below rate? */
+static double
+unit(const char *salt, const char *key)
+{
+	uint8_t h[8];
+	crypto_generichash_state s;
+	crypto_generichash_init(&s, NULL, 0, sizeof h);
+	crypto_generichash_update(&s, (const uint8_t *)&o_seed, sizeof o_seed);
+	crypto_generichash_update(&s, (const uint8_t *)salt, strlen(salt));
+	crypto_generichash_update(&s, (const uint8_t *)key, strlen(key));
+	crypto_generichash_final(&s, h, sizeof h);
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | h[i];
+	return (double)(v >> 11) / 9007199254740992.0;
+}
+
+static uint64_t
+splitmix(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ull;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
+/* ---- the ledger: every change, appended and synced before it is answered ---- */
+
+static void
+ledger_add(json_t *line)
+{
+	char *t = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	buf_adds(&pending, t);
+	buf_addc(&pending, '\n');
+	free(t);
+}
+
+static int
+ledger_sync(void)
+{
+	if (!pending.n)
+		return 0;
+	int rc = append_sync(ledger_fd, pending.p, pending.n);
+	pending.n = 0;
+	if (rc < 0)
+		warnf("ledger: write error:");
+	return rc;
+}
+
+static void
+feed_add(int office, int f, json_t *rec)
+{
+	struct feed *fd = &feeds[office][f];
+	if (fd->n == fd->cap) {
+		fd->cap = fd->cap ? fd->cap * 2 : 64;
+		fd->rec = xrealloc(fd->rec, fd->cap * sizeof *fd->rec);
+	}
+	fd->rec[fd->n++] = json_incref(rec);
+}
+
+static int
+datecmp(const void *a, const void *b)
+{
+	wdate x = *(const wdate *)a, y = *(const wdate *)b;
+	return (x > y) - (x < y);
+}
+
+static void
+add_verification(struct ord *o, wdate d)
+{
+	if (o->nver == o->vcap) {
+		o->vcap = o->vcap ? o->vcap * 2 : 4;
+		o->ver = xrealloc(o->ver, o->vcap * sizeof *o->ver);
+	}
+	o->ver[o->nver++] = d;
+	qsort(o->ver, o->nver, sizeof *o->ver, datecmp);
+}
+
+static long long
+num_after(const char *s, const char *prefix)
+{
+	return s && !strncmp(s, prefix, strlen(prefix)) ? atoll(s + strlen(prefix)) : 0;
+}
+
+/* Apply one ledger line to memory: at start-up, and as each change is made. */
+static void
+apply(json_t *l)
+{
+	const char *t = jstr(l, "t");
+	if (!t)
+		return;
+	if (!strcmp(t, "acc")) {
+		json_t *order = json_object_get(l, "order");
+		const char *ref = jstr(l, "ref");
+		int isnew;
+		struct acc *a = hmap_put(&accs, ref, &isnew);
+		size_t hl;
+		sodium_hex2bin(a->hash, 16, jstr(l, "hash"), 32, NULL, &hl, NULL);
+		snprintf(a->bank_ref, sizeof a->bank_ref, "%s", jstr(l, "bank_ref"));
+		snprintf(a->order_no, sizeof a->order_no, "%s", jstr(order, "order_no"));
+		a->revision = (int)jint(order, "revision", 0);
+		a->order = json_incref(order);
+		const char *why;
+		date_parse(jstr(l, "date"), &a->accepted, &why);
+		long long br = num_after(a->bank_ref, "DDP");
+		if (br > seq_bank_ref)
+			seq_bank_ref = br;
+		struct ord *o = hmap_put(&ords, a->order_no, &isnew);
+		if (isnew || a->revision > o->latest) {
+			if (!isnew) {
+				json_decref(o->prev);
+				o->prev = o->order;
+			}
+			snprintf(o->office, sizeof o->office, "%s", jstr(order, "office"));
+			o->latest = a->revision;
+			o->order = json_incref(order);
+			if (isnew)
+				o->accepted = a->accepted;
+		}
+	} else if (!strcmp(t, "msg")) {
+		hmap_put(&msgs, jstr(l, "id"), NULL);
+	} else if (!strcmp(t, "month")) {
+		hmap_put(&months, jstr(l, "month"), NULL);
+	} else if (!strcmp(t, "feed")) {
+		json_t *rec = json_object_get(l, "rec");
+		const char *f = jstr(l, "feed");
+		int fi;
+		for (fi = 0; fi < NFEEDS && strcmp(feed_names[fi], f); fi++)
+			;
+		int oi = office_index(jstr(rec, "office") ? jstr(rec, "office") : "");
+		if (fi == NFEEDS || oi < 0)
+			return;
+		feed_add(oi, fi, rec);
+		const char *no = jstr(rec, "order_no");
+		struct ord *o = no ? hmap_get(&ords, no) : NULL;
+		if (fi == F_RETURNS) {
+			struct acc *a = hmap_get(&accs, jstr(rec, "reference_id"));
+			if (a)
+				a->returned = 1;
+			long long v = num_after(jstr(rec, "return_id"), "RT");
+			if (v > seq_ret)
+				seq_ret = v;
+		} else if (fi == F_VERIFICATIONS && o) {
+			wdate d;
+			const char *why;
+			if (date_parse(jstr(rec, "date"), &d, &why) == 0)
+				add_verification(o, d);
+			long long v = num_after(jstr(rec, "verification_id"), "LV");
+			if (v > seq_ver)
+				seq_ver = v;
+		} else if (fi == F_PAYMENTS) {
+			char k[96];
+			snprintf(k, sizeof k, "%s|%s", no, jstr(rec, "month") ? jstr(rec, "month") : "lump");
+			int *c = hmap_put(&paid, k, NULL);
+			(*c)++;
+			long long v = num_after(jstr(rec, "payment_id"), "PAY");
+			if (v > seq_pay)
+				seq_pay = v;
+		} else if (fi == F_CARDS && o) {
+			o->card_returned = 1;
+		}
+	}
+}
+
+static void
+commit(json_t *l)
+{
+	ledger_add(l);
+	apply(l);
+	json_decref(l);
+}
+
+static int
+ledger_open(const char *dir, struct werr *e)
+{
+	char *p = xmalloc(strlen(dir) + 16);
+	sprintf(p, "%s/ledger.jsonl", dir);
+	ledger_fd = open(p, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (ledger_fd < 0) {
+		werr_set(e, p, "%s", strerror(errno));
+		free(p);
+		return -1;
+	}
+	FILE *f = fdopen(dup(ledger_fd), "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	off_t good = 0;
+	unsigned long ln = 0;
+	int rc = 0;
+	while ((n = getline(&line, &cap, f)) > 0) {
+		ln++;
+		if (line[n - 1] != '\n') {
+			warnf("%s: dropping an incomplete last line left by a crash", p);
+			if (ftruncate(ledger_fd, good) < 0)
+				rc = werr_set(e, p, "cannot truncate: %s", strerror(errno));
+			break;
+		}
+		json_t *l = json_loadb(line, (size_t)n, 0, NULL);
+		if (!l) {
+			rc = werr_set(e, p, "damaged at line %lu", ln);
+			break;
+		}
+		apply(l);
+		json_decref(l);
+		good += n;
+	}
+	free(line);
+	fclose(f);
+	free(p);
+	return rc;
+}
+
+/* ---- answers ---- */
+
+struct answer {
+	int http;
+	struct buf body;
+	int drop;     /* handled, then drop the connection */
+	int slow, truncate;
+	long retry_after;
+	char fault[16];
+	char sender[8], message_id[40];
+	long items;
+};
+
+static void
+answer_json(struct answer *a, int http, json_t *j)
+{
+	char *t = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	a->http = http;
+	a->body.n = 0;
+	buf_adds(&a->body, t);
+	free(t);
+	json_decref(j);
+}
+
+static json_t *
+resp_header(const char *action, const char *receiver, const char *status, const char *code,
+            const char *msg, long total, long done)
+{
+	char mid[33], ts[21];
+	api_message_id(mid);
+	instant_fmt((int64_t)time(NULL), ts);
+	json_t *h = json_object();
+	json_object_set_new(h, "version", json_string(API_VERSION));
+	json_object_set_new(h, "message_id", json_string(mid));
+	json_object_set_new(h, "message_ts", json_string(ts));
+	json_object_set_new(h, "action", json_string(action));
+	json_object_set_new(h, "status", json_string(status));
+	if (code) {
+		json_object_set_new(h, "status_reason_code", json_string(code));
+		json_object_set_new(h, "status_reason_message", json_string(msg));
+	}
+	json_object_set_new(h, "total_count", json_integer(total));
+	json_object_set_new(h, "completed_count", json_integer(done));
+	json_object_set_new(h, "sender_id", json_string(API_BANK_ID));
+	json_object_set_new(h, "receiver_id", json_string(receiver ? receiver : ""));
+	return h;
+}
+
+static void
+answer_error(struct answer *a, const struct api_err *e, const char *action, const char *receiver)
+{
+	json_t *env = json_object();
+	json_object_set_new(env, "header",
+	                    resp_header(action, receiver, "rjct", e->code, e->msg, 0, 0));
+	answer_json(a, e->http, env);
+}
+
+/* ---- authentication ---- */
+
+static const char *
+token_office(struct MHD_Connection *c)
+{
+	const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+	if (!h || strncmp(h, "Bearer ", 7))
+		return NULL;
+	const char *t = h + 7;
+	size_t tl = strlen(t);
+	const char *who = NULL;
+	for (int i = 0; i < ntokens; i++) {
+		size_t l = strlen(tokens[i].token);
+		if (l == tl && sodium_memcmp(tokens[i].token, t, l) == 0)
+			who = tokens[i].office;
+	}
+	return who;
+}
+
+/* ---- /disburse/sync/disburse ---- */
+
+static json_t *
+item_status(const char *ref, const char *status, const char *code, const char *msg,
+            const char *bank_ref)
+{
+	char ts[21];
+	instant_fmt((int64_t)time(NULL), ts);
+	json_t *s = json_object();
+	json_object_set_new(s, "reference_id", json_string(ref ? ref : ""));
+	json_object_set_new(s, "timestamp", json_string(ts));
+	json_object_set_new(s, "status", json_string(status));
+	if (code) {
+		json_object_set_new(s, "status_reason_code", json_string(code));
+		json_object_set_new(s, "status_reason_message", json_string(msg));
+	}
+	if (bank_ref)
+		json_object_set_new(s, "bank_ref", json_string(bank_ref));
+	return s;
+}
+
+/* Checks that need no shared state: NULL when the item may be accepted. */
+static json_t *
+check_item(json_t *d, const char *sender, uint8_t hash[16])
+{
+	const char *ref = jstr(d, "reference_id");
+	json_t *order = json_object_get(d, "order");
+	char no[64], number[64], routing[32], want[96];
+	int rev;
+	struct werr e;
+	if (!ref || api_parse_reference(ref, no, sizeof no, &rev) < 0)
+		return item_status(ref, "rjct", "rjct.reference_id.invalid", "not ORDER_NO-rREVISION", NULL);
+	if (!json_is_object(order) || !jstr(order, "kind") || strcmp(jstr(order, "kind"), "order"))
+		return item_status(ref, "rjct", "rjct.order.invalid", "the disbursement carries no order", NULL);
+	if (order_verify(order, &ring, &e) < 0) {
+		char m[sizeof e.field + sizeof e.msg + 4];
+		snprintf(m, sizeof m, "%s%s%s", e.field, e.field[0] ? ": " : "", e.msg);
+		const char *code = !strncmp(e.field, "signature", 9) || strstr(e.msg, "key")
+		                   ? "rjct.order.signature" : "rjct.order.invalid";
+		return item_status(ref, "rjct", code, m, NULL);
+	}
+	if (strcmp(jstr(order, "office"), sender))
+		return item_status(ref, "rjct", "rjct.order.office", "the order is another office's", NULL);
+	api_reference_id(order, want, sizeof want);
+	if (strcmp(want, ref))
+		return item_status(ref, "rjct", "rjct.reference_id.invalid",
+		                   "reference_id is not the order's number and revision", NULL);
+	char payer[32];
+	snprintf(payer, sizeof payer, "bkkb:%s", sender);
+	if (!jstr(d, "payer_fa") || strcmp(jstr(d, "payer_fa"), payer))
+		return item_status(ref, "rjct", "rjct.payer_fa.invalid", "payer_fa is not the office's", NULL);
+	if (api_parse_payee_fa(jstr(d, "payee_fa"), number, routing) < 0)
+		return item_status(ref, "rjct", "rjct.payee_fa.invalid", "payee_fa is not account:NUMBER@ROUTING", NULL);
+	char norm[32];
+	const char *why;
+	if (routing_check(routing, norm, sizeof norm, &why) < 0) {
+		char m[200];
+		snprintf(m, sizeof m, "routing number: %s", why);
+		return item_status(ref, "rjct", "rjct.payee_fa.invalid", m, NULL);
+	}
+	if (account_check(number, norm, sizeof norm, &why) < 0) {
+		char m[200];
+		snprintf(m, sizeof m, "account number: %s", why);
+		return item_status(ref, "rjct", "rjct.payee_fa.invalid", m, NULL);
+	}
+	if (strcmp(number, json_string_value(jget(order, "account.number"))) ||
+	    strcmp(routing, json_string_value(jget(order, "account.routing"))))
+		return item_status(ref, "rjct", "rjct.payee_fa.invalid", "payee_fa is not the order's account", NULL);
+	if (!jstr(d, "currency_code") || strcmp(jstr(d, "currency_code"), "BDT"))
+		return item_status(ref, "rjct", "rjct.currency_code.invalid", "the currency is BDT", NULL);
+	int64_t amt;
+	if (!jstr(d, "amount") || money_parse(jstr(d, "amount"), 0, &amt, &why) < 0 ||
+	    amt != jint(order, "total_poisha", -1))
+		return item_status(ref, "rjct", "rjct.amount.invalid", "amount is not the order's total", NULL);
+	api_content_hash(d, hash);
+	return NULL;
+}
+
+static json_t *
+accept_item(json_t *d, const uint8_t hash[16])
+{
+	const char *ref = jstr(d, "reference_id");
+	json_t *order = json_object_get(d, "order");
+	struct acc *a = hmap_get(&accs, ref);
+	if (a) {
+		if (memcmp(a->hash, hash, 16))
+			return item_status(ref, "rjct", "rjct.reference_id.duplicate",
+			                   "this reference_id was accepted with other content", NULL);
+		return item_status(ref, "succ", NULL, NULL, a->bank_ref); /* the same again */
+	}
+	struct ord *o = hmap_get(&ords, jstr(order, "order_no"));
+	if (o && o->latest > jint(order, "revision", 0)) {
+		char m[100];
+		snprintf(m, sizeof m, "revision %d of this order is in force", o->latest);
+		return item_status(ref, "rjct", "rjct.revision.superseded", m, NULL);
+	}
+	char br[24], hex[33], ds[11];
+	snprintf(br, sizeof br, "DDP%010lld", ++seq_bank_ref);
+	sodium_bin2hex(hex, sizeof hex, hash, 16);
+	date_fmt(today, ds);
+	json_t *l = json_object();
+	json_object_set_new(l, "t", json_string("acc"));
+	json_object_set_new(l, "ref", json_string(ref));
+	json_object_set_new(l, "hash", json_string(hex));
+	json_object_set_new(l, "bank_ref", json_string(br));
+	json_object_set_new(l, "date", json_string(ds));
+	json_object_set(l, "order", order);
+	commit(l);
+	/* Some accepted orders come back: the bank found them faulty. */
+	if (o_return_rate > 0 && unit("return", ref) < o_return_rate) {
+		static const char *const codes[] = { "AC01", "AC01", "AC01", "AC04", "AC06", "BE01", "MD07" };
+		static const char *const reasons[] = {
+			"incorrect account number", "incorrect account number", "incorrect account number",
+			"closed account", "blocked account", "inconsistent with end customer",
+			"end customer deceased" };
+		int k = (int)(unit("return-code", ref) * 7);
+		char rid[24], rd[11];
+		snprintf(rid, sizeof rid, "RT%010lld", ++seq_ret);
+		date_fmt(cal_add_workdays(&cal, today, 1), rd);
+		json_t *r = json_object();
+		json_object_set_new(r, "kind", json_string("return"));
+		json_object_set_new(r, "v", json_integer(1));
+		json_object_set_new(r, "return_id", json_string(rid));
+		json_object_set_new(r, "reference_id", json_string(ref));
+		json_object_set(r, "order_no", json_object_get(order, "order_no"));
+		json_object_set(r, "revision", json_object_get(order, "revision"));
+		json_object_set(r, "office", json_object_get(order, "office"));
+		json_object_set_new(r, "code", json_string(codes[k]));
+		json_object_set_new(r, "reason", json_string(reasons[k]));
+		json_object_set_new(r, "date", json_string(rd));
+		json_t *fl = json_object();
+		json_object_set_new(fl, "t", json_string("feed"));
+		json_object_set_new(fl, "feed", json_string("returns"));
+		json_object_set_new(fl, "rec", r);
+		commit(fl);
+	}
+	return item_status(ref, "succ", NULL, NULL, br);
+}
+
+static void
+do_disburse(struct answer *a, json_t *env)
+{
+	json_t *h = json_object_get(env, "header"), *m = json_object_get(env, "message");
+	const char *sender = jstr(h, "sender_id");
+	json_t *ds = json_object_get(m, "disbursements");
+	struct api_err e;
+	if (!json_is_array(ds) || !jstr(m, "transaction_id")) {
+		api_err(&e, 400, "err.request.bad", "message has transaction_id and disbursements[]");
+		answer_error(a, &e, "on-disburse", sender);
+		return;
+	}
+	size_t n = json_array_size(ds);
+	if ((long)n != jint(h, "total_count", -1)) {
+		api_err(&e, 400, "err.request.bad", "total_count is not the number of disbursements");
+		answer_error(a, &e, "on-disburse", sender);
+		return;
+	}
+	if (n > (size_t)o_max_batch) {
+		api_err(&e, 413, "err.batch.too_large", "at most %d disbursements a request", o_max_batch);
+		answer_error(a, &e, "on-disburse", sender);
+		return;
+	}
+	a->items = (long)n;
+	/* The expensive checks (signatures) run outside the lock, in parallel. */
+	json_t **st = xcalloc(n ? n : 1, sizeof *st);
+	uint8_t (*hash)[16] = xcalloc(n ? n : 1, 16);
+	size_t i;
+	json_t *d;
+	json_array_foreach(ds, i, d)
+		st[i] = json_is_object(d) ? check_item(d, sender, hash[i])
+		                          : item_status(NULL, "rjct", "rjct.request.bad", "not an object", NULL);
+	pthread_mutex_lock(&mu);
+	if (hmap_get(&msgs, jstr(h, "message_id"))) {
+		pthread_mutex_unlock(&mu);
+		for (i = 0; i < n; i++)
+			json_decref(st[i]);
+		free(st);
+		free(hash);
+		api_err(&e, 409, "err.message_id.duplicate", "this message_id was seen before");
+		answer_error(a, &e, "on-disburse", sender);
+		return;
+	}
+	json_t *ml = json_object();
+	json_object_set_new(ml, "t", json_string("msg"));
+	json_object_set(ml, "id", json_object_get(h, "message_id"));
+	commit(ml);
+	long done = 0;
+	json_array_foreach(ds, i, d) {
+		if (!st[i])
+			st[i] = accept_item(d, hash[i]);
+		done += !strcmp(jstr(st[i], "status"), "succ");
+	}
+	int rc = ledger_sync();
+	pthread_mutex_unlock(&mu);
+	free(hash);
+	json_t *out = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(out, st[i]);
+	free(st);
+	if (rc < 0) {
+		json_decref(out);
+		api_err(&e, 500, "err.server.storage", "the bank could not record the request");
+		answer_error(a, &e, "on-disburse", sender);
+		return;
+	}
+	json_t *msg = json_object();
+	json_object_set(msg, "transaction_id", json_object_get(m, "transaction_id"));
+	json_object_set_new(msg, "disbursements_status", out);
+	json_t *r = json_object();
+	json_object_set_new(r, "header", resp_header("on-disburse", sender, "succ", NULL, NULL, (long)n, done));
+	json_object_set_new(r, "message", msg);
+	answer_json(a, 200, r);
+}
+
+/* ---- /disburse/sync/txn/status ---- */
+
+static void
+do_status(struct answer *a, json_t *env)
+{
+	json_t *h = json_object_get(env, "header"), *m = json_object_get(env, "message");
+	json_t *refs = json_object_get(m, "reference_ids"), *r;
+	const char *sender = jstr(h, "sender_id");
+	struct api_err e;
+	if (!json_is_array(refs)) {
+		api_err(&e, 400, "err.request.bad", "message has reference_ids[]");
+		answer_error(a, &e, "on-txn-status", sender);
+		return;
+	}
+	json_t *out = json_array();
+	size_t i;
+	pthread_mutex_lock(&mu);
+	json_array_foreach(refs, i, r) {
+		const char *ref = json_string_value(r);
+		struct acc *ac = ref ? hmap_get(&accs, ref) : NULL;
+		if (ac && !strcmp(jstr(ac->order, "office"), sender))
+			json_array_append_new(out, item_status(ref, "succ", ac->returned ? "rjct.returned" : NULL,
+			                                       ac->returned ? "accepted, then returned" : NULL,
+			                                       ac->bank_ref));
+		else
+			json_array_append_new(out, item_status(ref, "rjct", "rjct.reference_id.invalid",
+			                                       "no such disbursement", NULL));
+	}
+	pthread_mutex_unlock(&mu);
+	json_t *msg = json_object();
+	if (json_object_get(m, "transaction_id"))
+		json_object_set(msg, "transaction_id", json_object_get(m, "transaction_id"));
+	json_object_set_new(msg, "disbursements_status", out);
+	json_t *resp = json_object();
+	json_object_set_new(resp, "header", resp_header("on-txn-status", sender, "succ", NULL, NULL,
+	                                                (long)json_array_size(out), (long)json_array_size(out)));
+	json_object_set_new(resp, "message", msg);
+	answer_json(a, 200, resp);
+}
+
+/* ---- the feeds ---- */
+
+static void
+do_feed(struct answer *a, json_t *env, int f)
+{
+	json_t *h = json_object_get(env, "header"), *m = json_object_get(env, "message");
+	const char *sender = jstr(h, "sender_id"), *cur = jstr(m, "cursor"), *mon = jstr(m, "month");
+	long limit = jint(m, "limit", 500), from = 0;
+	struct api_err e;
+	wmonth want = -1;
+	const char *why;
+	if (cur && uint_parse(cur, 1L << 40, &from) < 0) {
+		api_err(&e, 400, "err.cursor.invalid", "cursor is not one this bank gave");
+		answer_error(a, &e, "on-feed", sender);
+		return;
+	}
+	if (limit < 1 || limit > 5000) {
+		api_err(&e, 400, "err.request.bad", "limit is 1 to 5000");
+		answer_error(a, &e, "on-feed", sender);
+		return;
+	}
+	if (f == F_PAYMENTS && (!mon || month_parse(mon, &want, &why) < 0)) {
+		api_err(&e, 400, "err.request.bad", "the payments feed needs month YYYY-MM");
+		answer_error(a, &e, "on-feed", sender);
+		return;
+	}
+	int oi = office_index(sender);
+	json_t *recs = json_array();
+	pthread_mutex_lock(&mu);
+	struct feed *fd = &feeds[oi][f];
+	size_t i = (size_t)from;
+	for (; i < fd->n && (long)json_array_size(recs) < limit; i++) {
+		json_t *r = fd->rec[i];
+		if (want >= 0) {
+			wdate pd;
+			if (date_parse(jstr(r, "paid"), &pd, &why) < 0 || date_month(pd) != want)
+				continue;
+		}
+		json_array_append(recs, r);
+	}
+	int more = i < fd->n;
+	pthread_mutex_unlock(&mu);
+	char next[24];
+	snprintf(next, sizeof next, "%zu", i);
+	json_t *msg = json_object();
+	json_object_set_new(msg, "feed", json_string(feed_names[f]));
+	json_object_set_new(msg, "records", recs);
+	json_object_set_new(msg, "next_cursor", json_string(next));
+	json_object_set_new(msg, "more", json_boolean(more));
+	json_t *resp = json_object();
+	json_object_set_new(resp, "header", resp_header("on-feed", sender, "succ", NULL, NULL,
+	                                                (long)json_array_size(recs), (long)json_array_size(recs)));
+	json_object_set_new(resp, "message", msg);
+	answer_json(a, 200, resp);
+}
+
+/* ---- the sandbox's own endpoints: branches, simulation, the bank's month ---- */
+
+static json_t *
+verification_rec(const struct ord *o, const char *order_no, wdate d, const char *branch,
+                 const char *method)
+{
+	char id[24], ds[11];
+	snprintf(id, sizeof id, "LV%010lld", seq_ver + 1);
+	date_fmt(d, ds);
+	json_t *r = json_object();
+	json_object_set_new(r, "kind", json_string("verification"));
+	json_object_set_new(r, "v", json_integer(1));
+	json_object_set_new(r, "verification_id", json_string(id));
+	json_object_set_new(r, "order_no", json_string(order_no));
+	json_object_set_new(r, "office", json_string(o->office));
+	json_object_set_new(r, "date", json_string(ds));
+	json_object_set_new(r, "branch", json_string(branch));
+	if (method)
+		json_object_set_new(r, "method", json_string(method));
+	return r;
+}
+
+static void
+feed_commit(const char *feed, json_t *rec)
+{
+	json_t *l = json_object();
+	json_object_set_new(l, "t", json_string("feed"));
+	json_object_set_new(l, "feed", json_string(feed));
+	json_object_set_new(l, "rec", rec);
+	commit(l);
+}
+
+static void
+plain_error(struct answer *a, int http, const char *code, const char *msg)
+{
+	json_t *j = json_object();
+	json_object_set_new(j, "error", json_string(code));
+	json_object_set_new(j, "message", json_string(msg));
+	answer_json(a, http, j);
+}
+
+static void
+do_verify(struct answer *a, json_t *b)
+{
+	const char *no = jstr(b, "order_no"), *ds = jstr(b, "date"), *br = jstr(b, "branch"), *why;
+	wdate d;
+	char norm[16];
+	if (!no || !ds || date_parse(ds, &d, &why) < 0) {
+		plain_error(a, 400, "err.request.bad", "give order_no, date (YYYY-MM-DD) and branch");
+		return;
+	}
+	pthread_mutex_lock(&mu);
+	struct ord *o = hmap_get(&ords, no);
+	if (!o) {
+		pthread_mutex_unlock(&mu);
+		plain_error(a, 404, "err.order.unknown", "no accepted order by that number");
+		return;
+	}
+	if (!br)
+		br = json_string_value(jget(o->order, "account.routing"));
+	if (routing_check(br, norm, sizeof norm, &why) < 0) {
+		pthread_mutex_unlock(&mu);
+		plain_error(a, 400, "err.request.bad", "branch is not a valid routing number");
+		return;
+	}
+	json_t *r = verification_rec(o, no, d, norm, jstr(b, "method"));
+	json_incref(r);
+	feed_commit("verifications", r);
+	int rc = ledger_sync();
+	pthread_mutex_unlock(&mu);
+	if (rc < 0) {
+		json_decref(r);
+		plain_error(a, 500, "err.server.storage", "could not record it");
+		return;
+	}
+	answer_json(a, 200, r);
+}
+
+static int
+namecmp(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* Orders by number, for runs that must come out the same every time. */
+static const char **
+sorted_orders(size_t *n)
+{
+	const char **names = xmalloc((ords.n + 1) * sizeof *names);
+	size_t i = 0, k = 0;
+	struct ord *o;
+	while ((o = hmap_iter(&ords, &i)))
+		names[k++] = hmap_key(&ords, o);
+	qsort(names, k, sizeof *names, namecmp);
+	*n = k;
+	return names;
+}
+
+static wdate
+workday_on_or_after(wdate d)
+{
+	while (!cal_is_workday(&cal, d))
+		d++;
+	return d;
+}
+
+static void
+do_simulate(struct answer *a, json_t *b)
+{
+	const char *why, *th = jstr(b, "through");
+	wdate through;
+	double late = json_number_value(json_object_get(b, "late"));
+	double never = json_number_value(json_object_get(b, "never"));
+	long within = jint(b, "first_within", 10);
+	if (!th || date_parse(th, &through, &why) < 0 || late < 0 || never < 0 || late + never > 1 ||
+	    within < 1 || within > 365) {
+		plain_error(a, 400, "err.request.bad",
+		            "give through (YYYY-MM-DD), late and never (shares), first_within (days)");
+		return;
+	}
+	long counts[3] = { 0 }, added = 0;
+	pthread_mutex_lock(&mu);
+	size_t n;
+	const char **names = sorted_orders(&n);
+	for (size_t i = 0; i < n; i++) {
+		struct ord *o = hmap_get(&ords, names[i]);
+		if (o->nver || json_object_get(o->order, "lump_poisha") == NULL ? o->nver > 0 : 0)
+			continue; /* already has verifications: leave it as it is */
+		double u = unit("population", names[i]);
+		int kind = u < never ? 2 : u < never + late ? 1 : 0; /* 0 on time, 1 late, 2 never */
+		counts[kind]++;
+		if (kind == 2)
+			continue;
+		const char *branch = json_string_value(jget(o->order, "account.routing"));
+		wdate d = workday_on_or_after(o->accepted + 1 + (wdate)(unit("first", names[i]) * (double)within));
+		int round = 0;
+		int lump = json_object_get(o->order, "lump_poisha") != NULL;
+		while (d <= through) {
+			json_t *r = verification_rec(o, names[i], d, branch, "biometric");
+			feed_commit("verifications", r);
+			added++;
+			if (lump)
+				break;
+			char salt[32];
+			snprintf(salt, sizeof salt, "next%d", ++round);
+			wdate from = sched_window_from(&params, d), to = sched_window_to(&params, d);
+			if (kind == 0)
+				d = workday_on_or_after(from + (wdate)(unit(salt, names[i]) * (double)(to - from)));
+			else
+				d = workday_on_or_after(to + 1 + (wdate)(unit(salt, names[i]) * 60));
+		}
+	}
+	free(names);
+	int rc = ledger_sync();
+	pthread_mutex_unlock(&mu);
+	if (rc < 0) {
+		plain_error(a, 500, "err.server.storage", "could not record it");
+		return;
+	}
+	json_t *j = json_object();
+	json_object_set_new(j, "on_time", json_integer(counts[0]));
+	json_object_set_new(j, "late", json_integer(counts[1]));
+	json_object_set_new(j, "never", json_integer(counts[2]));
+	json_object_set_new(j, "verifications", json_integer(added));
+	answer_json(a, 200, j);
+}
+
+static json_t *
+payment_rec(const json_t *order, wmonth m, int64_t amount, wdate paid_on, const json_t *account)
+{
+	char id[24], ref[96], ds[11], ms[8];
+	snprintf(id, sizeof id, "PAY%010lld", seq_pay + 1);
+	api_reference_id(order, ref, sizeof ref);
+	date_fmt(paid_on, ds);
+	json_t *p = json_object();
+	json_object_set_new(p, "kind", json_string("payment"));
+	json_object_set_new(p, "v", json_integer(1));
+	json_object_set_new(p, "payment_id", json_string(id));
+	json_object_set_new(p, "reference_id", json_string(ref));
+	json_object_set(p, "order_no", json_object_get(order, "order_no"));
+	json_object_set(p, "revision", json_object_get(order, "revision"));
+	json_object_set(p, "office", json_object_get(order, "office"));
+	if (m >= 0) {
+		month_fmt(m, ms);
+		json_object_set_new(p, "month", json_string(ms));
+	}
+	json_object_set_new(p, "amount_poisha", json_integer(amount));
+	json_object_set_new(p, "paid", json_string(ds));
+	json_t *acct = json_object();
+	json_object_set(acct, "routing", json_object_get(account, "routing"));
+	json_object_set(acct, "number", json_object_get(account, "number"));
+	json_object_set_new(p, "account", acct);
+	return p;
+}
+
+static void
+pay(json_t *rec, long *count, int64_t *sum)
+{
+	(*count)++;
+	money_add(sum, jint(rec, "amount_poisha", 0));
+	feed_commit("payments", rec);
+}
+
+static void
+do_run_month(struct answer *a, json_t *b)
+{
+	const char *ms = jstr(b, "month"), *why;
+	wmonth m;
+	if (!ms || month_parse(ms, &m, &why) < 0) {
+		plain_error(a, 400, "err.request.bad", "give month (YYYY-MM)");
+		return;
+	}
+	double err_rate = json_object_get(b, "pay_error_rate")
+	                  ? json_number_value(json_object_get(b, "pay_error_rate")) : o_pay_error_rate;
+	pthread_mutex_lock(&mu);
+	if (hmap_get(&months, ms)) {
+		pthread_mutex_unlock(&mu);
+		plain_error(a, 409, "err.month.done", "that month has been run already");
+		return;
+	}
+	wdate lo = month_first(m), hi = month_last(m);
+	long npay = 0, ncards = 0, nerr[4] = { 0 };
+	int64_t sum = 0;
+	size_t n;
+	const char **names = sorted_orders(&n);
+	for (size_t i = 0; i < n; i++) {
+		struct ord *o = hmap_get(&ords, names[i]);
+		char ref[96];
+		api_reference_id(o->order, ref, sizeof ref);
+		struct acc *ac = hmap_get(&accs, ref);
+		if (!ac || ac->returned)
+			continue; /* a returned revision is not paid until corrected */
+		struct sched_order so;
+		struct werr e;
+		if (sched_order_load(o->order, &so, &e) < 0)
+			continue;
+		size_t cap = sched_count(&so);
+		struct sched_item *it = xmalloc(cap * sizeof *it);
+		size_t k = sched_items(&so, o->ver, o->nver, &params, it, cap);
+		json_t *account = json_object_get(o->order, "account");
+		for (size_t j = 0; j < k; j++) {
+			char key[96], mm[8] = "lump";
+			if (it[j].month >= 0)
+				month_fmt(it[j].month, mm);
+			snprintf(key, sizeof key, "%s|%s", names[i], mm);
+			int due_here = it[j].state == SCHED_DUE && it[j].due >= lo && it[j].due <= hi;
+			int withheld_here = it[j].state == SCHED_WITHHELD && it[j].kind == SCHED_RESUMED &&
+			                    it[j].regular_due >= lo && it[j].regular_due <= hi;
+			char pid[128];
+			snprintf(pid, sizeof pid, "%s|%lld", key, seq_pay + 1);
+			int erred = err_rate > 0 && unit("payerr", pid) < err_rate;
+			int kind = (int)(unit("payerr-kind", pid) * 4);
+			if (withheld_here && erred && kind == 2 && !hmap_get(&paid, key)) {
+				/* Paid while suspended: the bank missed the lapse. */
+				pay(payment_rec(o->order, it[j].month, it[j].poisha, it[j].regular_due, account),
+				    &npay, &sum);
+				nerr[2]++;
+				continue;
+			}
+			if (!due_here || hmap_get(&paid, key))
+				continue;
+			int64_t amt = it[j].poisha;
+			json_t *acct = account;
+			json_t *wrong = NULL;
+			if (erred && kind == 0) {
+				amt -= 50000; /* Tk 500 short */
+				nerr[0]++;
+			} else if (erred && kind == 3) {
+				wrong = json_deep_copy(o->prev ? json_object_get(o->prev, "account") : account);
+				if (!o->prev || json_equal(wrong, account)) {
+					const char *num = jstr(wrong, "number");
+					char t[64];
+					snprintf(t, sizeof t, "%s", num);
+					size_t l = strlen(t);
+					t[l - 1] = t[l - 1] == '9' ? '0' : (char)(t[l - 1] + 1);
+					json_object_set_new(wrong, "number", json_string(t));
+				}
+				acct = wrong;
+				nerr[3]++;
+			}
+			pay(payment_rec(o->order, it[j].month, amt, it[j].due, acct), &npay, &sum);
+			json_decref(wrong);
+			if (erred && kind == 1) {
+				pay(payment_rec(o->order, it[j].month, amt, it[j].due, acct), &npay, &sum);
+				nerr[1]++;
+			}
+		}
+		free(it);
+		/* Ended orders go back to their office by the 15th of the next month. */
+		if (!so.lump && so.last == m - 1 && !o->card_returned) {
+			char rd[11], lm[8];
+			date_fmt(workday_on_or_after(month_first(m) + 9), rd);
+			month_fmt(so.last, lm);
+			json_t *c = json_object();
+			json_object_set_new(c, "kind", json_string("card_return"));
+			json_object_set_new(c, "v", json_integer(1));
+			json_object_set(c, "order_no", json_object_get(o->order, "order_no"));
+			json_object_set(c, "office", json_object_get(o->order, "office"));
+			json_object_set_new(c, "last_month", json_string(lm));
+			json_object_set_new(c, "returned", json_string(rd));
+			feed_commit("card_returns", c);
+			ncards++;
+		}
+	}
+	free(names);
+	json_t *ml = json_object();
+	json_object_set_new(ml, "t", json_string("month"));
+	json_object_set_new(ml, "month", json_string(ms));
+	commit(ml);
+	int rc = ledger_sync();
+	pthread_mutex_unlock(&mu);
+	if (rc < 0) {
+		plain_error(a, 500, "err.server.storage", "could not record it");
+		return;
+	}
+	json_t *j = json_object();
+	json_object_set_new(j, "month", json_string(ms));
+	json_object_set_new(j, "payments", json_integer(npay));
+	json_object_set_new(j, "payments_poisha", json_integer(sum));
+	json_object_set_new(j, "card_returns", json_integer(ncards));
+	json_t *er = json_object();
+	json_object_set_new(er, "wrong_amount", json_integer(nerr[0]));
+	json_object_set_new(er, "duplicate", json_integer(nerr[1]));
+	json_object_set_new(er, "paid_while_suspended", json_integer(nerr[2]));
+	json_object_set_new(er, "wrong_account", json_integer(nerr[3]));
+	json_object_set_new(j, "errors", er);
+	answer_json(a, 200, j);
+}
+
+static void
+do_state(struct answer *a)
+{
+	pthread_mutex_lock(&mu);
+	json_t *j = json_object();
+	json_object_set_new(j, "accepted", json_integer((json_int_t)accs.n));
+	json_object_set_new(j, "orders", json_integer((json_int_t)ords.n));
+	json_t *f = json_object();
+	for (int k = 0; k < NFEEDS; k++) {
+		size_t t = 0;
+		for (int o = 0; o < 9; o++)
+			t += feeds[o][k].n;
+		json_object_set_new(f, feed_names[k], json_integer((json_int_t)t));
+	}
+	json_object_set_new(j, "feeds", f);
+	json_object_set_new(j, "today", json_string(""));
+	char ds[11];
+	date_fmt(today, ds);
+	json_object_set_new(j, "today", json_string(ds));
+	pthread_mutex_unlock(&mu);
+	answer_json(a, 200, j);
+}
+
+/* ---- dispatch ---- */
+
+struct conn {
+	struct buf body;
+	int too_big;
+};
+
+static int
+roll(double rate, uint64_t *r)
+{
+	if (rate <= 0)
+		return 0;
+	*r = splitmix(*r);
+	return (double)(*r >> 11) / 9007199254740992.0 < rate;
+}
+
+static void
+route(struct MHD_Connection *c, const char *url, const char *method, struct conn *cc,
+      struct answer *a)
+{
+	struct api_err e;
+	uint64_t r = o_seed * 0x2545F4914F6CDD1Dull + atomic_fetch_add(&reqno, 1);
+	if (o_latency > 0)
+		usleep((useconds_t)o_latency * 1000);
+	if (roll(o_fail_rate, &r)) {
+		snprintf(a->fault, sizeof a->fault, "503");
+		a->retry_after = o_retry_after;
+		plain_error(a, 503, "err.server.unavailable", "the bank is busy; try again");
+		return;
+	}
+	if (roll(o_throttle_rate, &r)) {
+		snprintf(a->fault, sizeof a->fault, "429");
+		a->retry_after = o_retry_after;
+		plain_error(a, 429, "err.rate.limited", "too many requests; try again later");
+		return;
+	}
+	a->drop = roll(o_drop_rate, &r);
+	a->slow = roll(o_slow_rate, &r);
+	a->truncate = roll(o_truncate_rate, &r);
+	if (a->drop)
+		snprintf(a->fault, sizeof a->fault, "drop");
+	else if (a->truncate)
+		snprintf(a->fault, sizeof a->fault, "truncate");
+	else if (a->slow)
+		snprintf(a->fault, sizeof a->fault, "slow");
+
+	if (cc->too_big) {
+		api_err(&e, 413, "err.request.too_large", "the body is over %ld bytes", o_max_body);
+		answer_error(a, &e, "on-request", NULL);
+		return;
+	}
+	const char *who = token_office(c);
+	if (!who) {
+		api_err(&e, 401, "err.auth.invalid", "no valid bearer token");
+		answer_error(a, &e, "on-request", NULL);
+		return;
+	}
+	if (!strcmp(method, "GET") && !strcmp(url, "/sandbox/state")) {
+		do_state(a);
+		return;
+	}
+	if (strcmp(method, "POST")) {
+		plain_error(a, 405, "err.method", "POST only");
+		return;
+	}
+	if (!strncmp(url, "/sandbox/", 9)) {
+		json_t *b = cc->body.n ? json_loadb(cc->body.p, cc->body.n, JSON_REJECT_DUPLICATES, NULL) : NULL;
+		if (!json_is_object(b)) {
+			json_decref(b);
+			plain_error(a, 400, "err.request.bad", "the body is a JSON object");
+			return;
+		}
+		if (!strcmp(url, "/sandbox/verify"))
+			do_verify(a, b);
+		else if (!strcmp(url, "/sandbox/simulate"))
+			do_simulate(a, b);
+		else if (!strcmp(url, "/sandbox/run-month"))
+			do_run_month(a, b);
+		else
+			plain_error(a, 404, "err.not_found", "no such endpoint");
+		json_decref(b);
+		return;
+	}
+	static const struct {
+		const char *path, *action;
+		int feed;
+	} eps[] = {
+		{ "/disburse/sync/disburse", "disburse", -1 },
+		{ "/disburse/sync/txn/status", "txn-status", -2 },
+		{ "/bank/sync/returns", "returns", F_RETURNS },
+		{ "/bank/sync/verifications", "verifications", F_VERIFICATIONS },
+		{ "/bank/sync/payments", "payments", F_PAYMENTS },
+		{ "/bank/sync/card-returns", "card-returns", F_CARDS },
+	};
+	size_t k;
+	for (k = 0; k < sizeof eps / sizeof eps[0] && strcmp(eps[k].path, url); k++)
+		;
+	if (k == sizeof eps / sizeof eps[0]) {
+		api_err(&e, 404, "err.not_found", "no such endpoint");
+		answer_error(a, &e, "on-request", NULL);
+		return;
+	}
+	json_t *env;
+	const struct wkey *key;
+	if (api_open(cc->body.p ? cc->body.p : "", cc->body.n, &ring, (int64_t)time(NULL), o_replay,
+	             &env, &key, &e) < 0) {
+		answer_error(a, &e, "on-request", NULL);
+		return;
+	}
+	json_t *h = json_object_get(env, "header");
+	snprintf(a->sender, sizeof a->sender, "%s", jstr(h, "sender_id"));
+	snprintf(a->message_id, sizeof a->message_id, "%s", jstr(h, "message_id"));
+	if (strcmp(who, jstr(h, "sender_id")) && strcmp(who, "ADMIN")) {
+		api_err(&e, 401, "err.auth.invalid", "the token is not the sender's");
+		answer_error(a, &e, "on-request", a->sender);
+	} else if (strcmp(jstr(h, "action"), eps[k].action)) {
+		api_err(&e, 400, "err.request.bad", "header.action is not %s", eps[k].action);
+		answer_error(a, &e, "on-request", a->sender);
+	} else if (strcmp(jstr(h, "receiver_id"), API_BANK_ID)) {
+		api_err(&e, 400, "err.request.bad", "header.receiver_id is not %s", API_BANK_ID);
+		answer_error(a, &e, "on-request", a->sender);
+	} else if (eps[k].feed == -1) {
+		do_disburse(a, env);
+	} else if (eps[k].feed == -2) {
+		do_status(a, env);
+	} else {
+		do_feed(a, env, eps[k].feed);
+	}
+	json_decref(env);
+}
+
+struct slow {
+	struct buf body;
+	size_t stop; /* bytes to send before failing; body.n when not truncated */
+	int slow;
+};
+
+static ssize_t
+slow_reader(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct slow *s = cls;
+	if (pos >= s->stop)
+		return s->stop < s->body.n ? MHD_CONTENT_READER_END_WITH_ERROR
+		                           : MHD_CONTENT_READER_END_OF_STREAM;
+	size_t n = s->body.n - (size_t)pos;
+	if (s->slow) {
+		usleep(2000);
+		if (n > 256)
+			n = 256;
+	}
+	if (n > max)
+		n = max;
+	if ((size_t)pos + n > s->stop)
+		n = s->stop - (size_t)pos;
+	memcpy(buf, s->body.p + pos, n);
+	return (ssize_t)n;
+}
+
+static void
+slow_free(void *cls)
+{
+	struct slow *s = cls;
+	buf_free(&s->body);
+	free(s);
+}
+
+static void
+log_request(const char *method, const char *url, const struct answer *a, double ms)
+{
+	if (!reqlog)
+		return;
+	char ts[21];
+	instant_fmt((int64_t)time(NULL), ts);
+	json_t *l = json_object();
+	json_object_set_new(l, "ts", json_string(ts));
+	json_object_set_new(l, "method", json_string(method));
+	json_object_set_new(l, "path", json_string(url));
+	json_object_set_new(l, "status", json_integer(a->drop ? 0 : a->http));
+	if (a->sender[0])
+		json_object_set_new(l, "sender", json_string(a->sender));
+	if (a->message_id[0])
+		json_object_set_new(l, "message_id", json_string(a->message_id));
+	if (a->items)
+		json_object_set_new(l, "items", json_integer(a->items));
+	if (a->fault[0])
+		json_object_set_new(l, "fault", json_string(a->fault));
+	json_object_set_new(l, "us", json_integer((json_int_t)(ms * 1000)));
+	char *t = json_dumps(l, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	pthread_mutex_lock(&logmu);
+	fprintf(reqlog, "%s\n", t);
+	fflush(reqlog);
+	pthread_mutex_unlock(&logmu);
+	free(t);
+	json_decref(l);
+}
+
+static int
+client_cert_ok(struct MHD_Connection *c)
+{
+	if (!o_client_ca)
+		return 1;
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	if (!ci || !ci->tls_session)
+		return 0;
+	unsigned status = 0;
+	if (gnutls_certificate_verify_peers2((gnutls_session_t)ci->tls_session, &status) != 0)
+		return 0;
+	unsigned n = 0;
+	if (!gnutls_certificate_get_peers((gnutls_session_t)ci->tls_session, &n) || n == 0)
+		return 0;
+	return status == 0;
+}
+
+static enum MHD_Result
+handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+       const char *version, const char *upload, size_t *upload_size, void **ctx)
+{
+	struct conn *cc = *ctx;
+	if (!cc) {
+		*ctx = cc = xcalloc(1, sizeof *cc);
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (cc->body.n + *upload_size > (size_t)o_max_body)
+			cc->too_big = 1;
+		else
+			buf_add(&cc->body, upload, *upload_size);
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct answer a = { 0 };
+	a.retry_after = -1;
+	if (!client_cert_ok(c)) {
+		struct api_err e;
+		api_err(&e, 401, "err.tls.client_certificate", "a client certificate the bank trusts is needed");
+		answer_error(&a, &e, "on-request", NULL);
+	} else {
+		route(c, url, method, cc, &a);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	log_request(method, url, &a,
+	            (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+	if (a.drop) {
+		buf_free(&a.body);
+		return MHD_NO; /* handled, but the client never hears */
+	}
+	struct MHD_Response *r;
+	if (a.slow || a.truncate) {
+		struct slow *s = xcalloc(1, sizeof *s);
+		s->body = a.body;
+		s->stop = a.truncate ? a.body.n / 2 : a.body.n;
+		s->slow = a.slow;
+		r = MHD_create_response_from_callback(a.body.n, 1024, slow_reader, s, slow_free);
+	} else {
+		r = MHD_create_response_from_buffer(a.body.n, a.body.p, MHD_RESPMEM_MUST_COPY);
+		buf_free(&a.body);
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+	if (a.retry_after >= 0) {
+		char ra[24];
+		snprintf(ra, sizeof ra, "%ld", a.retry_after);
+		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, ra);
+	}
+	enum MHD_Result rc = MHD_queue_response(c, (unsigned)a.http, r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
+static void
+done_conn(void *cls, struct MHD_Connection *c, void **ctx, enum MHD_RequestTerminationCode tc)
+{
+	struct conn *cc = *ctx;
+	if (cc) {
+		buf_free(&cc->body);
+		free(cc);
+	}
+	*ctx = NULL;
+}
+
+/* ---- start-up ---- */
+
+static void
+on_signal(int s)
+{
+	stop_now = 1;
+}
+
+static double
+rate_arg(const char *name, const char *v)
+{
+	char *end;
+	double d = strtod(v, &end);
+	if (*end || d < 0 || d > 1)
+		die_usage("%s: a share from 0 to 1, not '%s'", name, v);
+	return d;
+}
+
+static long
+num_arg(const char *name, const char *v, long max)
+{
+	long n;
+	if (uint_parse(v, max, &n) < 0)
+		die_usage("%s: a whole number up to %ld, not '%s'", name, max, v);
+	return n;
+}
+
+static char *
+slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		die("%s:", path);
+	struct buf b = { 0 };
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_add(&b, chunk, n);
+	fclose(f);
+	return (char *)buf_str(&b);
+}
+
+static void
+load_tokens(const char *path)
+{
+	char text[16384];
+	struct werr e;
+	if (secret_read(path, text, sizeof text, &e) < 0)
+		die("%s: %s", e.field, e.msg);
+	char *save, *line = strtok_r(text, "\n", &save);
+	unsigned long ln = 0;
+	for (; line; line = strtok_r(NULL, "\n", &save)) {
+		ln++;
+		char o[6], t[256];
+		if (line[0] == '#' || !line[strspn(line, " \t\r")])
+			continue;
+		if (sscanf(line, "%5s %255s", o, t) != 2 || (!office_valid(o) && strcmp(o, "ADMIN")))
+			die("%s:%lu: expected OFFICE TOKEN", path, ln);
+		if (ntokens == (int)(sizeof tokens / sizeof tokens[0]))
+			die("%s: too many tokens", path);
+		snprintf(tokens[ntokens].office, sizeof tokens[ntokens].office, "%s", o);
+		snprintf(tokens[ntokens].token, sizeof tokens[ntokens].token, "%s", t);
+		ntokens++;
+	}
+	sodium_memzero(text, sizeof text);
+	if (!ntokens)
+		die("%s: no tokens", path);
+}
+
+static void
+on_opt(int c, char *arg)
+{
+	const char *why;
+	switch (c) {
+	case 'd': o_state = arg; break;
+	case 'p': o_port = (int)num_arg("--port", arg, 65535); break;
+	case 'l': o_listen = arg; break;
+	case 'k': o_keyring = arg; break;
+	case 't': o_tokens = arg; break;
+	case 1: o_tls = 1; break;
+	case 2: o_cert = arg; break;
+	case 3: o_key = arg; break;
+	case 4: o_client_ca = arg; break;
+	case 5: o_threads = (int)num_arg("--threads", arg, 64); break;
+	case 6: o_log = arg; break;
+	case 7: o_exit_after = num_arg("--exit-after", arg, 86400 * 365); break;
+	case 8:
+		if (date_parse(arg, &today, &why) < 0)
+			die_usage("--today: %s", why);
+		break;
+	case 9: o_holidays = arg; break;
+	case 10: o_seed = (uint64_t)num_arg("--seed", arg, 1L << 62); break;
+	case 11: o_return_rate = rate_arg("--return-rate", arg); break;
+	case 12: o_pay_error_rate = rate_arg("--pay-error-rate", arg); break;
+	case 13: o_replay = (int)num_arg("--replay-window", arg, 86400); break;
+	case 14: o_max_batch = (int)num_arg("--max-batch", arg, 100000); break;
+	case 15: o_max_body = num_arg("--max-body", arg, 1L << 30); break;
+	case 16: o_latency = (int)num_arg("--latency", arg, 60000); break;
+	case 17: o_fail_rate = rate_arg("--fail-rate", arg); break;
+	case 18: o_throttle_rate = rate_arg("--throttle-rate", arg); break;
+	case 19: o_retry_after = (int)num_arg("--retry-after", arg, 3600); break;
+	case 20: o_drop_rate = rate_arg("--drop-rate", arg); break;
+	case 21: o_slow_rate = rate_arg("--slow-rate", arg); break;
+	case 22: o_truncate_rate = rate_arg("--truncate-rate", arg); break;
+	case 23: wgo_set_home(arg); break;
+	case 'h': fputs(usage_text, stdout); exit(wgo_finish(0));
+	case 'V': wgo_version(); exit(wgo_finish(0));
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "state", required_argument, NULL, 'd' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "keyring", required_argument, NULL, 'k' },
+		{ "token-file", required_argument, NULL, 't' },
+		{ "tls", no_argument, NULL, 1 },
+		{ "cert", required_argument, NULL, 2 },
+		{ "key", required_argument, NULL, 3 },
+		{ "client-ca", required_argument, NULL, 4 },
+		{ "threads", required_argument, NULL, 5 },
+		{ "log", required_argument, NULL, 6 },
+		{ "exit-after", required_argument, NULL, 7 },
+		{ "today", required_argument, NULL, 8 },
+		{ "holidays", required_argument, NULL, 9 },
+		{ "seed", required_argument, NULL, 10 },
+		{ "return-rate", required_argument, NULL, 11 },
+		{ "pay-error-rate", required_argument, NULL, 12 },
+		{ "replay-window", required_argument, NULL, 13 },
+		{ "max-batch", required_argument, NULL, 14 },
+		{ "max-body", required_argument, NULL, 15 },
+		{ "latency", required_argument, NULL, 16 },
+		{ "fail-rate", required_argument, NULL, 17 },
+		{ "throttle-rate", required_argument, NULL, 18 },
+		{ "retry-after", required_argument, NULL, 19 },
+		{ "drop-rate", required_argument, NULL, 20 },
+		{ "slow-rate", required_argument, NULL, 21 },
+		{ "truncate-rate", required_argument, NULL, 22 },
+		{ "home", required_argument, NULL, 23 },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0 },
+	};
+	int npos;
+	struct werr e;
+	wgo_setprog(argv[0]);
+	today = -1;
+	char **pos = wgo_getopt(argc, argv, "d:p:l:k:t:hV", lo, on_opt, &npos);
+	if (npos)
+		die_usage("unexpected argument '%s'", pos[0]);
+	free(pos);
+	if (o_tls && (!o_cert || !o_key))
+		die_usage("--tls needs --cert and --key");
+	if (!o_tls && (o_cert || o_key || o_client_ca))
+		die_usage("--cert, --key and --client-ca go with --tls");
+	sign_init();
+	wgo_config();
+	if (today < 0)
+		today = wgo_today();
+	char *state = o_state ? xstrdup(o_state) : home_path("sandbox");
+	if (mkdirs(state, &e) < 0)
+		die("%s: %s", e.field, e.msg);
+	char *kr = o_keyring ? xstrdup(o_keyring) : home_path("keyring");
+	if (keyring_load(&ring, kr, &e) < 0)
+		die("%s: %s", e.field, e.msg);
+	free(kr);
+	char *tp;
+	if (o_tokens) {
+		tp = xstrdup(o_tokens);
+	} else {
+		tp = xmalloc(strlen(state) + 16);
+		sprintf(tp, "%s/tokens", state);
+	}
+	load_tokens(tp);
+	free(tp);
+	if (wgo_calendar(&cal, o_holidays, &e) < 0)
+		die("%s: %s", e.field, e.msg);
+	sched_defaults(&params, &cal);
+	if (sched_params_config(&params, wgo_config(), &e) < 0)
+		die("%s: %s", e.field, e.msg);
+	hmap_init(&accs, sizeof(struct acc));
+	hmap_init(&ords, sizeof(struct ord));
+	hmap_init(&msgs, 1);
+	hmap_init(&paid, sizeof(int));
+	hmap_init(&months, 1);
+	json_object_seed(0);
+	if (ledger_open(state, &e) < 0)
+		die("%s: %s", e.field, e.msg);
+	char *lp;
+	if (o_log) {
+		lp = xstrdup(o_log);
+	} else {
+		lp = xmalloc(strlen(state) + 16);
+		sprintf(lp, "%s/requests.log", state);
+	}
+	if (!(reqlog = fopen(lp, "a")))
+		die("%s:", lp);
+	free(lp);
+
+	struct sockaddr_in sa = { 0 };
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)o_port);
+	if (inet_pton(AF_INET, o_listen, &sa.sin_addr) != 1)
+		die_usage("--listen: not an IPv4 address: %s", o_listen);
+	char *cert = o_tls ? slurp(o_cert) : NULL, *key = o_tls ? slurp(o_key) : NULL;
+	char *ca = o_client_ca ? slurp(o_client_ca) : NULL;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | (o_tls ? MHD_USE_TLS : 0);
+	struct MHD_OptionItem opts[] = {
+		{ MHD_OPTION_SOCK_ADDR, 0, &sa },
+		{ MHD_OPTION_THREAD_POOL_SIZE, o_threads, NULL },
+		{ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)done_conn, NULL },
+		{ MHD_OPTION_CONNECTION_TIMEOUT, 60, NULL },
+		{ MHD_OPTION_CONNECTION_LIMIT, 1000, NULL },
+		{ o_tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, cert },
+		{ o_tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, key },
+		{ ca ? MHD_OPTION_HTTPS_MEM_TRUST : MHD_OPTION_END, 0, ca },
+		{ MHD_OPTION_END, 0, NULL },
+	};
+	/* Options after an END are not read: put the optional ones last and compact. */
+	struct MHD_OptionItem use[sizeof opts / sizeof opts[0]];
+	size_t nu = 0;
+	for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
+		if (opts[i].option != MHD_OPTION_END)
+			use[nu++] = opts[i];
+	use[nu].option = MHD_OPTION_END;
+	struct MHD_Daemon *d = MHD_start_daemon(flags, 0, NULL, NULL, handle, NULL,
+	                                        MHD_OPTION_ARRAY, use, MHD_OPTION_END);
+	if (!d)
+		die("cannot listen on %s:%d", o_listen, o_port);
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	printf("%u\n", di ? (unsigned)di->port : (unsigned)o_port);
+	fflush(stdout);
+	struct sigaction sa2 = { 0 };
+	sa2.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa2, NULL);
+	sigaction(SIGINT, &sa2, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	time_t start = time(NULL);
+	while (!stop_now && (o_exit_after < 0 || time(NULL) - start < o_exit_after))
+		usleep(100000);
+	MHD_stop_daemon(d);
+	fclose(reqlog);
+	close(ledger_fd);
+	free(cert);
+	free(key);
+	free(ca);
+	free(state);
+	return wgo_finish(0);
+}
