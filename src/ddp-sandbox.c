@@ -1118,13 +1118,15 @@ route(struct MHD_Connection *c, const char *url, const char *method, struct conn
 	if (roll(o_fail_rate, &r)) {
 		snprintf(a->fault, sizeof a->fault, "503");
 		a->retry_after = o_retry_after;
-		plain_error(a, 503, "err.server.unavailable", "the bank is busy; try again");
+		api_err(&e, 503, "err.server.unavailable", "the bank is busy; try again");
+		answer_error(a, &e, "on-request", NULL);
 		return;
 	}
 	if (roll(o_throttle_rate, &r)) {
 		snprintf(a->fault, sizeof a->fault, "429");
 		a->retry_after = o_retry_after;
-		plain_error(a, 429, "err.rate.limited", "too many requests; try again later");
+		api_err(&e, 429, "err.rate.limited", "too many requests; try again later");
+		answer_error(a, &e, "on-request", NULL);
 		return;
 	}
 	a->drop = roll(o_drop_rate, &r);
@@ -1153,7 +1155,8 @@ route(struct MHD_Connection *c, const char *url, const char *method, struct conn
 		return;
 	}
 	if (strcmp(method, "POST")) {
-		plain_error(a, 405, "err.method", "POST only");
+		api_err(&e, 405, "err.method", "POST only");
+		answer_error(a, &e, "on-request", NULL);
 		return;
 	}
 	if (!strncmp(url, "/sandbox/", 9)) {

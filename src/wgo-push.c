@@ -242,7 +242,12 @@ answer(struct batch *b, struct werr *why)
 	}
 	json_t *resp = json_loadb(r->resp.p ? r->resp.p : "", r->resp.n, 0, NULL);
 	json_t *h = json_object_get(resp, "header");
-	if (api_http_transient(r->status)) {
+	/* A reused connection that died is sometimes retried by libcurl itself, with the
+	 * same envelope: the bank then knows the message id but we never heard its
+	 * answer. A new envelope with the same content gets that answer. */
+	int dup_msg = r->status == 409 && jstr(h, "status_reason_code") &&
+	              !strcmp(jstr(h, "status_reason_code"), "err.message_id.duplicate");
+	if (api_http_transient(r->status) || dup_msg) {
 		werr_set(why, "", "HTTP %ld%s%s", r->status, jstr(h, "status_reason_code") ? " " : "",
 		         jstr(h, "status_reason_code") ? jstr(h, "status_reason_code") : "");
 		json_decref(resp);

@@ -1,0 +1,208 @@
+#!/bin/sh
+# wgo-push and wgo-pull against the sandbox: every fault alone and together,
+# kill -9 at many points, permissions, TLS, and the correction loop end to end.
+. "$(dirname "$0")/lib.sh"
+cd "$SCRATCH" || exit 2
+office_home "$SCRATCH/home"
+refs_once() { # every accepted reference exactly once in the bank's ledger
+	grep -o '"t":"acc","ref":"[^"]*"' "$1/ledger.jsonl" | sort | uniq -d | wc -l
+}
+accepted() { grep -c '"t":"acc"' "$1/ledger.jsonl"; }
+gen_apps() {
+	awk -v n="$1" -v base="$2" 'NR == 1 { line = $0 } END {
+		for (i = 1; i <= n; i++) { l = line; sub(/"nid":"[0-9]+"/, sprintf("\"nid\":\"%013d\"", base + i), l);
+		sub(/"application_no":"[^"]*"/, sprintf("\"application_no\":\"P-%d\"", base + i), l); print l } }' \
+		"$TESTDATA/applications.jsonl"
+}
+wgo-issue --date 2025-12-10 "$TESTDATA/applications.jsonl" >orders.jsonl
+gen_apps 300 7000000 | wgo-issue --date 2025-12-10 >many.jsonl
+
+sandbox_start --today 2025-12-10
+expect 0 "36 orders are pushed" wgo-push orders.jsonl
+printf '%s\n' "$out" >pushed.jsonl
+is "$(grep -c '"status":"accepted"' pushed.jsonl)" 36 "all accepted"
+is "$(grep -o '"order_no":"[^"]*"' pushed.jsonl | tr '\n' ' ')" "$(grep -o '"order_no":"[^"]*"' orders.jsonl | tr '\n' ' ')" \
+	"push records come in input order"
+like "$(head -1 pushed.jsonl)" '^\{"kind":"push","v":1,"order_no":"KHL-2025-26-000001","revision":0,"reference_id":"KHL-2025-26-000001-r0","status":"accepted","bank_ref":"DDP[0-9]+","attempts":1\}$' \
+	"a push record"
+expect 0 "pushed again" wgo-push orders.jsonl
+is "$(printf '%s\n' "$out" | grep -c '"status":"skipped"')" 36 "everything is skipped: the journal knows"
+expect 0 "--force sends again" wgo-push --force orders.jsonl
+is "$(printf '%s\n' "$out" | grep -o '"bank_ref":"[^"]*"' | tr '\n' ' ')" "$(grep -o '"bank_ref":"[^"]*"' pushed.jsonl | tr '\n' ' ')" \
+	"and the bank answers as before"
+is "$(accepted "$SB")" 36 "the bank holds each order once"
+
+# A dry run prints the requests, signed, and sends nothing.
+expect 0 "--dry-run" wgo-push --dry-run --batch 10 many.jsonl
+is "$(printf '%s\n' "$out" | wc -l)" 30 "300 orders in batches of 10: 30 requests"
+like "$(printf '%s\n' "$out" | head -1)" '^\{"signature":"[A-Za-z0-9+/=]+","header":\{"version":"1.0.0","message_id":"[0-9a-f]{32}"' "each a signed envelope"
+is "$(accepted "$SB")" 36 "nothing was sent"
+
+# A rejection is final: never retried.
+head -1 "$TESTDATA/applications.jsonl" | sed 's/"nid":"[0-9]*"/"nid":"1111111111111"/' | wgo-issue --date 2025-12-10 >r0.jsonl
+no=$(grep -o '"order_no":"[^"]*"' r0.jsonl | cut -d'"' -f4)
+echo "{\"kind\":\"correction\",\"v\":1,\"order_no\":\"$no\",\"reason\":\"test\",\"changes\":{\"account\":{\"name\":\"R. KHATUN\"}}}" |
+	wgo-issue --amend --date 2025-12-11 >r1.jsonl
+wgo-push r1.jsonl >/dev/null
+expect 1 "revision 0 after revision 1: rejected, exit 1" wgo-push r0.jsonl
+like "$out" '"status":"rejected","code":"rjct.revision.superseded","message":"revision 1 of this order is in force","attempts":1' \
+	"with the bank's code, after one attempt"
+
+# An order whose signature does not verify is never sent.
+sed 's/"total_poisha":[0-9]*/"total_poisha":1/' r0.jsonl >bad.jsonl
+before=$(accepted "$SB")
+expect 1 "a tampered order is refused locally" wgo-push bad.jsonl
+like "$out" '"status":"rejected","code":"local.order.signature"' "as local.order.signature"
+is "$(accepted "$SB")" "$before" "and not sent"
+sandbox_stop
+
+# Each fault alone, then all together: everything arrives, each order once.
+n=0
+for fault in "--fail-rate 0.4" "--throttle-rate 0.4" "--drop-rate 0.3" "--truncate-rate 0.3" \
+	"--slow-rate 0.5" "--latency 30" \
+	"--fail-rate 0.1 --throttle-rate 0.1 --drop-rate 0.1 --truncate-rate 0.1 --slow-rate 0.1 --latency 10"; do
+	n=$((n + 1))
+	SB=$SCRATCH/f$n sandbox_start --today 2025-12-10 --retry-after 1 --seed $n $fault
+	SB=$SCRATCH/f$n
+	rm -rf "$WGO_HOME/push"
+	expect 0 "with $fault: pushed" wgo-push --batch 20 --concurrency 6 --max-delay 2 --attempts 30 many.jsonl
+	is "$(printf '%s\n' "$out" | grep -c '"status":"accepted"')" 300 "with $fault: all 300 accepted"
+	is "$(accepted "$SB")" 300 "with $fault: the bank holds 300"
+	is "$(refs_once "$SB")" 0 "with $fault: none twice"
+	sandbox_stop
+done
+like "$(cat "$SCRATCH/f1/requests.log" | grep -c '"status":503')" '^[1-9]' "the 503s happened"
+like "$(cat "$SCRATCH/f3/requests.log" | grep -c '"fault":"drop"')" '^[1-9]' "the drops happened"
+
+# A failure that outlasts the attempts: failed, exit 75; later, the rest goes.
+SB=$SCRATCH/down sandbox_start --today 2025-12-10 --fail-rate 1
+SB=$SCRATCH/down
+rm -rf "$WGO_HOME/push"
+expect 75 "the bank down: exit 75" wgo-push --attempts 2 --max-delay 1 orders.jsonl
+like "$(printf '%s\n' "$out" | head -1)" '"status":"failed","code":"err.transient","message":"HTTP 503 err.server.unavailable","attempts":2' \
+	"failed, with attempts and the last error"
+sandbox_stop
+SB=$SCRATCH/down sandbox_start --today 2025-12-10
+expect 0 "run again once the bank is back" wgo-push orders.jsonl
+is "$(printf '%s\n' "$out" | grep -c '"status":"accepted"')" 36 "all accepted"
+sandbox_stop
+
+# kill -9 at 24 points, each in a run with work still to do; each rerun finishes
+# the rest; the bank holds every order revision exactly once.
+SB=$SCRATCH/kill sandbox_start --today 2025-12-10 --latency 80
+SB=$SCRATCH/kill
+rm -rf "$WGO_HOME/push"
+kills=0; reruns_ok=0
+for i in $(seq 1 24); do
+	gen_apps 80 $((8000000 + i * 1000)) | wgo-issue --date 2025-12-10 >"round$i.jsonl"
+	cat "round$i.jsonl" >>big.jsonl
+	wgo-push --batch 4 --concurrency 2 "round$i.jsonl" >/dev/null 2>&1 &
+	pid=$!
+	sleep "0.$(( (i * 7919) % 6 + 1 ))$(( i % 10 ))"
+	kill -9 $pid 2>/dev/null && kills=$((kills + 1))
+	wait $pid 2>/dev/null
+	wgo-push --batch 20 "round$i.jsonl" >"rerun$i.jsonl" 2>/dev/null && reruns_ok=$((reruns_ok + 1))
+done
+diag "killed $kills of 24 runs mid-way"
+ok "at least 20 runs were killed mid-way" test "$kills" -ge 20
+is "$reruns_ok" 24 "every rerun finished with exit 0"
+is "$(cat rerun*.jsonl | grep -c '"status":"accepted"\|"status":"skipped"')" 1920 "every order accepted, now or before"
+like "$(cat rerun*.jsonl | grep -c '"status":"skipped"')" '^[1-9]' "reruns skipped what was accepted before the kill"
+is "$(accepted "$SB")" 1920 "the bank holds each of the 1920 revisions"
+is "$(refs_once "$SB")" 0 "exactly once"
+sandbox_stop
+
+# The journal: a damaged line stops the run; a torn last line is dropped.
+j=$WGO_HOME/push/journal.jsonl
+cp "$j" journal.good
+sed -i '3s/"bank_ref":"DDP/"bank_ref":"XDP/' "$j"
+expect 2 "a damaged journal is not trusted" wgo-push orders.jsonl
+like "$err" 'journal.jsonl: damaged at line 3 \(checksum mismatch\)' "and says where"
+cp journal.good "$j"
+printf '{"ref":"KHL-2025-26-0000' >>"$j"
+SB=$SCRATCH/kill sandbox_start --today 2025-12-10
+expect 0 "a torn last line is dropped" wgo-push big.jsonl
+like "$err" 'dropping an incomplete last line' "with a warning"
+sandbox_stop
+
+# Secrets: a token or key file others can read is refused.
+SB=$SCRATCH/perm sandbox_start --today 2025-12-10
+chmod 644 "$WGO_HOME/token"
+expect 2 "a token file readable by others is refused" wgo-push orders.jsonl
+like "$err" 'token: readable by group or others \(mode 0644\)' "naming it"
+chmod 600 "$WGO_HOME/token"
+chmod 640 "$WGO_HOME/keys/KHL.sec"
+expect 2 "a key file readable by the group is refused" wgo-push orders.jsonl
+chmod 600 "$WGO_HOME/keys/KHL.sec"
+if grep -q test-token-KHL "$SB/requests.log" "$WGO_HOME/push/journal.jsonl" 2>/dev/null; then
+	fail "the token appears in no log"
+else
+	pass "the token appears in no log"
+fi
+sandbox_stop
+
+# TLS with a CA made here: an untrusted certificate is refused; a client
+# certificate is needed when the bank asks for one.
+mkdir tls
+(cd tls && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem \
+	-days 2 -subj /CN=test-ca 2>/dev/null &&
+ openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout srv.key -out srv.csr -subj /CN=127.0.0.1 2>/dev/null &&
+ printf 'subjectAltName=IP:127.0.0.1\n' >ext &&
+ openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out srv.pem -days 2 -extfile ext 2>/dev/null &&
+ openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout cli.key -out cli.csr -subj /CN=KHL 2>/dev/null &&
+ openssl x509 -req -in cli.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out cli.pem -days 2 2>/dev/null)
+SB=$SCRATCH/tls-sb sandbox_start --today 2025-12-10 --tls --cert tls/srv.pem --key tls/srv.key --client-ca tls/ca.pem
+SB=$SCRATCH/tls-sb
+TURL=https://127.0.0.1:$SB_PORT
+rm -rf "$WGO_HOME/push"
+expect 2 "a certificate the client does not trust stops it" wgo-push --endpoint "$TURL" orders.jsonl
+like "$err" 'SSL certificate problem' "with curl's reason"
+echo "bank.ca_file = $SCRATCH/tls/ca.pem" >>"$WGO_HOME/wgo.conf"
+expect 1 "trusted, but with no client certificate: refused" wgo-push --endpoint "$TURL" orders.jsonl
+like "$out" '"code":"err.tls.client_certificate"' "err.tls.client_certificate"
+printf 'bank.cert = %s/tls/cli.pem\nbank.cert_key = %s/tls/cli.key\n' "$SCRATCH" "$SCRATCH" >>"$WGO_HOME/wgo.conf"
+expect 0 "with a client certificate: accepted" wgo-push --endpoint "$TURL" orders.jsonl
+expect 0 "wgo-pull over TLS too" wgo-pull returns --endpoint "$TURL"
+sandbox_stop
+grep -v '^bank.ca_file\|^bank.cert' "$WGO_HOME/wgo.conf" >c && mv c "$WGO_HOME/wgo.conf"
+
+# The correction loop: AC01 back, an amended revision, accepted; the statement
+# pays the corrected account, never both revisions.
+SB=$SCRATCH/loop sandbox_start --today 2025-12-10 --return-rate 0.3 --seed 7
+SB=$SCRATCH/loop
+rm -rf "$WGO_HOME/push" "$WGO_HOME/pull"
+wgo-push orders.jsonl >/dev/null
+expect 0 "wgo-pull returns" wgo-pull returns
+printf '%s\n' "$out" >returns.jsonl
+ok "some orders came back" grep -q '"kind":"return"' returns.jsonl
+expect 0 "a second pull gives nothing new" wgo-pull returns
+is "$out" "" "(the cursor moved)"
+expect 0 "--since 0 gives them again" wgo-pull returns --since 0
+is "$(printf '%s\n' "$out" | wc -l)" "$(wc -l <returns.jsonl)" "all of them"
+grep -o '"order_no":"[^"]*"' returns.jsonl | cut -d'"' -f4 | while read -r no; do
+	echo "{\"kind\":\"correction\",\"v\":1,\"order_no\":\"$no\",\"reason\":\"returned by the bank\",\"code\":\"AC01\",\"changes\":{\"account\":{\"number\":\"5550001112223\"}}}"
+done >fix.jsonl
+expect 0 "corrections issue revision 1" wgo-issue --amend --date 2025-12-14 fix.jsonl
+printf '%s\n' "$out" >rev1.jsonl
+expect 0 "and push" wgo-push rev1.jsonl
+is "$(printf '%s\n' "$out" | grep -c '"revision":1,"reference_id":"[^"]*-r1","status":"accepted"')" "$(wc -l <fix.jsonl)" \
+	"the bank accepts revision 1 of each returned order"
+for no in $(grep -o '"order_no":"[^"]*"' fix.jsonl | cut -d'"' -f4); do
+	sb /sandbox/verify "{\"order_no\":\"$no\",\"date\":\"2025-12-15\"}" >/dev/null
+done
+sb /sandbox/run-month '{"month":"2025-12"}' >/dev/null
+wgo-pull payments --month 2025-12 >pay.jsonl
+r1returned=$(wgo-pull returns | grep -c . || true)
+bad=0; paid1=0
+for no in $(grep -o '"order_no":"[^"]*"' fix.jsonl | cut -d'"' -f4); do
+	grep -q "\"reference_id\":\"$no-r0\"" pay.jsonl && bad=$((bad + 1))
+	grep "\"reference_id\":\"$no-r1\"" pay.jsonl | grep -q '"number":"5550001112223"' && paid1=$((paid1 + 1))
+done
+is "$bad" 0 "no returned revision 0 is paid"
+ok "the corrected revisions are paid into the corrected account ($paid1, $r1returned returned again)" test "$paid1" -ge 1
+expect 2 "payments needs --month" wgo-pull payments
+sandbox_stop
+expect 75 "the bank unreachable: exit 75" wgo-pull returns --attempts 1 --endpoint http://127.0.0.1:9
+expect 0 "--help" wgo-push --help
+expect 0 "--help" wgo-pull --help
+done_testing
