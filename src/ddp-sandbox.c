@@ -177,16 +177,36 @@ ledger_add(json_t *line)
 	free(t);
 }
 
+/* Under the lock: write what this request changed. */
 static int
-ledger_sync(void)
+ledger_write(void)
 {
 	if (!pending.n)
 		return 0;
-	int rc = append_sync(ledger_fd, pending.p, pending.n);
+	int rc = write_all(ledger_fd, pending.p, pending.n);
 	pending.n = 0;
 	if (rc < 0)
 		warnf("ledger: write error:");
 	return rc;
+}
+
+/* After the lock, before answering: every write so far reaches the disk. Each
+ * answer waits for a sync that began after its own write, so nothing answered is
+ * ever lost, and requests do not queue behind each other's syncs. */
+static int
+ledger_durable(void)
+{
+	if (fdatasync(ledger_fd) < 0) {
+		warnf("ledger: sync error:");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+ledger_sync(void)
+{
+	return ledger_write() < 0 ? -1 : ledger_durable();
 }
 
 static void
@@ -224,6 +244,34 @@ num_after(const char *s, const char *prefix)
 	return s && !strncmp(s, prefix, strlen(prefix)) ? atoll(s + strlen(prefix)) : 0;
 }
 
+static void
+apply_acc(const char *ref, const uint8_t hash[16], const char *bank_ref, wdate date, json_t *order)
+{
+	int isnew;
+	struct acc *a = hmap_put(&accs, ref, &isnew);
+	memcpy(a->hash, hash, 16);
+	snprintf(a->bank_ref, sizeof a->bank_ref, "%s", bank_ref);
+	snprintf(a->order_no, sizeof a->order_no, "%s", jstr(order, "order_no"));
+	a->revision = (int)jint(order, "revision", 0);
+	a->order = json_incref(order);
+	a->accepted = date;
+	long long br = num_after(a->bank_ref, "DDP");
+	if (br > seq_bank_ref)
+		seq_bank_ref = br;
+	struct ord *o = hmap_put(&ords, a->order_no, &isnew);
+	if (isnew || a->revision > o->latest) {
+		if (!isnew) {
+			json_decref(o->prev);
+			o->prev = o->order;
+		}
+		snprintf(o->office, sizeof o->office, "%s", jstr(order, "office"));
+		o->latest = a->revision;
+		o->order = json_incref(order);
+		if (isnew)
+			o->accepted = a->accepted;
+	}
+}
+
 /* Apply one ledger line to memory: at start-up, and as each change is made. */
 static void
 apply(json_t *l)
@@ -232,33 +280,13 @@ apply(json_t *l)
 	if (!t)
 		return;
 	if (!strcmp(t, "acc")) {
-		json_t *order = json_object_get(l, "order");
-		const char *ref = jstr(l, "ref");
-		int isnew;
-		struct acc *a = hmap_put(&accs, ref, &isnew);
+		uint8_t hash[16];
 		size_t hl;
-		sodium_hex2bin(a->hash, 16, jstr(l, "hash"), 32, NULL, &hl, NULL);
-		snprintf(a->bank_ref, sizeof a->bank_ref, "%s", jstr(l, "bank_ref"));
-		snprintf(a->order_no, sizeof a->order_no, "%s", jstr(order, "order_no"));
-		a->revision = (int)jint(order, "revision", 0);
-		a->order = json_incref(order);
+		wdate d;
 		const char *why;
-		date_parse(jstr(l, "date"), &a->accepted, &why);
-		long long br = num_after(a->bank_ref, "DDP");
-		if (br > seq_bank_ref)
-			seq_bank_ref = br;
-		struct ord *o = hmap_put(&ords, a->order_no, &isnew);
-		if (isnew || a->revision > o->latest) {
-			if (!isnew) {
-				json_decref(o->prev);
-				o->prev = o->order;
-			}
-			snprintf(o->office, sizeof o->office, "%s", jstr(order, "office"));
-			o->latest = a->revision;
-			o->order = json_incref(order);
-			if (isnew)
-				o->accepted = a->accepted;
-		}
+		sodium_hex2bin(hash, 16, jstr(l, "hash"), 32, NULL, &hl, NULL);
+		date_parse(jstr(l, "date"), &d, &why);
+		apply_acc(jstr(l, "ref"), hash, jstr(l, "bank_ref"), d, json_object_get(l, "order"));
 	} else if (!strcmp(t, "msg")) {
 		hmap_put(&msgs, jstr(l, "id"), NULL);
 	} else if (!strcmp(t, "month")) {
@@ -508,7 +536,7 @@ check_item(json_t *d, const char *sender, uint8_t hash[16])
 }
 
 static json_t *
-accept_item(json_t *d, const uint8_t hash[16])
+accept_item(json_t *d, const uint8_t hash[16], const char *order_text)
 {
 	const char *ref = jstr(d, "reference_id");
 	json_t *order = json_object_get(d, "order");
@@ -526,17 +554,16 @@ accept_item(json_t *d, const uint8_t hash[16])
 		return item_status(ref, "rjct", "rjct.revision.superseded", m, NULL);
 	}
 	char br[24], hex[33], ds[11];
-	snprintf(br, sizeof br, "DDP%010lld", ++seq_bank_ref);
+	snprintf(br, sizeof br, "DDP%010lld", seq_bank_ref + 1);
 	sodium_bin2hex(hex, sizeof hex, hash, 16);
 	date_fmt(today, ds);
-	json_t *l = json_object();
-	json_object_set_new(l, "t", json_string("acc"));
-	json_object_set_new(l, "ref", json_string(ref));
-	json_object_set_new(l, "hash", json_string(hex));
-	json_object_set_new(l, "bank_ref", json_string(br));
-	json_object_set_new(l, "date", json_string(ds));
-	json_object_set(l, "order", order);
-	commit(l);
+	/* The order was written out before the lock was taken. */
+	buf_adds(&pending, "{\"t\":\"acc\",\"ref\":");
+	json_put_string(&pending, ref, strlen(ref));
+	buf_printf(&pending, ",\"hash\":\"%s\",\"bank_ref\":\"%s\",\"date\":\"%s\",\"order\":", hex, br, ds);
+	buf_adds(&pending, order_text);
+	buf_add(&pending, "}\n", 2);
+	apply_acc(ref, hash, br, today, order);
 	/* Some accepted orders come back: the bank found them faulty. */
 	if (o_return_rate > 0 && unit("return", ref) < o_return_rate) {
 		static const char *const codes[] = { "AC01", "AC01", "AC01", "AC04", "AC06", "BE01", "MD07" };
@@ -595,18 +622,29 @@ do_disburse(struct answer *a, json_t *env)
 	/* The expensive checks (signatures) run outside the lock, in parallel. */
 	json_t **st = xcalloc(n ? n : 1, sizeof *st);
 	uint8_t (*hash)[16] = xcalloc(n ? n : 1, 16);
+	char **text = xcalloc(n ? n : 1, sizeof *text);
 	size_t i;
 	json_t *d;
-	json_array_foreach(ds, i, d)
+	json_array_foreach(ds, i, d) {
 		st[i] = json_is_object(d) ? check_item(d, sender, hash[i])
 		                          : item_status(NULL, "rjct", "rjct.request.bad", "not an object", NULL);
+		if (!st[i]) {
+			struct buf b = { 0 };
+			rec_dump(json_object_get(d, "order"), &b);
+			b.p[b.n - 1] = 0; /* no newline */
+			text[i] = b.p;
+		}
+	}
 	pthread_mutex_lock(&mu);
 	if (hmap_get(&msgs, jstr(h, "message_id"))) {
 		pthread_mutex_unlock(&mu);
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
 			json_decref(st[i]);
+			free(text[i]);
+		}
 		free(st);
 		free(hash);
+		free(text);
 		api_err(&e, 409, "err.message_id.duplicate", "this message_id was seen before");
 		answer_error(a, &e, "on-disburse", sender);
 		return;
@@ -618,12 +656,17 @@ do_disburse(struct answer *a, json_t *env)
 	long done = 0;
 	json_array_foreach(ds, i, d) {
 		if (!st[i])
-			st[i] = accept_item(d, hash[i]);
+			st[i] = accept_item(d, hash[i], text[i]);
 		done += !strcmp(jstr(st[i], "status"), "succ");
 	}
-	int rc = ledger_sync();
+	int rc = ledger_write();
 	pthread_mutex_unlock(&mu);
+	if (rc == 0)
+		rc = ledger_durable();
 	free(hash);
+	for (i = 0; i < n; i++)
+		free(text[i]);
+	free(text);
 	json_t *out = json_array();
 	for (i = 0; i < n; i++)
 		json_array_append_new(out, st[i]);

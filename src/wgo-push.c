@@ -58,6 +58,14 @@ struct batch {
 	struct batch *next;
 };
 
+static struct batch *queue, **qtail = &queue, *waiting, *cur;
+static size_t active, done, total;
+static struct http http;
+static struct bank bank;
+static int show;
+static long long t0;
+static struct buf dry;
+
 static const char *o_endpoint, *o_token, *o_key, *o_pass, *o_keyring, *o_rejects;
 static long o_batch = 100, o_conc = 8, o_attempts = 8, o_max_delay = 30;
 static int o_force, o_dry, o_quiet, o_progress, have_now;
@@ -134,6 +142,16 @@ office_key(const char *office)
 	return *kp;
 }
 
+/* In the reader thread: the order's signature, checked before it is sent. */
+static int
+check_order(json_t *o, struct werr *e, void *ctx)
+{
+	return order_verify(o, &ring, e);
+}
+
+static void enqueue(size_t i);
+static void drive(int wait);
+
 static int
 on_order(struct rloop *L, json_t *o, const struct rpos *pos, struct werr *e)
 {
@@ -146,12 +164,13 @@ on_order(struct rloop *L, json_t *o, const struct rpos *pos, struct werr *e)
 	it->order = json_incref(o);
 	api_reference_id(o, it->ref, sizeof it->ref);
 	snprintf(it->office, sizeof it->office, "%s", jstr(o, "office"));
-	struct werr ve;
-	if (order_verify(o, &ring, &ve) < 0) {
+	const struct werr *ve = L->precheck_err;
+	if (ve) {
 		/* Never sent: the bank must only see orders the office signed. */
 		it->state = REJECTED;
 		snprintf(it->code, sizeof it->code, "local.order.signature");
-		snprintf(it->msg, sizeof it->msg, "%s%s%s", ve.field, ve.field[0] ? ": " : "", ve.msg);
+		snprintf(it->msg, sizeof it->msg, "%s%s%s", ve->field, ve->field[0] ? ": " : "", ve->msg);
+		drive(0);
 		return 0;
 	}
 	it->disb = api_disbursement(o);
@@ -162,7 +181,10 @@ on_order(struct rloop *L, json_t *o, const struct rpos *pos, struct werr *e)
 	if (br && !o_force) {
 		it->state = SKIPPED;
 		snprintf(it->bank_ref, sizeof it->bank_ref, "%s", br);
+	} else {
+		enqueue(nitems - 1);
 	}
+	drive(0);
 	return 0;
 }
 
@@ -311,16 +333,127 @@ answer(struct batch *b, struct werr *why)
 }
 
 static void
-progress(size_t done, size_t total, long long t0, int final)
+progress(size_t ndone, size_t ntotal, long long start, int final)
 {
 	static long long last;
 	long long t = now_ms();
 	if (!final && t - last < 1000)
 		return;
 	last = t;
-	double secs = (double)(t - t0) / 1000;
-	fprintf(stderr, "\rwgo-push: %zu of %zu orders, %.0f/s   %s", done, total,
-	        secs > 0 ? (double)done / secs : 0.0, final ? "\n" : "");
+	double secs = (double)(t - start) / 1000;
+	fprintf(stderr, "\rwgo-push: %zu of %zu orders, %.0f/s   %s", ndone, ntotal,
+	        secs > 0 ? (double)ndone / secs : 0.0, final ? "\n" : "");
+}
+
+static void
+submit(struct batch *b)
+{
+	total += b->n;
+	if (o_dry) {
+		build(b, &dry);
+		fwrite(dry.p, 1, dry.n, stdout);
+		putchar('\n');
+		free(b->idx);
+		free(b);
+		return;
+	}
+	b->next = NULL;
+	*qtail = b;
+	qtail = &b->next;
+}
+
+/* Batches hold one office's orders, up to --batch, in input order. */
+static void
+enqueue(size_t i)
+{
+	if (cur && (strcmp(cur->office, items[i].office) || cur->n == (size_t)o_batch)) {
+		submit(cur);
+		cur = NULL;
+	}
+	if (!cur) {
+		cur = xcalloc(1, sizeof *cur);
+		snprintf(cur->office, sizeof cur->office, "%s", items[i].office);
+		cur->idx = xmalloc((size_t)o_batch * sizeof *cur->idx);
+	}
+	cur->idx[cur->n++] = i;
+	if (cur->n == (size_t)o_batch) {
+		submit(cur);
+		cur = NULL;
+	}
+}
+
+/* Start what can start, take in what has finished; with wait, until all is done.
+ * While reading, it also waits when the queue runs far ahead of the connections. */
+static void
+drive(int wait)
+{
+	if (o_dry)
+		return;
+	for (;;) {
+		long long t = now_ms();
+		/* Batches whose wait is over go back in line, ahead of new ones. */
+		for (struct batch **p = &waiting; *p;) {
+			if ((*p)->not_before <= t) {
+				struct batch *b = *p;
+				*p = b->next;
+				b->next = queue;
+				if (!queue)
+					qtail = &b->next;
+				queue = b;
+			} else {
+				p = &(*p)->next;
+			}
+		}
+		while (queue && active < (size_t)o_conc) {
+			struct batch *b = queue;
+			queue = b->next;
+			if (!queue)
+				qtail = &queue;
+			b->attempts++;
+			build(b, &b->req.body);
+			b->req.user = b;
+			http_start(&http, &b->req, "/disburse/sync/disburse");
+			active++;
+		}
+		size_t queued = 0;
+		for (struct batch *b = queue; b; b = b->next)
+			queued++;
+		int must = wait ? (queue || waiting || active) : (queued >= (size_t)o_conc);
+		long pause = 1000;
+		for (struct batch *b = waiting; b; b = b->next)
+			if (b->not_before - t < pause)
+				pause = (long)(b->not_before - t);
+		struct http_req *r = active ? http_next_within(&http, must ? (pause < 0 ? 0 : pause) : 0) : NULL;
+		if (!r) {
+			if (!must)
+				return;
+			if (!active && waiting && pause > 0)
+				usleep((useconds_t)pause * 1000);
+			continue;
+		}
+		active--;
+		struct batch *b = r->user;
+		struct werr why, e;
+		if (answer(b, &why) < 0) {
+			if (b->attempts < o_attempts) {
+				b->not_before = now_ms() + http_backoff(b->attempts, r->retry_after, o_max_delay * 1000);
+				b->next = waiting;
+				waiting = b;
+				continue;
+			}
+			settle(b, FAILED, "err.transient", why.msg);
+		}
+		done += b->n;
+		if (journal_sync(&journal, &e) < 0)
+			die("%s: %s", e.field, e.msg);
+		emit();
+		if (show)
+			progress(done, total, t0, 0);
+		buf_free(&b->req.body);
+		buf_free(&b->req.resp);
+		free(b->idx);
+		free(b);
+	}
 }
 
 int
@@ -362,17 +495,21 @@ main(int argc, char **argv)
 	if (keyring_load(&ring, kr, &e) < 0)
 		die("%s: %s", e.field, e.msg);
 	free(kr);
-	struct bank bank = { 0 };
 	if (!o_dry) {
 		if (bank_load(&bank, o_endpoint, o_token, &e) < 0)
 			die("%s: %s", e.field, e.msg);
 		if (journal_open(&journal, &e) < 0)
 			die("%s: %s", e.field, e.msg);
+		if (http_init(&http, &bank, (int)o_conc) < 0)
+			die("cannot start libcurl");
 	}
 	hmap_init(&keys, sizeof(struct wkey *));
+	show = !o_dry && (o_progress || isatty(2));
+	t0 = now_ms();
 
 	struct rloop L = { 0 };
 	L.cb = on_order;
+	L.precheck = check_order;
 	L.kinds = kinds;
 	L.validate = 1;
 	L.quiet = o_quiet;
@@ -382,104 +519,13 @@ main(int argc, char **argv)
 	if (L.rejects && L.rejects != stderr && fclose(L.rejects) == EOF)
 		die("%s: write error:", o_rejects);
 
-	/* Batches of one office's pending orders, in input order. */
-	struct batch *queue = NULL, **tail = &queue;
-	size_t nbatches = 0, total = 0;
-	for (size_t i = 0; i < nitems;) {
-		if (items[i].state != PENDING) {
-			i++;
-			continue;
-		}
-		struct batch *b = xcalloc(1, sizeof *b);
-		snprintf(b->office, sizeof b->office, "%s", items[i].office);
-		b->idx = xmalloc((size_t)o_batch * sizeof *b->idx);
-		for (; i < nitems && b->n < (size_t)o_batch; i++)
-			if (items[i].state == PENDING && !strcmp(items[i].office, b->office))
-				b->idx[b->n++] = i;
-			else if (items[i].state == PENDING)
-				break;
-		total += b->n;
-		*tail = b;
-		tail = &b->next;
-		nbatches++;
-	}
-
-	if (o_dry) {
-		struct buf req = { 0 };
-		for (struct batch *b = queue; b; b = b->next) {
-			build(b, &req);
-			fwrite(req.p, 1, req.n, stdout);
-			putchar('\n');
-		}
-		buf_free(&req);
-	} else {
-		struct http http;
-		if (http_init(&http, &bank, (int)o_conc) < 0)
-			die("cannot start libcurl");
-		int show = o_progress || isatty(2);
-		long long t0 = now_ms();
-		size_t active = 0, done = 0;
-		struct batch *waiting = NULL; /* backing off */
-		emit();
-		while (queue || waiting || active) {
-			long long t = now_ms();
-			/* Batches whose wait is over go back in line, ahead of new ones. */
-			for (struct batch **p = &waiting; *p;) {
-				if ((*p)->not_before <= t) {
-					struct batch *b = *p;
-					*p = b->next;
-					b->next = queue;
-					queue = b;
-				} else {
-					p = &(*p)->next;
-				}
-			}
-			while (queue && active < (size_t)o_conc) {
-				struct batch *b = queue;
-				queue = b->next;
-				b->attempts++;
-				build(b, &b->req.body);
-				b->req.user = b;
-				http_start(&http, &b->req, "/disburse/sync/disburse");
-				active++;
-			}
-			long wait = 1000;
-			for (struct batch *b = waiting; b; b = b->next)
-				if (b->not_before - t < wait)
-					wait = (long)(b->not_before - t);
-			struct http_req *r = active ? http_next_within(&http, wait < 0 ? 0 : wait) : NULL;
-			if (!r) {
-				if (!active && waiting && wait > 0)
-					usleep((useconds_t)wait * 1000);
-				continue;
-			}
-			active--;
-			struct batch *b = r->user;
-			struct werr why;
-			if (answer(b, &why) < 0) {
-				if (b->attempts >= o_attempts) {
-					settle(b, FAILED, "err.transient", why.msg);
-				} else {
-					b->not_before = now_ms() + http_backoff(b->attempts, r->retry_after,
-					                                        o_max_delay * 1000);
-					b->next = waiting;
-					waiting = b;
-					continue;
-				}
-			}
-			done += b->n;
-			if (journal_sync(&journal, &e) < 0)
-				die("%s: %s", e.field, e.msg);
-			emit();
-			if (show)
-				progress(done, total, t0, 0);
-			buf_free(&b->req.body);
-			buf_free(&b->req.resp);
-			free(b->idx);
-			free(b);
-		}
-		if (show)
-			progress(done, total, t0, 1);
+	if (cur && cur->n)
+		submit(cur);
+	cur = NULL;
+	drive(1);
+	if (show && total)
+		progress(done, total, t0, 1);
+	if (!o_dry) {
 		http_free(&http);
 		bank_free(&bank);
 	}
@@ -492,15 +538,11 @@ main(int argc, char **argv)
 			st = wgo_worse(st, WGO_EXIT_TEMP);
 	}
 	if (o_dry) {
-		for (struct batch *b = queue, *n; b; b = n) {
-			n = b->next;
-			free(b->idx);
-			free(b);
-		}
 		for (size_t i = 0; i < nitems; i++) {
 			json_decref(items[i].order);
 			json_decref(items[i].disb);
 		}
+		buf_free(&dry);
 		st = 0;
 	} else {
 		journal_close(&journal);

@@ -247,7 +247,16 @@ void
 api_content_hash(json_t *item, uint8_t out[16])
 {
 	struct buf b = { 0 };
+	json_t *order = json_object_get(item, "order");
+	json_incref(order);
+	json_object_del(item, "order");
 	jcs_dump(item, &b);
+	if (order)
+		json_object_set_new(item, "order", order);
+	const char *sig = json_string_value(jget(order, "signature.value"));
+	buf_addc(&b, '|');
+	if (sig)
+		buf_adds(&b, sig);
 	crypto_generichash(out, 16, (const unsigned char *)b.p, b.n, NULL, 0);
 	buf_free(&b);
 }

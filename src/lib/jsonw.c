@@ -320,10 +320,15 @@ jcs_dump(const json_t *v, struct buf *b)
 		const char **keys = n <= 32 ? small : xmalloc(n * sizeof *keys);
 		const char *key;
 		json_t *m;
+		int all_ascii = 1;
+		json_object_foreach((json_t *)v, key, m)
+			if (!ascii(key))
+				all_ascii = 0;
 		json_object_foreach((json_t *)v, key, m) {
 			/* Insertion sort: objects are small, and mostly in order already. */
 			size_t j = i++;
-			while (n <= 32 && j > 0 && keycmp2(keys[j - 1], key) > 0) {
+			while (n <= 32 && j > 0 &&
+			       (all_ascii ? strcmp(keys[j - 1], key) : keycmp2(keys[j - 1], key)) > 0) {
 				keys[j] = keys[j - 1];
 				j--;
 			}

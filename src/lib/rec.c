@@ -343,6 +343,10 @@ prep_line(struct reader *R, const char *file, unsigned long ln, const char *line
 	} else {
 		it->state = IT_OK;
 		it->rec = rec;
+		if (L->precheck && L->precheck(rec, &e, L->ctx) < 0) {
+			it->e = xmalloc(sizeof *it->e);
+			*it->e = e;
+		}
 	}
 out:
 	item_done(R);
@@ -495,7 +499,9 @@ consume(struct rloop *L, struct item *it)
 		return;
 	}
 	L->nread++;
+	L->precheck_err = it->e;
 	int rc = L->cb ? L->cb(L, it->rec, &pos, &e) : 0;
+	L->precheck_err = NULL;
 	if (rc == 0) {
 		L->nok++;
 	} else if (rc == -1) {

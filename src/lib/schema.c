@@ -567,11 +567,16 @@ check_string(const char *s, size_t len, int oneline, long long max, const char *
 	return 0;
 }
 
+/* How many values validation has rewritten into their normal form, per thread. */
+static _Thread_local unsigned long normalized;
+
 static int
 set_norm(json_t *o, const char *key, const char *orig, const char *norm)
 {
-	if (strcmp(orig, norm))
+	if (strcmp(orig, norm)) {
 		json_object_set_new(o, key, json_string(norm));
+		normalized++;
+	}
 	return 0;
 }
 
@@ -774,6 +779,17 @@ checked:
 			werr_prefix(e, path);
 		return -1;
 	}
+	return 0;
+}
+
+int
+rec_validate_canonical(json_t *rec, struct werr *e)
+{
+	unsigned long before = normalized;
+	if (rec_validate(rec, e) < 0)
+		return -1;
+	if (normalized != before)
+		return werr_set(e, "", "not in canonical form");
 	return 0;
 }
 

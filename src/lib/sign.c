@@ -579,16 +579,9 @@ order_verify(json_t *order, const struct keyring *r, struct werr *e)
 	buf_free(&msg);
 	if (bad)
 		return werr_set(e, "signature", "does not verify: the order was changed after signing");
-	/* What was signed must also be what a reader takes it to be. */
-	json_t *copy = json_deep_copy(order);
-	struct werr ve;
-	int rc = 0;
-	if (rec_validate(copy, &ve) < 0)
-		rc = werr_set(e, ve.field, "%s", ve.msg);
-	else if (!json_equal(copy, order))
-		rc = werr_set(e, "", "not in canonical form");
-	json_decref(copy);
-	return rc;
+	/* What was signed must also be what a reader takes it to be: valid, and with
+	 * nothing that validation would rewrite. */
+	return rec_validate_canonical(order, e);
 }
 
 int

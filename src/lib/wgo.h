@@ -217,6 +217,10 @@ struct rloop {
 	unsigned long nread, nok, nrejected, npassed;
 	int status;           /* worst status met (I/O errors) */
 	int stop;             /* set when a callback returned -2: read no further */
+	/* Optional, run in the reader thread on each valid record of a wanted kind (it
+	 * must be thread-safe); its error, if any, is in precheck_err during cb. */
+	int (*precheck)(struct json_t *rec, struct werr *e, void *ctx);
+	const struct werr *precheck_err;
 };
 /* Parse one line (no newline) into an object; NULL with e filled on error. */
 struct json_t *rec_parse(const char *line, size_t len, struct werr *e);
@@ -243,6 +247,8 @@ const char *const *rec_kinds(void);
 int rec_kind_known(const char *kind);
 /* Validate and normalise (Bengali digits, mobile form) in place. */
 int rec_validate(struct json_t *rec, struct werr *e);
+/* The same, and an error when any value was not already in its normal form. */
+int rec_validate_canonical(struct json_t *rec, struct werr *e);
 /* Key order for an object at path ("" = top level) of a kind; NULL if free. */
 const char *const *rec_key_order(const char *kind, const char *path);
 /* kind<TAB>field<TAB>type<TAB>required|optional[<TAB>values], one line a field. */
@@ -479,6 +485,8 @@ int api_envelope(struct buf *out, const char *action, const char *sender, const 
 /* Parse and check an envelope: header, replay window, sender's key, signature. */
 int api_open(const char *body, size_t n, const struct keyring *ring, int64_t now, int window,
              struct json_t **env, const struct wkey **key, struct api_err *e);
+/* What makes two sendings of a disbursement the same: its fields and the order's
+ * signature (which pins the order's content). */
 void api_content_hash(struct json_t *item, uint8_t out[16]);
 int api_http_transient(long http);
 
