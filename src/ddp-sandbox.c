@@ -171,10 +171,8 @@ splitmix(uint64_t x)
 static void
 ledger_add(json_t *line)
 {
-	char *t = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	buf_adds(&pending, t);
+	json_dump_compact(line, &pending);
 	buf_addc(&pending, '\n');
-	free(t);
 }
 
 /* Under the lock: write what this request changed. */
@@ -397,11 +395,9 @@ struct answer {
 static void
 answer_json(struct answer *a, int http, json_t *j)
 {
-	char *t = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	a->http = http;
 	a->body.n = 0;
-	buf_adds(&a->body, t);
-	free(t);
+	json_dump_compact(j, &a->body);
 	json_decref(j);
 }
 
@@ -1070,6 +1066,7 @@ do_run_month(struct answer *a, json_t *b)
 			}
 		}
 		free(it);
+		sched_order_free(&so);
 		/* Ended orders go back to their office by the 15th of the next month. */
 		if (!so.lump && so.last == m - 1 && !o->card_returned) {
 			char rd[11], lm[8];
@@ -1324,12 +1321,13 @@ log_request(const char *method, const char *url, const struct answer *a, double 
 	if (a->fault[0])
 		json_object_set_new(l, "fault", json_string(a->fault));
 	json_object_set_new(l, "us", json_integer((json_int_t)(ms * 1000)));
-	char *t = json_dumps(l, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	struct buf t = { 0 };
+	json_dump_compact(l, &t);
 	pthread_mutex_lock(&logmu);
-	fprintf(reqlog, "%s\n", t);
+	fprintf(reqlog, "%s\n", buf_str(&t));
 	fflush(reqlog);
 	pthread_mutex_unlock(&logmu);
-	free(t);
+	buf_free(&t);
 	json_decref(l);
 }
 

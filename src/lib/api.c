@@ -150,10 +150,8 @@ api_envelope(struct buf *out, const char *action, const char *sender, const char
 		json_object_set_new(env, "signature", json_stringn(s.p, s.n));
 		json_object_set(env, "header", h);
 		json_object_set(env, "message", message);
-		char *txt = json_dumps(env, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		out->n = 0;
-		buf_adds(out, txt);
-		free(txt);
+		json_dump_compact(env, out);
 		json_decref(env);
 		buf_free(&s);
 	}

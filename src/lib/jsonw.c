@@ -218,6 +218,12 @@ put_value(struct buf *b, const json_t *v, const char *kind, const char *path)
 }
 
 void
+json_dump_compact(const json_t *v, struct buf *out)
+{
+	put_value(out, v, NULL, "");
+}
+
+void
 rec_dump(const json_t *rec, struct buf *out)
 {
 	const char *kind = jstr(rec, "kind");

@@ -54,11 +54,12 @@ json_t *
 rec_parse(const char *line, size_t len, struct werr *e)
 {
 	json_error_t err;
-	const char *nul = memchr(line, 0, len);
-	if (nul)
-		return werr_set(e, "", "NUL byte at column %zu", (size_t)(nul - line) + 1), NULL;
 	json_t *v = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DISABLE_EOF_CHECK |
 	                                     JSON_DECODE_ANY, &err);
+	/* jansson refuses a NUL byte too; the scan for it is only needed to say so. */
+	const char *nul = v ? NULL : memchr(line, 0, len);
+	if (nul)
+		return werr_set(e, "", "NUL byte at column %zu", (size_t)(nul - line) + 1), NULL;
 	if (!v) {
 		size_t bad;
 		if (!utf8_valid(line, len, &bad))
@@ -87,6 +88,9 @@ rec_parse(const char *line, size_t len, struct werr *e)
 	size_t used = (size_t)err.position;
 	if (used < len && !is_blank(line + used, len - used)) {
 		json_decref(v);
+		const char *z = memchr(line, 0, len);
+		if (z)
+			return werr_set(e, "", "NUL byte at column %zu", (size_t)(z - line) + 1), NULL;
 		size_t bad;
 		if (!utf8_valid(line, len, &bad))
 			return werr_set(e, "", "invalid UTF-8 at column %zu", bad + 1), NULL;
@@ -182,6 +186,88 @@ unwrap_reject(json_t *r, struct werr *e)
 	return NULL;
 }
 
+/* ---- jansson's memory ----
+ * Every allocation jansson makes carries a 16-byte header saying where it came
+ * from: malloc, or the arena of a batch of records in a loop whose records do not
+ * outlive their callback (rloop.transient). Such records cost no malloc and no
+ * free at all: the arena is reset when the batch is recycled. */
+
+struct arena_chunk {
+	struct arena_chunk *next;
+	size_t cap, used, pad; /* keeps data 16-byte aligned */
+	char data[];
+};
+struct arena {
+	struct arena_chunk *head;
+};
+static _Thread_local struct arena *cur_arena;
+#define HDR 16
+#define ARENA_CHUNK (256 * 1024)
+
+static void *
+json_alloc(size_t n)
+{
+	struct arena *a = cur_arena;
+	if (!a) {
+		unsigned char *p = malloc(n + HDR);
+		if (!p)
+			return NULL;
+		p[0] = 0;
+		return p + HDR;
+	}
+	size_t need = ((n + 15) & ~(size_t)15) + HDR;
+	struct arena_chunk *c = a->head;
+	if (!c || c->cap - c->used < need) {
+		size_t cap = need > ARENA_CHUNK ? need : ARENA_CHUNK;
+		struct arena_chunk *nc = malloc(sizeof *nc + cap);
+		if (!nc)
+			return NULL;
+		nc->cap = cap;
+		nc->used = 0;
+		nc->next = c;
+		a->head = c = nc;
+	}
+	unsigned char *p = (unsigned char *)c->data + c->used;
+	c->used += need;
+	p[0] = 1;
+	return p + HDR;
+}
+
+static void
+json_release(void *ptr)
+{
+	if (!ptr)
+		return;
+	unsigned char *p = (unsigned char *)ptr - HDR;
+	if (!p[0])
+		free(p);
+}
+
+/* Keep one chunk for the next batch; give the rest back. */
+static void
+arena_reset(struct arena *a, int keep)
+{
+	struct arena_chunk *c = a->head;
+	a->head = NULL;
+	while (c) {
+		struct arena_chunk *next = c->next;
+		if (keep && !a->head && c->cap == ARENA_CHUNK) {
+			c->used = 0;
+			c->next = NULL;
+			a->head = c;
+		} else {
+			free(c);
+		}
+		c = next;
+	}
+}
+
+__attribute__((constructor)) static void
+json_memory(void)
+{
+	json_set_alloc_funcs(json_alloc, json_release);
+}
+
 /* The loop runs in two threads: a reader that reads, splits, parses and checks
  * lines into batches, and the caller's thread, which reports rejects and runs the
  * callback in input order. Parsing is half the work of most tools, so this nearly
@@ -204,6 +290,7 @@ struct item {
 
 struct batch {
 	struct item it[BATCH];
+	struct arena arena; /* the records' memory, when the loop is transient */
 	size_t n;
 	struct batch *next; /* on the list of batches handed back to be freed */
 };
@@ -219,12 +306,22 @@ struct reader {
 	int done, quit, status, finished;
 	struct batch *cur;
 	struct batch *used; /* consumed batches, freed by the reader that made them */
+	struct batch *spare; /* emptied batches, kept: allocating a large one each time
+	                      * makes malloc consolidate its free lists over and over */
 };
 
 static void free_item(struct item *it);
 
 /* Memory goes back to the thread that allocated it: freeing another thread's
  * objects makes glibc's malloc fight over its arena locks. */
+static void
+free_transient(struct item *it)
+{
+	/* The record and all its parts are in the batch's arena. */
+	free(it->raw);
+	free(it->e);
+}
+
 static void
 free_used(struct reader *R)
 {
@@ -235,8 +332,14 @@ free_used(struct reader *R)
 	while (b) {
 		struct batch *next = b->next;
 		for (size_t i = 0; i < b->n; i++)
-			free_item(&b->it[i]);
-		free(b);
+			if (R->L->transient)
+				free_transient(&b->it[i]);
+			else
+				free_item(&b->it[i]);
+		arena_reset(&b->arena, 1);
+		b->n = 0;
+		b->next = R->spare;
+		R->spare = b;
 		b = next;
 	}
 }
@@ -263,7 +366,12 @@ new_item(struct reader *R, const char *file, unsigned long line)
 {
 	if (!R->cur) {
 		free_used(R);
-		R->cur = xcalloc(1, sizeof *R->cur);
+		if (R->spare) {
+			R->cur = R->spare;
+			R->spare = R->cur->next;
+		} else {
+			R->cur = xcalloc(1, sizeof *R->cur);
+		}
 	}
 	struct item *it = &R->cur->it[R->cur->n++];
 	memset(it, 0, sizeof *it);
@@ -302,6 +410,7 @@ prep_line(struct reader *R, const char *file, unsigned long ln, const char *line
 	if (is_blank(line, len))
 		return; /* blank lines are allowed and skipped */
 	struct item *it = new_item(R, file, ln);
+	cur_arena = L->transient ? &R->cur->arena : NULL;
 	if (len > L->maxline) {
 		werr_set(&e, "", "line longer than %zu bytes", L->maxline);
 		item_reject(it, NULL, line, len, &e);
@@ -338,17 +447,18 @@ prep_line(struct reader *R, const char *file, unsigned long ln, const char *line
 			werr_set(&e, "kind", "%s does not read \"%s\" records", wgo_prog, kind);
 			item_reject(it, rec, line, len, &e);
 		}
-	} else if (L->validate && rec_validate(rec, &e) < 0) {
+	} else if (L->validate && !L->validate_here && rec_validate(rec, &e) < 0) {
 		item_reject(it, rec, line, len, &e);
 	} else {
 		it->state = IT_OK;
 		it->rec = rec;
-		if (L->precheck && L->precheck(rec, &e, L->ctx) < 0) {
+		if (L->precheck && !L->validate_here && L->precheck(rec, &e, L->ctx) < 0) {
 			it->e = xmalloc(sizeof *it->e);
 			*it->e = e;
 		}
 	}
 out:
+	cur_arena = NULL;
 	item_done(R);
 }
 
@@ -499,6 +609,16 @@ consume(struct rloop *L, struct item *it)
 		return;
 	}
 	L->nread++;
+	if (L->validate && L->validate_here) {
+		if (rec_validate(it->rec, &e) < 0) {
+			rec_reject(L, &pos, it->rec, NULL, 0, &e);
+			return;
+		}
+		if (L->precheck && !it->e && L->precheck(it->rec, &e, L->ctx) < 0) {
+			it->e = xmalloc(sizeof *it->e);
+			*it->e = e;
+		}
+	}
 	L->precheck_err = it->e;
 	int rc = L->cb ? L->cb(L, it->rec, &pos, &e) : 0;
 	L->precheck_err = NULL;
@@ -544,8 +664,12 @@ rec_loop(struct rloop *L, int argc, char **argv)
 		R.count--;
 		pthread_cond_signal(&R.room);
 		pthread_mutex_unlock(&R.mu);
+		/* A transient loop's callback allocates in the batch's arena too, so that
+		 * everything attached to its records goes when the batch does. */
+		cur_arena = L->transient ? &b->arena : NULL;
 		for (size_t i = 0; i < b->n && !L->stop; i++)
 			consume(L, &b->it[i]);
+		cur_arena = NULL;
 		pthread_mutex_lock(&R.mu);
 		b->next = R.used;
 		R.used = b;
@@ -560,14 +684,23 @@ rec_loop(struct rloop *L, int argc, char **argv)
 	pthread_mutex_unlock(&R.mu);
 	pthread_join(th, NULL);
 	free_used(&R);
+	while (R.spare) {
+		struct batch *b = R.spare;
+		R.spare = b->next;
+		arena_reset(&b->arena, 0);
+		free(b);
+	}
 	/* What the reader made after we stopped and never queued. */
 	for (size_t i = 0; R.cur && i < R.cur->n; i++)
 		free_item(&R.cur->it[i]);
+	if (R.cur)
+		arena_reset(&R.cur->arena, 0);
 	free(R.cur);
 	for (size_t k = 0; k < R.count; k++) {
 		struct batch *b = R.q[(R.head + k) % QUEUE];
 		for (size_t i = 0; i < b->n; i++)
 			free_item(&b->it[i]);
+		arena_reset(&b->arena, 0);
 		free(b);
 	}
 	pthread_mutex_destroy(&R.mu);

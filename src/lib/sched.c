@@ -27,6 +27,14 @@ sched_defaults(struct sched_params *p, const struct calendar *cal)
 	p->due_wd = 3;
 	p->resume_arrears = 1;
 	p->cal = cal;
+	p->due_cache = NULL;
+}
+
+void
+sched_params_free(struct sched_params *p)
+{
+	free(p->due_cache);
+	p->due_cache = NULL;
 }
 
 int
@@ -51,13 +59,24 @@ sched_order_load(const json_t *o, struct sched_order *so, struct werr *e)
 	so->nrates = json_array_size(rates);
 	if (so->nrates > SCHED_MAX_RATES)
 		return werr_set(e, "rates", "more than %d rates", SCHED_MAX_RATES);
+	so->rate = xmalloc((so->nrates ? so->nrates : 1) * sizeof *so->rate);
 	json_array_foreach(rates, i, r) {
 		if (month_parse(jstr(r, "from") ? jstr(r, "from") : "", &so->rate[i].from, &why) < 0 ||
-		    month_parse(jstr(r, "to") ? jstr(r, "to") : "", &so->rate[i].to, &why) < 0)
+		    month_parse(jstr(r, "to") ? jstr(r, "to") : "", &so->rate[i].to, &why) < 0) {
+			sched_order_free(so);
 			return werr_set(e, "rates", "%s", why);
+		}
 		so->rate[i].poisha = jint(r, "monthly_poisha", 0);
 	}
 	return 0;
+}
+
+void
+sched_order_free(struct sched_order *so)
+{
+	free(so->rate);
+	so->rate = NULL;
+	so->nrates = 0;
 }
 
 int64_t
@@ -69,10 +88,23 @@ sched_month_amount(const struct sched_order *so, wmonth m)
 	return 0;
 }
 
+#define CACHE_FIRST (DATE_MIN_YEAR * 12)
+#define CACHE_MONTHS ((DATE_MAX_YEAR - DATE_MIN_YEAR + 1) * 12)
+
+/* A month's regular due date depends only on the month and the calendar: it is
+ * worked out once. (Callers that share params across threads hold a lock.) */
 wdate
 sched_regular_due(const struct sched_params *p, wmonth m)
 {
-	return cal_add_workdays(p->cal, month_first(m + 1) - 1, p->due_wd);
+	struct sched_params *mp = (struct sched_params *)p;
+	long i = (long)m - CACHE_FIRST;
+	if (i < 0 || i >= CACHE_MONTHS - 1)
+		return cal_add_workdays(p->cal, month_first(m + 1) - 1, p->due_wd);
+	if (!mp->due_cache)
+		mp->due_cache = xcalloc(CACHE_MONTHS, sizeof *mp->due_cache);
+	if (!mp->due_cache[i])
+		mp->due_cache[i] = cal_add_workdays(p->cal, month_first(m + 1) - 1, p->due_wd);
+	return mp->due_cache[i];
 }
 
 wdate
@@ -130,15 +162,23 @@ sched_items(const struct sched_order *so, const wdate *v, size_t nv, const struc
 		}
 		return n;
 	}
+	/* Each verification's window end, worked out once, not once a month. */
+	wdate small[16], *wend = nv <= 16 ? small : xmalloc(nv * sizeof *wend);
+	for (size_t i = 0; i < nv; i++)
+		wend[i] = sched_window_to(p, v[i]);
+	size_t ri = 0;
 	for (wmonth m = so->first; m <= so->last && n < cap; m++) {
 		struct sched_item *it = &out[n++];
 		memset(it, 0, sizeof *it);
 		it->month = m;
-		it->poisha = sched_month_amount(so, m);
+		while (ri + 1 < so->nrates && so->rate[ri].to < m)
+			ri++;
+		it->poisha = so->nrates && m >= so->rate[ri].from && m <= so->rate[ri].to
+		             ? so->rate[ri].poisha : sched_month_amount(so, m);
 		wdate rd = sched_regular_due(p, m);
 		it->regular_due = rd;
 		long li = last_on_or_before(v, nv, rd);
-		if (li >= 0 && rd <= sched_window_to(p, v[li])) {
+		if (li >= 0 && rd <= wend[li]) {
 			it->state = SCHED_DUE;
 			it->kind = SCHED_REGULAR;
 			it->due = rd;
@@ -162,6 +202,8 @@ sched_items(const struct sched_order *so, const wdate *v, size_t nv, const struc
 		if (it->state == SCHED_DUE)
 			it->due = cal_add_workdays(p->cal, v[next], p->pay_days);
 	}
+	if (wend != small)
+		free(wend);
 	return n;
 }
 
@@ -183,8 +225,15 @@ sched_status(const struct sched_order *so, const wdate *v, size_t nv, const stru
 		st->last_verification = v[nv - 1];
 		st->first_payment_due = cal_add_workdays(p->cal, v[0], p->pay_days);
 	}
+	/* Reused from call to call: a million orders need no million allocations. */
+	static _Thread_local struct sched_item *items;
+	static _Thread_local size_t items_cap;
 	size_t cap = sched_count(so);
-	struct sched_item *items = xmalloc(cap * sizeof *items);
+	if (cap > items_cap) {
+		free(items);
+		items_cap = cap < 512 ? 512 : cap;
+		items = xmalloc(items_cap * sizeof *items);
+	}
 	size_t n = sched_items(so, v, nv, p, items, cap);
 	int needs_window = 0;
 	if (nv && !so->lump) {
@@ -211,7 +260,7 @@ sched_status(const struct sched_order *so, const wdate *v, size_t nv, const stru
 			money_add(&st->forfeited_poisha, it->poisha);
 		}
 	}
-	free(items);
+	st->needs_window = needs_window;
 	if (so->lump) {
 		st->state = !nv ? SCHED_AWAITING_FIRST
 		            : as_of <= st->first_payment_due ? SCHED_ACTIVE : SCHED_ENDED;

@@ -580,9 +580,19 @@ set_norm(json_t *o, const char *key, const char *orig, const char *norm)
 	return 0;
 }
 
-static int
-validate_field(json_t *o, const struct fdef *f, json_t *v, const char *fld, struct werr *e)
+static const char *
+fp(char *buf, const char *path, const char *name)
 {
+	subpath(buf, path, name, 0);
+	return buf;
+}
+
+/* The field's path is worked out only when there is something to say about it. */
+static int
+validate_field(json_t *o, const struct fdef *f, json_t *v, const char *path, struct werr *e)
+{
+	char fb[PATHSZ];
+#define fld fp(fb, path, f->name)
 	const char *why, *s = json_string_value(v);
 	char norm[128];
 
@@ -629,6 +639,8 @@ validate_field(json_t *o, const struct fdef *f, json_t *v, const char *fld, stru
 			return werr_set(e, fld, "expected a date string");
 		if (date_parse(s, &d, &why) < 0)
 			return werr_set(e, fld, "%s", why);
+		if (json_string_length(v) == 10)
+			return 0; /* ten bytes that parse are ASCII YYYY-MM-DD already */
 		date_fmt(d, norm);
 		return set_norm(o, f->name, s, norm);
 	}
@@ -638,6 +650,8 @@ validate_field(json_t *o, const struct fdef *f, json_t *v, const char *fld, stru
 			return werr_set(e, fld, "expected a month string");
 		if (month_parse(s, &m, &why) < 0)
 			return werr_set(e, fld, "%s", why);
+		if (json_string_length(v) == 7)
+			return 0;
 		month_fmt(m, norm);
 		return set_norm(o, f->name, s, norm);
 	}
@@ -737,6 +751,7 @@ validate_field(json_t *o, const struct fdef *f, json_t *v, const char *fld, stru
 		return 0;
 	}
 	return 0;
+#undef fld
 }
 
 static int
@@ -749,15 +764,15 @@ validate_obj(json_t *o, struct schema *s, const char *path, struct werr *e)
 		json_t *v = json_object_get(o, f->name);
 		if (v)
 			present++;
-		subpath(fld, path, f->name, 0);
 		if (!v || json_is_null(v)) {
+			subpath(fld, path, f->name, 0);
 			if (v)
 				return werr_set(e, fld, "null is not a value here");
 			if (f->req)
 				return werr_set(e, fld, "missing");
 			continue;
 		}
-		if (validate_field(o, f, v, fld, e) < 0)
+		if (validate_field(o, f, v, path, e) < 0)
 			return -1;
 	}
 	const char *key;

@@ -209,6 +209,8 @@ struct rloop {
 	rec_cb cb;
 	void *ctx;
 	int validate;         /* check each record against its kind's schema */
+	int validate_here;    /* ... in the caller's thread, when the reader is the busier */
+	int transient;        /* records never outlive their callback: parse into arenas */
 	const char *const *kinds; /* kinds the tool consumes (NULL: any) */
 	int passthrough;      /* other kinds go to stdout unchanged */
 	FILE *rejects;        /* where rejected lines go, or NULL */
@@ -236,6 +238,8 @@ FILE *rec_open_rejects(const char *path);
 /* Compact JSON with each kind's fixed key order, newline-terminated. */
 void rec_dump(const struct json_t *rec, struct buf *out);
 int rec_write(FILE *f, const struct json_t *rec);
+/* Any JSON value, compact, objects' keys as stored (appended to out). */
+void json_dump_compact(const struct json_t *v, struct buf *out);
 /* RFC 8785 canonical form (keys sorted by UTF-16 code units). */
 int jcs_dump(const struct json_t *v, struct buf *out);
 void json_put_string(struct buf *b, const char *s, size_t n);
@@ -360,17 +364,19 @@ struct sched_params {
 	int due_wd;         /* month M is due on this working day of M+1 (3) */
 	int resume_arrears; /* months withheld in a lapse are paid on resumption */
 	const struct calendar *cal;
+	wdate *due_cache;   /* regular due date by month, filled as asked */
 };
 #define SCHED_MAX_RATES 64
+struct sched_rate {
+	wmonth from, to;
+	int64_t poisha;
+};
 struct sched_order {
 	wdate issued;
 	int lump;
 	int64_t lump_poisha;
 	wmonth first, last;
-	struct {
-		wmonth from, to;
-		int64_t poisha;
-	} rate[SCHED_MAX_RATES];
+	struct sched_rate *rate; /* allocated by sched_order_load */
 	size_t nrates;
 };
 enum { SCHED_REGULAR, SCHED_ARREARS, SCHED_RESUMED, SCHED_LUMP };
@@ -387,13 +393,16 @@ enum { SCHED_AWAITING_FIRST, SCHED_ACTIVE, SCHED_DUE_STATE, SCHED_SUSPENDED, SCH
 struct sched_status {
 	int state;
 	int has_first, has_last, has_window;
+	int needs_window; /* a month falls due after the window closes */
 	wdate first_verification, last_verification, window_from, window_to;
 	wdate suspended_from, first_payment_due, card_due;
 	int payable_months, arrears_months, withheld_months, forfeited_months;
 	int64_t payable_poisha, arrears_poisha, forfeited_poisha;
 };
 void sched_defaults(struct sched_params *p, const struct calendar *cal);
+void sched_params_free(struct sched_params *p);
 int sched_order_load(const struct json_t *order, struct sched_order *so, struct werr *e);
+void sched_order_free(struct sched_order *so);
 int64_t sched_month_amount(const struct sched_order *so, wmonth m);
 wdate sched_regular_due(const struct sched_params *p, wmonth m);
 wdate sched_window_from(const struct sched_params *p, wdate last_verified);

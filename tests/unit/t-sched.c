@@ -57,6 +57,8 @@ main(void)
 	so.first = M("2025-04");
 	so.last = M("2040-03");
 	so.nrates = 2;
+	struct sched_rate rt[2];
+	so.rate = rt;
 	so.rate[0].from = M("2025-04"), so.rate[0].to = M("2025-08"), so.rate[0].poisha = 200000;
 	so.rate[1].from = M("2025-09"), so.rate[1].to = M("2040-03"), so.rate[1].poisha = 300000;
 	size_t cap = sched_count(&so);
@@ -126,5 +128,6 @@ main(void)
 	n = sched_items(&lump, NULL, 0, &p, it, cap);
 	ok(n == 1 && it[0].state == SCHED_WITHHELD, "and withheld before it");
 	free(it);
+	sched_params_free(&p);
 	return done();
 }
