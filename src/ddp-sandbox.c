@@ -1595,11 +1595,7 @@ main(int argc, char **argv)
 	}
 	load_tokens(tp);
 	free(tp);
-	if (wgo_calendar(&cal, o_holidays, &e) < 0)
-		die("%s: %s", e.field, e.msg);
-	sched_defaults(&params, &cal);
-	if (sched_params_config(&params, wgo_config(), &e) < 0)
-		die("%s: %s", e.field, e.msg);
+	sched_setup(&params, &cal, o_holidays, NULL);
 	hmap_init(&accs, sizeof(struct acc));
 	hmap_init(&ords, sizeof(struct ord));
 	hmap_init(&msgs, 1);

@@ -35,8 +35,9 @@ static const char usage_text[] =
 	"Exit status: 0 all read, 1 some records rejected, 2 usage or operational error.\n";
 
 static const char *o_asof, *o_holidays, *o_rejects;
-static long o_within = -1, o_interval = -1, o_window = -1;
-static int o_resume = -1, o_notice, o_quiet;
+static long o_within = -1;
+static struct sched_cli o_model = SCHED_CLI_INIT;
+static int o_notice, o_quiet;
 
 static struct calendar cal;
 static struct sched_params params;
@@ -79,22 +80,9 @@ on_opt(int c, char *arg)
 			die_usage("--within: a number of days, 0 to 3660");
 		break;
 	case 1: o_notice = 1; break;
-	case 2:
-		if (uint_parse(arg, 120, &o_interval) < 0 || o_interval < 1)
-			die_usage("--interval: 1 to 120 months");
-		break;
-	case 3:
-		if (uint_parse(arg, 24, &o_window) < 0 || o_window < 1)
-			die_usage("--window: 1 to 24 months");
-		break;
-	case 4:
-		if (!strcmp(arg, "yes"))
-			o_resume = 1;
-		else if (!strcmp(arg, "no"))
-			o_resume = 0;
-		else
-			die_usage("--resume-arrears: yes or no");
-		break;
+	case 2: sched_option(&o_model, "interval", arg); break;
+	case 3: sched_option(&o_model, "window", arg); break;
+	case 4: sched_option(&o_model, "resume-arrears", arg); break;
 	case 'H': o_holidays = arg; break;
 	case 'r': o_rejects = arg; break;
 	case 'q': o_quiet = 1; break;
@@ -349,7 +337,6 @@ main(int argc, char **argv)
 	};
 	static const char *const kinds[] = { "order", "verification", NULL };
 	int npos;
-	struct werr e;
 	const char *why;
 	wgo_setprog(argv[0]);
 	char **pos = wgo_getopt(argc, argv, "a:w:H:r:qhV", lo, on_opt, &npos);
@@ -365,17 +352,7 @@ main(int argc, char **argv)
 	} else {
 		as_of = today;
 	}
-	if (wgo_calendar(&cal, o_holidays, &e) < 0)
-		die("%s: %s", e.field, e.msg);
-	sched_defaults(&params, &cal);
-	if (sched_params_config(&params, wgo_config(), &e) < 0)
-		die("%s: %s", e.field, e.msg);
-	if (o_interval > 0)
-		params.interval = (int)o_interval;
-	if (o_window > 0)
-		params.window = (int)o_window;
-	if (o_resume >= 0)
-		params.resume_arrears = o_resume;
+	sched_setup(&params, &cal, o_holidays, &o_model);
 	hmap_init(&orders, sizeof(struct ord));
 	hmap_init(&pending, sizeof(struct waiting *));
 

@@ -276,7 +276,7 @@ order_terms(const json_t *app, wdate issued, const struct rules *r, json_t *orde
 }
 
 json_t *
-order_from_application(const json_t *app, wdate issued, const struct rules *r, struct werr *e)
+order_new(const char *order_no, const char *office, wdate issued)
 {
 	json_t *o = json_object();
 	char ds[11];
@@ -287,12 +287,21 @@ order_from_application(const json_t *app, wdate issued, const struct rules *r, s
 	bangla_fmt(&b, 0, &bn);
 	json_object_set_new(o, "kind", json_string("order"));
 	json_object_set_new(o, "v", json_integer(WGO_FORMAT_VERSION));
-	json_object_set_new(o, "order_no", json_string("-"));
+	if (order_no)
+		json_object_set_new(o, "order_no", json_string(order_no));
 	json_object_set_new(o, "revision", json_integer(0));
-	json_object_set_new(o, "office", json_string(jstr(app, "office")));
+	if (office)
+		json_object_set_new(o, "office", json_string(office));
 	json_object_set_new(o, "issued", json_string(ds));
 	json_object_set_new(o, "issued_bn", json_stringn(bn.p, bn.n));
 	buf_free(&bn);
+	return o;
+}
+
+json_t *
+order_from_application(const json_t *app, wdate issued, const struct rules *r, struct werr *e)
+{
+	json_t *o = order_new("-", jstr(app, "office"), issued);
 	const char *copy[] = { "application_no", "grant", "funeral_for", "employee",
 		               "beneficiary", "account" };
 	/* Shared, not copied: nobody changes the application's parts afterwards. */

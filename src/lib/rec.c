@@ -126,6 +126,8 @@ rec_reject(struct rloop *L, const struct rpos *pos, const json_t *rec, const cha
 		else
 			warnf("%s:%lu: %s", pos->file, pos->line, e->msg);
 	}
+	if (L->on_reject)
+		L->on_reject(L, pos, rec, e);
 	if (!L->rejects)
 		return;
 	json_t *r = json_object();

@@ -321,3 +321,37 @@ sched_params_config(struct sched_params *p, const struct cfg *c, struct werr *e)
 	}
 	return 0;
 }
+
+void
+sched_option(struct sched_cli *c, const char *name, const char *arg)
+{
+	if (!strcmp(name, "interval")) {
+		if (uint_parse(arg, 120, &c->interval) < 0 || c->interval < 1)
+			die_usage("--interval: 1 to 120 months");
+	} else if (!strcmp(name, "window")) {
+		if (uint_parse(arg, 24, &c->window) < 0 || c->window < 1)
+			die_usage("--window: 1 to 24 months");
+	} else if (!strcmp(arg, "yes") || !strcmp(arg, "no")) {
+		c->resume = !strcmp(arg, "yes");
+	} else {
+		die_usage("--resume-arrears: yes or no");
+	}
+}
+
+void
+sched_setup(struct sched_params *p, struct calendar *cal, const char *holidays,
+            const struct sched_cli *c)
+{
+	struct werr e;
+	if (wgo_calendar(cal, holidays, &e) < 0)
+		die("%s: %s", e.field, e.msg);
+	sched_defaults(p, cal);
+	if (sched_params_config(p, wgo_config(), &e) < 0)
+		die("%s: %s", e.field, e.msg);
+	if (c && c->interval > 0)
+		p->interval = (int)c->interval;
+	if (c && c->window > 0)
+		p->window = (int)c->window;
+	if (c && c->resume >= 0)
+		p->resume_arrears = c->resume;
+}

@@ -38,6 +38,34 @@ utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 	return len;
 }
 
+static int
+zero_width(uint32_t c)
+{
+	return (c >= 0x0300 && c <= 0x036F) || c == 0x0981 || c == 0x09BC ||
+	       (c >= 0x09C1 && c <= 0x09C4) || c == 0x09CD || c == 0x09E2 || c == 0x09E3 || c == 0x09FE ||
+	       c == 0x200C || c == 0x200D || (c >= 0xFE00 && c <= 0xFE0F);
+}
+
+int
+utf8_width(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+	int w = 0;
+	while (n) {
+		uint32_t c;
+		int k = utf8_decode(p, n, &c);
+		if (k == 0) {
+			k = 1;
+			c = '?';
+		}
+		w += !zero_width(c);
+		p += k;
+		n -= (size_t)k;
+	}
+	return w;
+}
+
 int
 utf8_encode(uint32_t cp, char out[4])
 {

@@ -66,6 +66,9 @@ int utf8_valid(const char *s, size_t n, size_t *bad_at);
 /* Decode one code point; returns bytes used (0 on bad input). */
 int utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 int utf8_encode(uint32_t cp, char out[4]);
+/* Columns s takes on a terminal: one a code point, none for combining marks
+ * (Bengali signs that sit on a letter, ZWJ/ZWNJ, general combining marks). */
+int utf8_width(const char *s);
 /* Copy s with Bengali digits (U+09E6..U+09EF) turned into ASCII; trims blanks. */
 int bn_digits_to_ascii(const char *s, char *out, size_t outsz);
 /* Copy s with ASCII digits turned into Bengali digits. */
@@ -223,6 +226,9 @@ struct rloop {
 	 * must be thread-safe); its error, if any, is in precheck_err during cb. */
 	int (*precheck)(struct json_t *rec, struct werr *e, void *ctx);
 	const struct werr *precheck_err;
+	/* Optional: told of each rejected record, after it is reported. */
+	void (*on_reject)(struct rloop *L, const struct rpos *pos, const struct json_t *rec,
+	                  const struct werr *e);
 };
 /* Parse one line (no newline) into an object; NULL with e filled on error. */
 struct json_t *rec_parse(const char *line, size_t len, struct werr *e);
@@ -328,6 +334,8 @@ void rules_free(struct rules *r);
 int order_terms(const struct json_t *app, wdate issued, const struct rules *r,
                 struct json_t *order, struct werr *e);
 /* An unnumbered, unsigned order (order_no "-", revision 0), or NULL with e filled. */
+/* A new order's head: kind, v, order_no, revision 0, office, issued, issued_bn. */
+struct json_t *order_new(const char *order_no, const char *office, wdate issued);
 struct json_t *order_from_application(const struct json_t *app, wdate issued,
                                       const struct rules *r, struct werr *e);
 struct json_t *order_to_application(const struct json_t *order);
@@ -418,6 +426,18 @@ void sched_status(const struct sched_order *so, const wdate *v, size_t nv,
 const char *sched_state_name(int state);
 /* Apply lifeverify.interval, .window, .payment_days, .due_day, .resume_arrears. */
 int sched_params_config(struct sched_params *p, const struct cfg *c, struct werr *e);
+/* The model's options on a command line: --interval, --window, --resume-arrears
+ * (name without the dashes); -1 where not given. A bad value is a usage error. */
+struct sched_cli {
+	long interval, window;
+	int resume;
+};
+#define SCHED_CLI_INIT { -1, -1, -1 }
+void sched_option(struct sched_cli *c, const char *name, const char *arg);
+/* The model a program runs: the calendar with its holiday file, the defaults, the
+ * configuration, then the options (c may be NULL). Dies on a bad file. */
+void sched_setup(struct sched_params *p, struct calendar *cal, const char *holidays,
+                 const struct sched_cli *c);
 
 /* ---- sign.c: office keys and signatures (libsodium) ---- */
 

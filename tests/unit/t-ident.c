@@ -26,6 +26,12 @@ bad(chk f, const char *name, const char *in, const char *want)
 int
 main(int argc, char **argv)
 {
+	/* Terminal columns, for tables: Bengali signs that sit on a letter take none. */
+	is_int(utf8_width("class"), 5, "ASCII: one column a character");
+	is_int(utf8_width("শ্রেণি"), 5, "শ্রেণি: the hasant takes no column, the vowel signs do");
+	is_int(utf8_width("কুমিল্লা"), 6, "কুমিল্লা: u-kar and hasant take none");
+	is_int(utf8_width("টাকা"), 4, "টাকা: aa-kar takes one");
+	is_int(utf8_width("a\xff" "b"), 3, "a bad byte takes one, as the ? it would show as");
 	good(nid_check, "nid", "1234567890", "1234567890");
 	good(nid_check, "nid", "1234567890123", "1234567890123");
 	good(nid_check, "nid", "19851234567890123", "19851234567890123");
