@@ -1522,8 +1522,8 @@ on_opt(int c, char *arg)
 	case 21: o_slow_rate = rate_arg("--slow-rate", arg); break;
 	case 22: o_truncate_rate = rate_arg("--truncate-rate", arg); break;
 	case 23: wgo_set_home(arg); break;
-	case 'h': fputs(usage_text, stdout); exit(wgo_finish(0));
-	case 'V': wgo_version(); exit(wgo_finish(0));
+	case 'h': wgo_help(usage_text);
+	case 'V': wgo_help(NULL);
 	}
 }
 

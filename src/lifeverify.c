@@ -71,8 +71,6 @@ static uint32_t nseq;
 static void
 on_opt(int c, char *arg)
 {
-	const char *why;
-	int64_t t;
 	switch (c) {
 	case 'a': o_asof = arg; break;
 	case 'w':
@@ -87,13 +85,9 @@ on_opt(int c, char *arg)
 	case 'r': o_rejects = arg; break;
 	case 'q': o_quiet = 1; break;
 	case 5: wgo_set_home(arg); break;
-	case 6:
-		if (instant_parse(arg, &t, &why) < 0)
-			die_usage("--now: %s", why);
-		wgo_set_now(t);
-		break;
-	case 'h': fputs(usage_text, stdout); exit(wgo_finish(0));
-	case 'V': wgo_version(); exit(wgo_finish(0));
+	case 6: wgo_opt_now(arg); break;
+	case 'h': wgo_help(usage_text);
+	case 'V': wgo_help(NULL);
 	}
 }
 

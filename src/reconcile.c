@@ -112,8 +112,6 @@ static size_t npays, cpays;
 static void
 on_opt(int c, char *arg)
 {
-	const char *why;
-	int64_t t;
 	switch (c) {
 	case 'm': o_month = arg; break;
 	case 'o': o_office = arg; break;
@@ -132,13 +130,9 @@ on_opt(int c, char *arg)
 	case 'r': o_rejects = arg; break;
 	case 'q': o_quiet = 1; break;
 	case 5: wgo_set_home(arg); break;
-	case 6:
-		if (instant_parse(arg, &t, &why) < 0)
-			die_usage("--now: %s", why);
-		wgo_set_now(t);
-		break;
-	case 'h': fputs(usage_text, stdout); exit(wgo_finish(0));
-	case 'V': wgo_version(); exit(wgo_finish(0));
+	case 6: wgo_opt_now(arg); break;
+	case 'h': wgo_help(usage_text);
+	case 'V': wgo_help(NULL);
 	}
 }
 
@@ -747,25 +741,16 @@ legacy_order(const char *const *v, wdate when, struct werr *e)
 
 /* ---- the table ---- */
 
-/* Print s in a cell of width columns on a terminal, padded. */
 static void
 cell(const char *s, int width, int right)
 {
-	int chars = utf8_width(s);
-	int pad = width > chars ? width - chars : 0;
-	printf("%*s%s%*s", right ? pad : 0, "", s, right ? 0 : pad, "");
+	put_cell(stdout, s, width, right, 0);
 }
 
 static void
 digits_cell(const char *ascii, int width)
 {
-	struct buf b = { 0 };
-	if (o_bn)
-		ascii_digits_to_bn(ascii, &b);
-	else
-		buf_adds(&b, ascii);
-	cell(buf_str(&b), width, 1);
-	buf_free(&b);
+	put_cell(stdout, ascii, width, 1, o_bn);
 }
 
 static void

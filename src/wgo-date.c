@@ -162,8 +162,6 @@ static const char *holidays;
 static void
 on_opt(int c, char *arg)
 {
-	const char *why;
-	int64_t now;
 	switch (c) {
 	case 'H': holidays = arg; break;
 	case 'a': opt_ascii = 1; break;
@@ -172,13 +170,9 @@ on_opt(int c, char *arg)
 			die_usage("--lang: unknown language '%s' (en or bn)", arg);
 		break;
 	case 1: wgo_set_home(arg); break;
-	case 2:
-		if (instant_parse(arg, &now, &why) < 0)
-			die_usage("--now: %s", why);
-		wgo_set_now(now);
-		break;
-	case 'h': fputs(usage_text, stdout); exit(wgo_finish(0));
-	case 'V': wgo_version(); exit(wgo_finish(0));
+	case 2: wgo_opt_now(arg); break;
+	case 'h': wgo_help(usage_text);
+	case 'V': wgo_help(NULL);
 	}
 }
 

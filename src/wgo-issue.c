@@ -43,8 +43,6 @@ static struct hmap keys; /* office -> struct wkey */
 static void
 on_opt(int c, char *arg)
 {
-	const char *why;
-	int64_t t;
 	switch (c) {
 	case 'd': opt_date = arg; break;
 	case 'a': opt_amend = 1; break;
@@ -55,13 +53,9 @@ on_opt(int c, char *arg)
 	case 'r': opt_rejects = arg; break;
 	case 'q': opt_quiet = 1; break;
 	case 2: wgo_set_home(arg); break;
-	case 3:
-		if (instant_parse(arg, &t, &why) < 0)
-			die_usage("--now: %s", why);
-		wgo_set_now(t);
-		break;
-	case 'h': fputs(usage_text, stdout); exit(wgo_finish(0));
-	case 'V': wgo_version(); exit(wgo_finish(0));
+	case 3: wgo_opt_now(arg); break;
+	case 'h': wgo_help(usage_text);
+	case 'V': wgo_help(NULL);
 	}
 }
 

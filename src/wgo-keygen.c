@@ -43,8 +43,8 @@ on_opt(int c, char *arg)
 	case 1: opt_nopass = 1; break;
 	case 2: opt_nokeyring = 1; break;
 	case 3: wgo_set_home(arg); break;
-	case 'h': fputs(usage_text, stdout); exit(wgo_finish(0));
-	case 'V': wgo_version(); exit(wgo_finish(0));
+	case 'h': wgo_help(usage_text);
+	case 'V': wgo_help(NULL);
 	}
 }
 

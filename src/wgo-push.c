@@ -79,8 +79,6 @@ static struct hmap keys; /* office -> struct wkey * */
 static void
 on_opt(int c, char *arg)
 {
-	const char *why;
-	int64_t t;
 	switch (c) {
 	case 'e': o_endpoint = arg; break;
 	case 1: o_token = arg; break;
@@ -110,13 +108,11 @@ on_opt(int c, char *arg)
 	case 5: o_progress = 1; break;
 	case 6: wgo_set_home(arg); break;
 	case 7:
-		if (instant_parse(arg, &t, &why) < 0)
-			die_usage("--now: %s", why);
-		wgo_set_now(t);
+		wgo_opt_now(arg);
 		have_now = 1;
 		break;
-	case 'h': fputs(usage_text, stdout); exit(wgo_finish(0));
-	case 'V': wgo_version(); exit(wgo_finish(0));
+	case 'h': wgo_help(usage_text);
+	case 'V': wgo_help(NULL);
 	}
 }
 

@@ -85,7 +85,7 @@ cfg_load(struct cfg *c, const char *path, struct werr *e)
 		}
 		*eq = 0;
 		char *k = trim(p), *v = trim(eq + 1);
-		if (!*k || strspn(k, "abcdefghijklmnopqrstuvwxyz0123456789._-") != strlen(k)) {
+		if (!*k || strspn(k, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != strlen(k)) {
 			rc = werr_set(e, where, "bad key '%s'", k);
 			break;
 		}

@@ -1,6 +1,7 @@
 /* Option parsing shared by every program: options may come before or after the
  * arguments, a negative number is an argument, and errors read "prog: ...". */
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "wgo.h"
@@ -51,4 +52,24 @@ wgo_getopt(int argc, char **argv, const char *shortopts, const struct option *lo
 	}
 	*npos = n;
 	return pos;
+}
+
+void
+wgo_opt_now(const char *arg)
+{
+	int64_t t;
+	const char *why;
+	if (instant_parse(arg, &t, &why) < 0)
+		die_usage("--now: %s", why);
+	wgo_set_now(t);
+}
+
+void
+wgo_help(const char *usage)
+{
+	if (usage)
+		fputs(usage, stdout);
+	else
+		wgo_version();
+	exit(wgo_finish(0));
 }

@@ -62,6 +62,7 @@ static const char *const complaint_events[] = { "add", "ack", "resolve", "escala
 	                                        "reopen", NULL };
 static const char *const decisions[] = { "upheld", "partly_upheld", "rejected", "withdrawn",
 	                                 "referred", NULL };
+static const char *const complaint_states[] = { "open", "acknowledged", "resolved", NULL };
 static const char *const sig_algs[] = { "ed25519", NULL };
 
 /* ---- shared parts ---- */
@@ -401,6 +402,48 @@ static const struct fdef complaint_f[] = {
 	{ "prev", T_HEX, 1, NULL, 64, 64 },
 };
 
+/* Where one complaint stands (complaint-log list and show); mobile and nid masked. */
+static const struct fdef complaint_state_f[] = {
+	{ "kind", T_STR, 1, NULL, 0, 32 },
+	{ "v", T_INT, 1, NULL, 1, 1 },
+	{ "id", T_ID, 1, NULL, 0, 40 },
+	{ "office", T_OFFICE, 1, NULL, 0, 0 },
+	{ "status", T_ENUM, 1, complaint_states, 0, 0 },
+	{ "level", T_INT, 1, NULL, 0, 9 },
+	{ "officer", T_STR, 0, NULL, 0, 200 },
+	{ "service", T_ID, 0, NULL, 0, 64 },
+	{ "desk", T_STR, 0, NULL, 0, 100 },
+	{ "category", T_ID, 0, NULL, 0, 64 },
+	{ "name", T_STR, 0, NULL, 0, 200 },
+	{ "mobile", T_STR, 0, NULL, 0, 20 },
+	{ "nid", T_STR, 0, NULL, 0, 20 },
+	{ "text", T_TEXT, 0, NULL, 0, 8000 },
+	{ "by", T_STR, 0, NULL, 0, 200 },
+	{ "added", T_INSTANT, 1, NULL, 0, 0 },
+	{ "deadline", T_DATE, 0, NULL, 0, 0 },
+	{ "overdue", T_BOOL, 1, NULL, 0, 0 },
+	{ "working_days", T_INT, 1, NULL, 0, 1 << 20 },
+	{ "resolved", T_INSTANT, 0, NULL, 0, 0 },
+	{ "decision", T_ENUM, 0, decisions, 0, 0 },
+	{ "note", T_TEXT, 0, NULL, 0, 8000 },
+	{ "events", T_INT, 1, NULL, 1, 1LL << 53 },
+};
+
+/* Complaints per office, service and month (complaint-log stats). */
+static const struct fdef complaint_stats_f[] = {
+	{ "kind", T_STR, 1, NULL, 0, 32 },
+	{ "v", T_INT, 1, NULL, 1, 1 },
+	{ "office", T_OFFICE, 1, NULL, 0, 0 },
+	{ "service", T_ID, 1, NULL, 0, 64 },
+	{ "month", T_MONTH, 1, NULL, 0, 0 },
+	{ "count", T_INT, 1, NULL, 0, 1LL << 53 },
+	{ "resolved", T_INT, 1, NULL, 0, 1LL << 53 },
+	{ "open", T_INT, 1, NULL, 0, 1LL << 53 },
+	{ "overdue", T_INT, 1, NULL, 0, 1LL << 53 },
+	{ "median_days", T_INT, 0, NULL, 0, 1 << 20 },
+	{ "p90_days", T_INT, 0, NULL, 0, 1 << 20 },
+};
+
 static const struct fdef reject_f[] = {
 	{ "kind", T_STR, 1, NULL, 0, 32 },
 	{ "v", T_INT, 1, NULL, 1, 1 },
@@ -430,6 +473,8 @@ static struct kind kinds[] = {
 	{ "discrepancy", SCHEMA(discrepancy_f, NULL) },
 	{ "summary", SCHEMA(summary_f, NULL) },
 	{ "complaint", SCHEMA(complaint_f, NULL) },
+	{ "complaint_state", SCHEMA(complaint_state_f, NULL) },
+	{ "complaint_stats", SCHEMA(complaint_stats_f, NULL) },
 	{ "reject", SCHEMA(reject_f, NULL) },
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])

@@ -164,6 +164,20 @@ put_digits(FILE *f, const char *s, int bn)
 	buf_free(&b);
 }
 
+void
+put_cell(FILE *f, const char *s, int width, int right, int bn)
+{
+	struct buf b = { 0 };
+	if (bn)
+		ascii_digits_to_bn(s, &b);
+	else
+		buf_adds(&b, s);
+	int w = utf8_width(buf_str(&b));
+	int pad = width > w ? width - w : 0;
+	fprintf(f, "%*s%s%*s", right ? pad : 0, "", buf_str(&b), right ? 0 : pad, "");
+	buf_free(&b);
+}
+
 static void
 put_cp(struct buf *out, uint32_t cp)
 {

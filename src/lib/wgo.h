@@ -75,6 +75,9 @@ int bn_digits_to_ascii(const char *s, char *out, size_t outsz);
 void ascii_digits_to_bn(const char *s, struct buf *out);
 /* Write s to f, in Bengali digits when bn is set. */
 void put_digits(FILE *f, const char *s, int bn);
+/* s in a table cell of width terminal columns, padded (right-aligned if right), its
+ * digits in Bengali if bn. */
+void put_cell(FILE *f, const char *s, int width, int right, int bn);
 /* Fold Bengali spelling variants (nukta forms, ণ/ন, ৈ/ে, ZWJ/ZWNJ, case) for comparison. */
 void bn_fold(const char *s, struct buf *out);
 void b64_encode(const unsigned char *p, size_t n, struct buf *out);
@@ -579,6 +582,10 @@ struct option;
 /* getopt_long with options anywhere; returns the arguments (free it), count in *npos. */
 char **wgo_getopt(int argc, char **argv, const char *shortopts, const struct option *lo,
                   void (*on_opt)(int c, char *arg), int *npos);
+/* --now INSTANT: take it as the current time (a usage error if it is not one). */
+void wgo_opt_now(const char *arg);
+/* --help (usage on stdout) or, with NULL, --version; then exit 0. */
+_Noreturn void wgo_help(const char *usage);
 /* Parse "--lang": returns 1 for bn, 0 for en, -1 if unknown. */
 int lang_parse(const char *s);
 /* Parse a non-negative integer with Bengali digits allowed. */
