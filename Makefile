@@ -51,12 +51,14 @@ HELPER_SRC = $(wildcard tests/helpers/*.c)
 HELPER_BIN = $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/helpers/%)
 
 DEB_PKGS = gcc make pkg-config libjansson-dev libcurl4-openssl-dev libsodium-dev \
-           libreadline-dev libmicrohttpd-dev mandoc zsh bash-completion perl openssl curl tmux
+           libreadline-dev libmicrohttpd-dev mandoc zsh bash-completion perl openssl curl tmux \
+           valgrind util-linux procps
 BENCH_PKGS = jq miller wrk hyperfine time
+FUZZ_PKGS = clang libclang-rt-14-dev
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PROVE = prove -j2 --exec ''
 
-.PHONY: all deps check test sanitize install uninstall clean unit bench demo lint-docs
+.PHONY: all deps check test sanitize install uninstall clean unit bench demo lint-docs fuzz fuzz-bins robustness
 .DELETE_ON_ERROR:
 
 all: $(PROGS:%=$(OUT)/%)
@@ -92,7 +94,61 @@ $(BUILD)/helpers/%: tests/helpers/%.c $(LIB) $(FLAGS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(pkgcflags) -o $@ $< $(LIB) $(call pkglibs,$(PKGS_tests)) -lm
 
-unit: $(UNIT_BIN) $(HELPER_BIN)
+# Fuzz targets (tests/fuzz/fuzz-*.c): libFuzzer binaries with clang (make fuzz),
+# and replayers built like everything else, which make check runs over the seeds
+# and the regressions.
+FUZZ_TARGETS = record money date ident config journal sandbox complaint
+PKGS_fuzz_record = jansson libsodium
+PKGS_fuzz_money = jansson libsodium
+PKGS_fuzz_date = jansson libsodium
+PKGS_fuzz_ident = jansson libsodium
+PKGS_fuzz_config = jansson libsodium
+PKGS_fuzz_journal = jansson libsodium
+PKGS_fuzz_sandbox = jansson libsodium libmicrohttpd gnutls
+PKGS_fuzz_complaint = jansson libsodium readline
+FUZZ_DEFS = -DFUZZ_KEYS='"$(abspath tests/data/keys)"'
+REPLAY_BIN = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%)
+
+$(BUILD)/fuzz/replay-%: tests/fuzz/fuzz-%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(wildcard src/*.c) $(LIB) $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(pkgcflags) $(FUZZ_DEFS) -Itests/fuzz -o $@ $< tests/fuzz/replay.c $(LIB) \
+		$(call pkglibs,$(PKGS_fuzz_$*)) -lm
+
+$(BUILD)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz.h $(wildcard src/*.c) $(LIB) $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(pkgcflags) $(FUZZ_DEFS) -Itests/fuzz -fsanitize=fuzzer -o $@ $< $(LIB) \
+		$(call pkglibs,$(PKGS_fuzz_$*)) -lm
+
+# The full-disk shim, preloaded by the tests; plain flags, whatever the variant.
+$(BUILD)/helpers/enospc.so: tests/shim/enospc.c
+	@mkdir -p $(@D)
+	$(CC) -shared -fPIC -O2 -Wall -Wextra -o $@ $< -ldl
+
+unit: $(UNIT_BIN) $(HELPER_BIN) $(REPLAY_BIN) $(BUILD)/helpers/enospc.so
+
+fuzz-bins: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz-%)
+
+# make fuzz: each target for FUZZ_SECONDS (60) under ASan and UBSan, two at a
+# time, from seeds made from the golden tests; a crash fails it, and its input is
+# kept under build/fuzz/ to become a regression in tests/fuzz/regress/TARGET/.
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+fuzz: all
+	$(MAKE) deps EXTRA_PKGS="$(FUZZ_PKGS)"
+	$(MAKE) VARIANT=fuzz CC=clang CFLAGS="$(FUZZ_FLAGS)" LDFLAGS="-fsanitize=address,undefined" fuzz-bins
+	tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# make robustness: the fuzzers, the robustness tests, the suite under the
+# sanitizers and under valgrind, summed up in tests/ROBUSTNESS.md.
+robustness: all unit
+	$(MAKE) fuzz
+	rm -f build/robustness.tsv
+	ROBUSTNESS_OUT=$(abspath build/robustness.tsv) WGO_BIN=$(abspath $(OUT)) \
+		WGO_HELPERS=$(abspath $(BUILD)/helpers) prove tests/t9000-robustness.t
+	{ echo "make sanitize:"; $(MAKE) -s sanitize 2>&1 | tail -2; \
+	  echo "VALGRIND=1 make test:"; VALGRIND=1 $(MAKE) -s test 2>&1 | tail -2; } >build/robustness-suites.txt
+	tests/robustness-report
 
 # Installs the Debian packages the build and the tests need, when they are missing.
 deps:

@@ -374,6 +374,10 @@ head_read(struct head *h, struct werr *e)
 	fclose(f);
 	if (!rc && have != 7)
 		rc = werr_set(e, head_path, "incomplete: it needs seq, size and hash");
+	if (rc) { /* nothing is kept from a head that cannot be read */
+		hmap_free(&h->ids);
+		hmap_init(&h->ids, sizeof(long long));
+	}
 	return rc;
 }
 
@@ -688,8 +692,12 @@ head_catch_up(struct writer *w, off_t from)
 		}
 		struct werr e;
 		json_t *ev = rec_parse(p, n, &e);
+		if (ev && (rec_validate(ev, &e) < 0 || strcmp(jstr(ev, "kind"), "complaint"))) {
+			json_decref(ev);
+			ev = NULL; /* only a valid event is taken in */
+		}
 		const char *prev = ev ? jstr(ev, "prev") : NULL;
-		if (!ev || !prev || strcmp(prev, w->h.hash) || jint(ev, "seq", 0) != w->h.seq + 1) {
+		if (!ev || strcmp(prev, w->h.hash) || jint(ev, "seq", 0) != w->h.seq + 1) {
 			json_decref(ev);
 			rc = -1;
 			break;
@@ -698,8 +706,8 @@ head_catch_up(struct writer *w, off_t from)
 		long long num;
 		char key[64];
 		int year;
-		if (!strcmp(jstr(ev, "event"), "add") && id &&
-		    sscanf(id + 3, "-C-%d-%lld", &year, &num) == 2) {
+		if (!strcmp(jstr(ev, "event"), "add") && strlen(id) > 3 &&
+		    sscanf(id + 3, "-C-%d-%lld", &year, &num) == 2 && num > 0) {
 			snprintf(key, sizeof key, "%.3s-%d", id, year);
 			long long *v = hmap_put(&w->h.ids, key, NULL);
 			if (num > *v)
@@ -821,6 +829,7 @@ notify(const char *cmd, const json_t *ev)
 		close(pfd[0]);
 		close(pfd[1]);
 		dup2(2, 1); /* its chatter is not our output */
+		unsetenv("WGO_BANK_TOKEN"); /* nor our secrets its business */
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
 	}
@@ -1824,7 +1833,8 @@ cmd_stats(int argc, char **argv)
 	}
 	for (size_t k = 0; k < n; k++) {
 		g = v[k];
-		qsort(g->days, g->ndays, sizeof *g->days, cmp_int);
+		if (g->ndays > 1)
+			qsort(g->days, g->ndays, sizeof *g->days, cmp_int);
 		char ms[8];
 		month_fmt(g->month, ms);
 		tot[0] += g->count, tot[1] += g->resolved, tot[2] += g->open, tot[3] += g->overdue;
@@ -2120,8 +2130,7 @@ cmd_verify(int argc, char **argv)
 			problem(ln, "the last line is not the line last written (the head has its hash): "
 			            "it was changed");
 	}
-	if (hr >= 0)
-		hmap_free(&hd.ids);
+	hmap_free(&hd.ids);
 	if (o_expect && !found_expect)
 		problem(0, "no line of the log has the hash %s: the log was rewritten", o_expect);
 	if (problems > 100)

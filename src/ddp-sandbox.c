@@ -116,6 +116,8 @@ static struct hmap months;   /* "YYYY-MM" -> char: month runs done */
 static struct feed feeds[9][NFEEDS];
 static long long seq_bank_ref, seq_pay, seq_ver, seq_ret;
 static int ledger_fd = -1;
+static off_t ledger_size;           /* bytes of whole lines written */
+static atomic_int ledger_broken;    /* a write or sync failed: take nothing more */
 static struct buf pending; /* ledger lines of the request being handled */
 static struct keyring ring;
 static struct calendar cal;
@@ -182,9 +184,18 @@ ledger_write(void)
 	if (!pending.n)
 		return 0;
 	int rc = write_all(ledger_fd, pending.p, pending.n);
-	pending.n = 0;
-	if (rc < 0)
+	if (rc < 0) {
+		/* What this request wrote goes, whole lines of it and all: the state in
+		 * memory has run ahead of the disk, so nothing more is taken until a
+		 * restart replays the ledger. */
 		warnf("ledger: write error:");
+		if (ftruncate(ledger_fd, ledger_size) < 0)
+			warnf("ledger: cannot cut back a failed write:");
+		ledger_broken = 1;
+	} else {
+		ledger_size += (off_t)pending.n;
+	}
+	pending.n = 0;
 	return rc;
 }
 
@@ -196,6 +207,7 @@ ledger_durable(void)
 {
 	if (fdatasync(ledger_fd) < 0) {
 		warnf("ledger: sync error:");
+		ledger_broken = 1;
 		return -1;
 	}
 	return 0;
@@ -233,7 +245,8 @@ add_verification(struct ord *o, wdate d)
 		o->ver = xrealloc(o->ver, o->vcap * sizeof *o->ver);
 	}
 	o->ver[o->nver++] = d;
-	qsort(o->ver, o->nver, sizeof *o->ver, datecmp);
+	if (o->nver > 1)
+		qsort(o->ver, o->nver, sizeof *o->ver, datecmp);
 }
 
 static long long
@@ -376,6 +389,7 @@ ledger_open(const char *dir, struct werr *e)
 	free(line);
 	fclose(f);
 	free(p);
+	ledger_size = good;
 	return rc;
 }
 
@@ -1147,6 +1161,9 @@ roll(double rate, uint64_t *r)
 	return (double)(*r >> 11) / 9007199254740992.0 < rate;
 }
 
+static void serve(const char *url, const char *method, const char *who, const char *body,
+                  size_t n, struct answer *a);
+
 static void
 route(struct MHD_Connection *c, const char *url, const char *method, struct conn *cc,
       struct answer *a)
@@ -1190,8 +1207,22 @@ route(struct MHD_Connection *c, const char *url, const char *method, struct conn
 		answer_error(a, &e, "on-request", NULL);
 		return;
 	}
+	serve(url, method, who, cc->body.p, cc->body.n, a);
+}
+
+/* A request from an authenticated office (or ADMIN): what every endpoint does. */
+static void
+serve(const char *url, const char *method, const char *who, const char *body, size_t n,
+      struct answer *a)
+{
+	struct api_err e;
 	if (!strcmp(method, "GET") && !strcmp(url, "/sandbox/state")) {
 		do_state(a);
+		return;
+	}
+	if (ledger_broken && (!strncmp(url, "/sandbox/", 9) || !strcmp(url, "/disburse/sync/disburse"))) {
+		plain_error(a, 500, "err.server.storage",
+		            "the bank could not write its ledger; it takes nothing more until restarted");
 		return;
 	}
 	if (strcmp(method, "POST")) {
@@ -1200,7 +1231,7 @@ route(struct MHD_Connection *c, const char *url, const char *method, struct conn
 		return;
 	}
 	if (!strncmp(url, "/sandbox/", 9)) {
-		json_t *b = cc->body.n ? json_loadb(cc->body.p, cc->body.n, JSON_REJECT_DUPLICATES, NULL) : NULL;
+		json_t *b = n ? json_loadb(body, n, JSON_REJECT_DUPLICATES, NULL) : NULL;
 		if (!json_is_object(b)) {
 			json_decref(b);
 			plain_error(a, 400, "err.request.bad", "the body is a JSON object");
@@ -1238,8 +1269,7 @@ route(struct MHD_Connection *c, const char *url, const char *method, struct conn
 	}
 	json_t *env;
 	const struct wkey *key;
-	if (api_open(cc->body.p ? cc->body.p : "", cc->body.n, &ring, (int64_t)time(NULL), o_replay,
-	             &env, &key, &e) < 0) {
+	if (api_open(body ? body : "", n, &ring, (int64_t)time(NULL), o_replay, &env, &key, &e) < 0) {
 		answer_error(a, &e, "on-request", NULL);
 		return;
 	}
@@ -1527,6 +1557,54 @@ on_opt(int c, char *arg)
 	}
 }
 
+/* Everything before listening: keys, tokens, the calendar, the ledger replayed,
+ * the request log. Returns the state directory. */
+static char *
+setup(void)
+{
+	sign_init();
+	wgo_config();
+	if (today < 0)
+		today = wgo_today();
+	struct werr e;
+	char *state = o_state ? xstrdup(o_state) : home_path("sandbox");
+	if (mkdirs(state, &e) < 0)
+		die("%s: %s", e.field, e.msg);
+	char *kr = o_keyring ? xstrdup(o_keyring) : home_path("keyring");
+	if (keyring_load(&ring, kr, &e) < 0)
+		die("%s: %s", e.field, e.msg);
+	free(kr);
+	char *tp;
+	if (o_tokens) {
+		tp = xstrdup(o_tokens);
+	} else {
+		tp = xmalloc(strlen(state) + 16);
+		sprintf(tp, "%s/tokens", state);
+	}
+	load_tokens(tp);
+	free(tp);
+	sched_setup(&params, &cal, o_holidays, NULL);
+	hmap_init(&accs, sizeof(struct acc));
+	hmap_init(&ords, sizeof(struct ord));
+	hmap_init(&msgs, 1);
+	hmap_init(&paid, sizeof(int));
+	hmap_init(&months, 1);
+	json_object_seed(0);
+	if (ledger_open(state, &e) < 0)
+		die("%s: %s", e.field, e.msg);
+	char *lp;
+	if (o_log) {
+		lp = xstrdup(o_log);
+	} else {
+		lp = xmalloc(strlen(state) + 16);
+		sprintf(lp, "%s/requests.log", state);
+	}
+	if (!(reqlog = fopen(lp, "a")))
+		die("%s:", lp);
+	free(lp);
+	return state;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1564,7 +1642,6 @@ main(int argc, char **argv)
 		{ 0 },
 	};
 	int npos;
-	struct werr e;
 	wgo_setprog(argv[0]);
 	today = -1;
 	char **pos = wgo_getopt(argc, argv, "d:p:l:k:t:hV", lo, on_opt, &npos);
@@ -1575,45 +1652,7 @@ main(int argc, char **argv)
 		die_usage("--tls needs --cert and --key");
 	if (!o_tls && (o_cert || o_key || o_client_ca))
 		die_usage("--cert, --key and --client-ca go with --tls");
-	sign_init();
-	wgo_config();
-	if (today < 0)
-		today = wgo_today();
-	char *state = o_state ? xstrdup(o_state) : home_path("sandbox");
-	if (mkdirs(state, &e) < 0)
-		die("%s: %s", e.field, e.msg);
-	char *kr = o_keyring ? xstrdup(o_keyring) : home_path("keyring");
-	if (keyring_load(&ring, kr, &e) < 0)
-		die("%s: %s", e.field, e.msg);
-	free(kr);
-	char *tp;
-	if (o_tokens) {
-		tp = xstrdup(o_tokens);
-	} else {
-		tp = xmalloc(strlen(state) + 16);
-		sprintf(tp, "%s/tokens", state);
-	}
-	load_tokens(tp);
-	free(tp);
-	sched_setup(&params, &cal, o_holidays, NULL);
-	hmap_init(&accs, sizeof(struct acc));
-	hmap_init(&ords, sizeof(struct ord));
-	hmap_init(&msgs, 1);
-	hmap_init(&paid, sizeof(int));
-	hmap_init(&months, 1);
-	json_object_seed(0);
-	if (ledger_open(state, &e) < 0)
-		die("%s: %s", e.field, e.msg);
-	char *lp;
-	if (o_log) {
-		lp = xstrdup(o_log);
-	} else {
-		lp = xmalloc(strlen(state) + 16);
-		sprintf(lp, "%s/requests.log", state);
-	}
-	if (!(reqlog = fopen(lp, "a")))
-		die("%s:", lp);
-	free(lp);
+	char *state = setup();
 
 	struct sockaddr_in sa = { 0 };
 	sa.sin_family = AF_INET;

@@ -32,10 +32,15 @@ VG
 		chmod +x "$SCRATCH/vg/${p##*/}"
 	done
 	PATH=$SCRATCH/vg:$WGO_BIN:$PATH
+	SLOW=25
 else
 	PATH=$WGO_BIN:$PATH
+	SLOW=1
 fi
 export PATH
+# nap SECONDS: sleep that long, longer when the programs run under valgrind (for
+# tests that must catch a program in the middle of its work).
+nap() { sleep "$(awk -v s="$1" -v k="$SLOW" 'BEGIN { printf "%.3f", s * k }')"; }
 
 HELPERS=${WGO_HELPERS:-$TOP/build/default/helpers}
 

@@ -55,7 +55,7 @@ kills=0
 for i in $(seq 1 8); do
 	wgo-issue --no-sign --date 2025-12-10 --quiet "$SCRATCH/big" >"$SCRATCH/part" 2>/dev/null &
 	pid=$!
-	sleep "0.$(( (i * 37) % 9 + 1 ))"
+	nap "0.$(( (i * 37) % 9 + 1 ))"
 	kill -9 $pid 2>/dev/null && kills=$((kills + 1))
 	wait $pid 2>/dev/null
 	cat "$SCRATCH/part" >>"$SCRATCH/seen"

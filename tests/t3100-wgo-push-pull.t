@@ -98,7 +98,7 @@ for i in $(seq 1 24); do
 	cat "round$i.jsonl" >>big.jsonl
 	wgo-push --batch 4 --concurrency 2 "round$i.jsonl" >/dev/null 2>&1 &
 	pid=$!
-	sleep "0.$(( (i * 7919) % 6 + 1 ))$(( i % 10 ))"
+	nap "0.$(( (i * 7919) % 6 + 1 ))$(( i % 10 ))"
 	kill -9 $pid 2>/dev/null && kills=$((kills + 1))
 	wait $pid 2>/dev/null
 	wgo-push --batch 20 "round$i.jsonl" >"rerun$i.jsonl" 2>/dev/null && reruns_ok=$((reruns_ok + 1))

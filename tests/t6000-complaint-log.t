@@ -88,7 +88,7 @@ kills=0
 for k in 1 2 3 4 5; do
 	complaint-log add bulk.jsonl >/dev/null 2>&1 &
 	pid=$!
-	sleep 0.0$k
+	nap 0.0$k
 	kill -9 $pid 2>/dev/null && kills=$((kills + 1))
 	wait $pid 2>/dev/null
 	complaint-log verify >/dev/null 2>verify.err || { st=$?; grep -q 'incomplete' verify.err || { fail "verify after kill -9 number $k" "$(cat verify.err)"; }; }
@@ -113,7 +113,7 @@ sed -i '/^complaint.notify/d' "$WGO_HOME/wgo.conf"
 rm -f "$LOG" "$LOG.head"
 complaint-log watch --count 1 >watch.out 2>watch.err &
 wpid=$!
-sleep 0.5
+nap 0.5
 add Other -o DHK
 t0=$(date +%s%N)
 add Rina -m 01711223344 --desk 3
@@ -130,9 +130,9 @@ if command -v tmux >/dev/null; then
 	rm -f "$LOG" "$LOG.head"
 	S=wgo-t6000-$$
 	tmux -L "$S" new-session -d -x 160 -y 50 "env WGO_HOME=$WGO_HOME PATH=$PATH LANG=C.UTF-8 complaint-log add --now 2026-11-22T04:00:00Z >tty.out; echo exit:\$? >tty.status; sleep 30"
-	k() { tmux -L "$S" send-keys "$@"; sleep 0.2; }
+	k() { tmux -L "$S" send-keys "$@"; nap 0.2; }
 	pane() { tmux -L "$S" capture-pane -p; }
-	sleep 0.5
+	nap 0.5
 	k Enter                       # the office: the configured one
 	k 'wel' Tab Enter             # Tab completes the service
 	k '3' Enter
@@ -145,7 +145,7 @@ if command -v tmux >/dev/null; then
 	k 'Nas' Tab Enter             # Tab completes an officer's name
 	screen=$(pane)
 	k Enter                       # yes, record it
-	sleep 0.5
+	nap 0.5
 	screen2=$(pane)
 	tmux -L "$S" kill-server 2>/dev/null
 	like "$screen" 'Office \[KHL\]:' "the prompt offers the configured office"
@@ -158,10 +158,10 @@ if command -v tmux >/dev/null; then
 	like "$(cat "$LOG")" '"service":"welfare","desk":"3","category":"behaviour","name":"Rahima Khatun","mobile":"\+8801712345678","text":"no grant for three months"' "the complaint is logged as answered"
 	# In Bengali, and stopped with Ctrl-D: nothing is logged.
 	tmux -L "$S" new-session -d -x 160 -y 50 "env WGO_HOME=$WGO_HOME PATH=$PATH LANG=C.UTF-8 complaint-log add --lang bn; echo exit:\$? >tty2.status; sleep 30"
-	sleep 0.5
+	nap 0.5
 	k Enter
 	k C-d
-	sleep 0.3
+	nap 0.3
 	screen=$(pane)
 	tmux -L "$S" kill-server 2>/dev/null
 	case $screen in *'কার্যালয় [KHL]'*'সেবা:'*'কিছুই লিপিবদ্ধ হয়নি'*) pass "Bengali prompts; Ctrl-D records nothing" ;;

@@ -374,7 +374,8 @@ cal_load(struct calendar *c, const char *path, struct werr *e)
 	fclose(f);
 	if (rc)
 		return rc;
-	qsort(c->h, c->n, sizeof *c->h, hcmp);
+	if (c->n > 1)
+		qsort(c->h, c->n, sizeof *c->h, hcmp);
 	free(c->path);
 	c->path = xstrdup(path);
 	return 0;

@@ -36,6 +36,16 @@ warnf(const char *fmt, ...)
 	va_end(ap);
 }
 
+void (*wgo_exit_hook)(int status);
+
+static _Noreturn void
+die_exit(int status)
+{
+	if (wgo_exit_hook)
+		wgo_exit_hook(status); /* the fuzzers' way back; it does not return */
+	exit(status);
+}
+
 void
 die(const char *fmt, ...)
 {
@@ -43,7 +53,7 @@ die(const char *fmt, ...)
 	va_start(ap, fmt);
 	vwarnf(fmt, ap);
 	va_end(ap);
-	exit(WGO_EXIT_USAGE);
+	die_exit(WGO_EXIT_USAGE);
 }
 
 void
@@ -54,7 +64,7 @@ die_usage(const char *fmt, ...)
 	vwarnf(fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "Try '%s --help' for more information.\n", wgo_prog);
-	exit(WGO_EXIT_USAGE);
+	die_exit(WGO_EXIT_USAGE);
 }
 
 int

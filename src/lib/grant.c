@@ -22,11 +22,10 @@ ratecmp(const void *a, const void *b)
 	return (x->from > y->from) - (x->from < y->from);
 }
 
-int
-rules_load(const struct cfg *c, struct rules *r, struct werr *e)
+static int
+rules_read(const struct cfg *c, struct rules *r, struct werr *e)
 {
 	char where[sizeof e->field];
-	memset(r, 0, sizeof *r);
 	for (int k = 0; k < RATE_KINDS; k++) {
 		struct ratelist *l = &r->rate[k];
 		for (const struct cfg_item *it = cfg_next(c, rate_keys[k], NULL); it;
@@ -49,7 +48,8 @@ rules_load(const struct cfg *c, struct rules *r, struct werr *e)
 			l->r = xrealloc(l->r, (l->n + 1) * sizeof *l->r);
 			l->r[l->n++] = rt;
 		}
-		qsort(l->r, l->n, sizeof *l->r, ratecmp);
+		if (l->n > 1)
+			qsort(l->r, l->n, sizeof *l->r, ratecmp);
 	}
 	int *terms[] = { &r->term_death_in_service, &r->term_death_after_retirement,
 		         &r->term_retired_invalid, &r->retired_invalid_age };
@@ -64,6 +64,17 @@ rules_load(const struct cfg *c, struct rules *r, struct werr *e)
 		*terms[k] = (int)n;
 	}
 	return 0;
+}
+
+/* Rates and terms from the configuration; on an error nothing is left allocated. */
+int
+rules_load(const struct cfg *c, struct rules *r, struct werr *e)
+{
+	memset(r, 0, sizeof *r);
+	int rc = rules_read(c, r, e);
+	if (rc < 0)
+		rules_free(r);
+	return rc;
 }
 
 void

@@ -19,6 +19,17 @@ cfg_path(const char *v)
 	return v ? home_path(v) : NULL;
 }
 
+/* Whether an http:// URL's host (what follows the scheme) is this machine. */
+static int
+loopback(const char *host)
+{
+	static const char *const lo[] = { "127.", "localhost:", "localhost/", "[::1]", NULL };
+	for (int i = 0; lo[i]; i++)
+		if (!strncmp(host, lo[i], strlen(lo[i])))
+			return 1;
+	return !strcmp(host, "localhost");
+}
+
 int
 bank_load(struct bank *b, const char *endpoint, const char *token_file, struct werr *e)
 {
@@ -30,6 +41,10 @@ bank_load(struct bank *b, const char *endpoint, const char *token_file, struct w
 		                "give --endpoint");
 	if (strncmp(ep, "http://", 7) && strncmp(ep, "https://", 8))
 		return werr_set(e, "bank.endpoint", "%s: not an http:// or https:// URL", ep);
+	if (!strncmp(ep, "http://", 7) && !loopback(ep + 7))
+		warnf("WARNING: bank.endpoint %s is plain http to another machine: the token and the "
+		      "orders cross the network unencrypted, and the bank is not authenticated. Use "
+		      "https://", ep);
 	b->endpoint = xstrdup(ep);
 	size_t n = strlen(b->endpoint);
 	while (n && b->endpoint[n - 1] == '/')
@@ -60,6 +75,9 @@ bank_load(struct bank *b, const char *endpoint, const char *token_file, struct w
 		return werr_set(e, "bank.token_file", "no bank token: set bank.token_file in wgo.conf, "
 		                "give --token-file, or set WGO_BANK_TOKEN");
 	}
+	/* Read once; no child of ours inherits it. */
+	if (env)
+		unsetenv("WGO_BANK_TOKEN");
 	if (!tok[0] || strpbrk(tok, " \t\r\n"))
 		return werr_set(e, "bank.token_file", "the token is empty or holds blanks");
 	b->auth = xmalloc(strlen(tok) + 32);

@@ -151,4 +151,5 @@ journal_close(struct journal *j)
 	buf_free(&j->pending);
 	free(j->path);
 	memset(j, 0, sizeof *j);
+	j->fd = j->lockfd = -1; /* closing twice closes nothing */
 }

@@ -144,6 +144,8 @@ money_fmt(char *out, size_t outsz, int64_t poisha, int flags)
 		struct buf b = { 0 };
 		ascii_digits_to_bn(tmp, &b);
 		size_t k = b.n < outsz ? b.n : outsz - 1;
+		while (k > 0 && k < b.n && ((unsigned char)b.p[k] & 0xC0) == 0x80)
+			k--; /* never cut a character in two */
 		memcpy(out, b.p, k);
 		out[k] = 0;
 		buf_free(&b);

@@ -445,7 +445,8 @@ keyring_load(struct keyring *r, const char *path, struct werr *e)
 		}
 	}
 	closedir(d);
-	qsort(names, nn, sizeof *names, namecmp);
+	if (nn > 1)
+		qsort(names, nn, sizeof *names, namecmp);
 	int rc = 0;
 	for (size_t i = 0; i < nn; i++) {
 		if (!rc) {

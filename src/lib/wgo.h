@@ -26,6 +26,9 @@ void wgo_setprog(const char *argv0);
 void warnf(const char *fmt, ...) WGO_ATTR_FMT(1, 2);
 void vwarnf(const char *fmt, va_list ap) WGO_ATTR_FMT(1, 0);
 _Noreturn void die(const char *fmt, ...) WGO_ATTR_FMT(1, 2);
+/* Called by die() and die_usage() instead of exit() when set (it must not return):
+ * the fuzz targets jump back with it. */
+extern void (*wgo_exit_hook)(int status);
 _Noreturn void die_usage(const char *fmt, ...) WGO_ATTR_FMT(1, 2);
 /* Flush and check stdout; returns status, or WGO_EXIT_USAGE on a write error. */
 int wgo_finish(int status);
@@ -89,7 +92,9 @@ int b64_decode(const char *s, size_t n, struct buf *out);
 #define MONEY_BN 2     /* format: Bengali digits */
 #define MONEY_PLAIN 4  /* format: no grouping */
 int money_parse(const char *s, int flags, int64_t *poisha, const char **why);
-/* "1,23,45,678.00"; returns the length written. */
+/* "1,23,45,678.00"; returns the length written. MONEY_BUFSZ holds any amount in
+ * any form; a smaller buffer cuts the text short, never inside a character. */
+#define MONEY_BUFSZ 96
 size_t money_fmt(char *out, size_t outsz, int64_t poisha, int flags);
 /* Checked arithmetic: returns 0, or -1 on overflow. */
 int money_add(int64_t *acc, int64_t v);
