@@ -44,6 +44,22 @@ nap() { sleep "$(awk -v s="$1" -v k="$SLOW" 'BEGIN { printf "%.3f", s * k }')"; 
 
 HELPERS=${WGO_HELPERS:-$TOP/build/default/helpers}
 
+# bank_accepted SBDIR: how many orders the sandbox's ledger has accepted so far.
+bank_accepted() { _n=$(grep -c '"t":"acc"' "$1/ledger.jsonl" 2>/dev/null); echo "${_n:-0}"; }
+
+# kill_midway PID SBDIR BEFORE I: kill -9 PID (a wgo-push) part-way through its
+# run: once the bank has accepted more than BEFORE orders, then after a pause
+# that varies with I. Succeeds when the kill landed on a running push.
+kill_midway() {
+	for _w in $(seq 1 3000); do
+		[ "$(bank_accepted "$2")" -gt "$3" ] && break
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.02
+	done
+	sleep "0.$(( ($4 * 7919) % 2 ))$(( $4 % 9 ))"
+	kill -9 "$1" 2>/dev/null
+}
+
 # office_home DIR: a state directory for the KHL office with the test key, the
 # example configuration, a keyring and a bank token.
 office_home() {
@@ -66,7 +82,7 @@ sandbox_start() {
 	printf 'KHL test-token-KHL\nDHK test-token-DHK\nADMIN test-token-admin\n' >"$SB/tokens"
 	chmod 600 "$SB/tokens"
 	: >"$SCRATCH/sb.port"
-	ddp-sandbox --state "$SB" --port 0 --keyring "$TESTDATA/keys" --exit-after "${SB_LIFE:-300}" \
+	ddp-sandbox --state "$SB" --port 0 --keyring "$TESTDATA/keys" --exit-after "${SB_LIFE:-$((300 * SLOW))}" \
 		"$@" >"$SCRATCH/sb.port" 2>>"$SCRATCH/sb.err" &
 	SB_PID=$!
 	for _i in $(seq 1 100); do

@@ -7,7 +7,6 @@ office_home "$SCRATCH/home"
 refs_once() { # every accepted reference exactly once in the bank's ledger
 	grep -o '"t":"acc","ref":"[^"]*"' "$1/ledger.jsonl" | sort | uniq -d | wc -l
 }
-accepted() { grep -c '"t":"acc"' "$1/ledger.jsonl"; }
 gen_apps() {
 	awk -v n="$1" -v base="$2" 'NR == 1 { line = $0 } END {
 		for (i = 1; i <= n; i++) { l = line; sub(/"nid":"[0-9]+"/, sprintf("\"nid\":\"%013d\"", base + i), l);
@@ -30,13 +29,13 @@ is "$(printf '%s\n' "$out" | grep -c '"status":"skipped"')" 36 "everything is sk
 expect 0 "--force sends again" wgo-push --force orders.jsonl
 is "$(printf '%s\n' "$out" | grep -o '"bank_ref":"[^"]*"' | tr '\n' ' ')" "$(grep -o '"bank_ref":"[^"]*"' pushed.jsonl | tr '\n' ' ')" \
 	"and the bank answers as before"
-is "$(accepted "$SB")" 36 "the bank holds each order once"
+is "$(bank_accepted "$SB")" 36 "the bank holds each order once"
 
 # A dry run prints the requests, signed, and sends nothing.
 expect 0 "--dry-run" wgo-push --dry-run --batch 10 many.jsonl
 is "$(printf '%s\n' "$out" | wc -l)" 30 "300 orders in batches of 10: 30 requests"
 like "$(printf '%s\n' "$out" | head -1)" '^\{"signature":"[A-Za-z0-9+/=]+","header":\{"version":"1.0.0","message_id":"[0-9a-f]{32}"' "each a signed envelope"
-is "$(accepted "$SB")" 36 "nothing was sent"
+is "$(bank_accepted "$SB")" 36 "nothing was sent"
 
 # A rejection is final: never retried.
 head -1 "$TESTDATA/applications.jsonl" | sed 's/"nid":"[0-9]*"/"nid":"1111111111111"/' | wgo-issue --date 2025-12-10 >r0.jsonl
@@ -50,10 +49,10 @@ like "$out" '"status":"rejected","code":"rjct.revision.superseded","message":"re
 
 # An order whose signature does not verify is never sent.
 sed 's/"total_poisha":[0-9]*/"total_poisha":1/' r0.jsonl >bad.jsonl
-before=$(accepted "$SB")
+before=$(bank_accepted "$SB")
 expect 1 "a tampered order is refused locally" wgo-push bad.jsonl
 like "$out" '"status":"rejected","code":"local.order.signature"' "as local.order.signature"
-is "$(accepted "$SB")" "$before" "and not sent"
+is "$(bank_accepted "$SB")" "$before" "and not sent"
 sandbox_stop
 
 # Each fault alone, then all together: everything arrives, each order once.
@@ -67,7 +66,7 @@ for fault in "--fail-rate 0.4" "--throttle-rate 0.4" "--drop-rate 0.3" "--trunca
 	rm -rf "$WGO_HOME/push"
 	expect 0 "with $fault: pushed" wgo-push --batch 20 --concurrency 6 --max-delay 2 --attempts 30 many.jsonl
 	is "$(printf '%s\n' "$out" | grep -c '"status":"accepted"')" 300 "with $fault: all 300 accepted"
-	is "$(accepted "$SB")" 300 "with $fault: the bank holds 300"
+	is "$(bank_accepted "$SB")" 300 "with $fault: the bank holds 300"
 	is "$(refs_once "$SB")" 0 "with $fault: none twice"
 	sandbox_stop
 done
@@ -96,10 +95,10 @@ kills=0; reruns_ok=0
 for i in $(seq 1 24); do
 	gen_apps 80 $((8000000 + i * 1000)) | wgo-issue --date 2025-12-10 >"round$i.jsonl"
 	cat "round$i.jsonl" >>big.jsonl
+	before=$(bank_accepted "$SB")
 	wgo-push --batch 4 --concurrency 2 "round$i.jsonl" >/dev/null 2>&1 &
 	pid=$!
-	nap "0.$(( (i * 7919) % 6 + 1 ))$(( i % 10 ))"
-	kill -9 $pid 2>/dev/null && kills=$((kills + 1))
+	kill_midway $pid "$SB" "$before" $i && kills=$((kills + 1))
 	wait $pid 2>/dev/null
 	wgo-push --batch 20 "round$i.jsonl" >"rerun$i.jsonl" 2>/dev/null && reruns_ok=$((reruns_ok + 1))
 done
@@ -108,7 +107,7 @@ ok "at least 20 runs were killed mid-way" test "$kills" -ge 20
 is "$reruns_ok" 24 "every rerun finished with exit 0"
 is "$(cat rerun*.jsonl | grep -c '"status":"accepted"\|"status":"skipped"')" 1920 "every order accepted, now or before"
 like "$(cat rerun*.jsonl | grep -c '"status":"skipped"')" '^[1-9]' "reruns skipped what was accepted before the kill"
-is "$(accepted "$SB")" 1920 "the bank holds each of the 1920 revisions"
+is "$(bank_accepted "$SB")" 1920 "the bank holds each of the 1920 revisions"
 is "$(refs_once "$SB")" 0 "exactly once"
 sandbox_stop
 

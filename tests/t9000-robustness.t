@@ -158,10 +158,10 @@ split -l 40 push2000.jsonl chunk.
 kills=0; reruns=0; i=0
 for c in chunk.*; do
 	i=$((i + 1))
+	before=$(bank_accepted "$SB")
 	wgo-push --batch 4 --concurrency 2 "$c" >/dev/null 2>&1 &
 	pid=$!
-	nap "0.$(( (i * 7919) % 3 ))$(( i % 9 + 1 ))"
-	kill -9 $pid 2>/dev/null && kills=$((kills + 1))
+	kill_midway $pid "$SB" "$before" $i && kills=$((kills + 1))
 	wait $pid 2>/dev/null
 	wgo-push --batch 20 "$c" >"rerun.$c" 2>/dev/null && reruns=$((reruns + 1))
 done
