@@ -47,17 +47,23 @@ HELPERS=${WGO_HELPERS:-$TOP/build/default/helpers}
 # bank_accepted SBDIR: how many orders the sandbox's ledger has accepted so far.
 bank_accepted() { _n=$(grep -c '"t":"acc"' "$1/ledger.jsonl" 2>/dev/null); echo "${_n:-0}"; }
 
-# kill_midway PID SBDIR BEFORE I: kill -9 PID (a wgo-push) part-way through its
-# run: once the bank has accepted more than BEFORE orders, then after a pause
-# that varies with I. Succeeds when the kill landed on a running push.
-kill_midway() {
+# push_killed FILE OUT I: wgo-push FILE to the sandbox in $SB, kill -9 it part-way
+# (once the bank has accepted some of this run, then after a pause that varies
+# with I), then push FILE again to the end, its output in OUT. Counts the kills
+# that landed on a running push in $kills and the reruns that exit 0 in $reruns.
+push_killed() {
+	_before=$(bank_accepted "$SB")
+	wgo-push --batch 4 --concurrency 2 "$1" >/dev/null 2>&1 &
+	_pid=$!
 	for _w in $(seq 1 3000); do
-		[ "$(bank_accepted "$2")" -gt "$3" ] && break
-		kill -0 "$1" 2>/dev/null || break
+		[ "$(bank_accepted "$SB")" -gt "$_before" ] && break
+		kill -0 $_pid 2>/dev/null || break
 		sleep 0.02
 	done
-	sleep "0.$(( ($4 * 7919) % 2 ))$(( $4 % 9 ))"
-	kill -9 "$1" 2>/dev/null
+	sleep "0.$(( ($3 * 7919) % 2 ))$(( $3 % 9 ))"
+	kill -9 $_pid 2>/dev/null && kills=$((kills + 1))
+	wait $_pid 2>/dev/null
+	wgo-push --batch 20 "$1" >"$2" 2>/dev/null && reruns=$((reruns + 1))
 }
 
 # office_home DIR: a state directory for the KHL office with the test key, the

@@ -158,12 +158,7 @@ split -l 40 push2000.jsonl chunk.
 kills=0; reruns=0; i=0
 for c in chunk.*; do
 	i=$((i + 1))
-	before=$(bank_accepted "$SB")
-	wgo-push --batch 4 --concurrency 2 "$c" >/dev/null 2>&1 &
-	pid=$!
-	kill_midway $pid "$SB" "$before" $i && kills=$((kills + 1))
-	wait $pid 2>/dev/null
-	wgo-push --batch 20 "$c" >"rerun.$c" 2>/dev/null && reruns=$((reruns + 1))
+	push_killed "$c" "rerun.$c" $i
 done
 ok "wgo-push: killed $kills of $i runs mid-way" test "$kills" -ge $MIN_KILLS
 is "$reruns" "$i" "wgo-push: every rerun finishes with exit 0"
