@@ -39,6 +39,7 @@ static wdate issued;
 static struct rules rules;
 static struct reg reg;
 static struct hmap keys; /* office -> struct wkey */
+static struct signq *signq; /* signing on worker threads, or NULL */
 
 static void
 on_opt(int c, char *arg)
@@ -102,11 +103,33 @@ finish(json_t *order, const char *office, struct werr *e)
 			return -2;
 		json_object_set_new(order, "order_no", json_string(no));
 	}
+	if (k && signq) {
+		/* Sign on a worker; the line goes to the register with a placeholder that
+		 * is filled in before the register is written or read back. */
+		static struct buf msg, line;
+		if (order_sign_later(order, k, &msg, e) < 0)
+			return -1;
+		line.n = 0;
+		rec_dump(order, &line);
+		long at = signq_placeholder(line.p, line.n);
+		if (at < 0)
+			return werr_set(e, "signature", "cannot place the signature"), -2;
+		if (signq_pending(signq) == SIGNQ_CAP && reg_flush(&reg, stdout, e) < 0)
+			return -2;
+		signq_submit(signq, k, &msg, reg.pending.n + (size_t)at);
+		return reg_add_line(&reg, order, line.p, line.n, stdout, e) < 0 ? -2 : 0;
+	}
 	if (k && order_sign(order, k, e) < 0)
 		return -1;
 	if (reg_add(&reg, order, stdout, e) < 0)
 		return -2;
 	return 0;
+}
+
+static void
+settle(void *q, struct buf *pending)
+{
+	signq_settle(q, pending);
 }
 
 static int
@@ -267,6 +290,10 @@ main(int argc, char **argv)
 	hmap_init(&keys, sizeof(struct wkey));
 	if (reg_open(&reg, opt_dry, &e) < 0)
 		die("%s: %s", e.field, e.msg);
+	if (!opt_nosign && !opt_dry && (signq = signq_new())) {
+		reg.settle = settle;
+		reg.settle_ctx = signq;
+	}
 
 	struct rloop L = { 0 };
 	L.cb = opt_amend ? on_correction : on_application;
@@ -284,6 +311,7 @@ main(int argc, char **argv)
 		warnf("%s: write error:", opt_rejects);
 		rc = WGO_EXIT_USAGE;
 	}
+	signq_free(signq);
 	size_t i = 0;
 	struct wkey *k;
 	while ((k = hmap_iter(&keys, &i)))

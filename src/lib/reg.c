@@ -246,6 +246,8 @@ reg_flush(struct reg *r, FILE *out, struct werr *e)
 {
 	if (!r->pending.n)
 		return 0;
+	if (r->settle)
+		r->settle(r->settle_ctx, &r->pending);
 	if (!r->dry && append_sync(r->fd, r->pending.p, r->pending.n) < 0)
 		return werr_set(e, r->path, "write error: %s", strerror(errno));
 	r->end += (off_t)r->pending.n;
@@ -293,6 +295,8 @@ reg_latest(struct reg *r, const char *order_no, struct werr *e)
 	char *line = xmalloc(ro->len + 1);
 	json_t *o = NULL;
 	if (ro->off >= r->end) {
+		if (r->settle)
+			r->settle(r->settle_ctx, &r->pending);
 		memcpy(line, r->pending.p + (ro->off - r->end), ro->len);
 	} else {
 		int fd = open(r->path, O_RDONLY | O_CLOEXEC);

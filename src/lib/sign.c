@@ -2,6 +2,7 @@
  * signature of an order over its RFC 8785 canonical form. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
@@ -616,4 +617,158 @@ office_key_load(const char *keyfile, const char *office, const char *passfile, s
 		return -1;
 	}
 	return rc;
+}
+
+/* ---- signing on worker threads ---- */
+
+static const char placeholder_value[SIG_B64_LEN + 1] =
+	"****************************************************************************************";
+
+int
+order_sign_later(json_t *order, const struct wkey *k, struct buf *msg, struct werr *e)
+{
+	struct buf b = { 0 };
+	json_object_del(order, "signature");
+	msg->n = 0;
+	if (jcs_dump(order, msg) < 0)
+		return werr_set(e, "", "the order has no canonical form");
+	char hex[17];
+	keyid_hex(k->id, hex);
+	buf_printf(&b, "{\"alg\":\"ed25519\",\"key_id\":\"%s\",\"value\":\"%s\"}", hex,
+	           placeholder_value);
+	json_object_set_new(order, "signature", json_loadb(b.p, b.n, 0, NULL));
+	buf_free(&b);
+	return 0;
+}
+
+long
+signq_placeholder(const char *line, size_t n)
+{
+	/* "value":" cannot occur inside a JSON string (its quotes would be escaped), so
+	 * this is the signature's own, whatever a person typed into a field. */
+	static const char key[] = "\"value\":\"";
+	size_t kl = sizeof key - 1;
+	for (size_t at = kl; at + SIG_B64_LEN < n; at++)
+		if (line[at + SIG_B64_LEN] == '"' && !memcmp(line + at - kl, key, kl) &&
+		    !memcmp(line + at, placeholder_value, SIG_B64_LEN))
+			return (long)at;
+	return -1;
+}
+
+struct sjob {
+	const struct wkey *k;
+	struct buf msg;
+	size_t off;
+	uint8_t sig[64];
+};
+
+struct signq {
+	pthread_mutex_t mu;
+	pthread_cond_t work, done;
+	pthread_t t[8];
+	int nt, stop;
+	struct sjob jobs[SIGNQ_CAP];
+	size_t n, next, ndone; /* submitted, taken by a worker, signed */
+};
+
+static void *
+signer(void *arg)
+{
+	struct signq *q = arg;
+	pthread_mutex_lock(&q->mu);
+	for (;;) {
+		while (!q->stop && q->next == q->n)
+			pthread_cond_wait(&q->work, &q->mu);
+		if (q->next == q->n)
+			break;
+		struct sjob *j = &q->jobs[q->next++];
+		pthread_mutex_unlock(&q->mu);
+		sig_detached(j->k, j->msg.p, j->msg.n, j->sig);
+		pthread_mutex_lock(&q->mu);
+		if (++q->ndone == q->n)
+			pthread_cond_signal(&q->done);
+	}
+	pthread_mutex_unlock(&q->mu);
+	return NULL;
+}
+
+struct signq *
+signq_new(void)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	if (cores < 2)
+		return NULL;
+	struct signq *q = xcalloc(1, sizeof *q);
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_cond_init(&q->work, NULL);
+	pthread_cond_init(&q->done, NULL);
+	/* The reading thread keeps a core busy too; signing is the larger share. */
+	int want = cores > 8 ? 8 : (int)cores;
+	for (int i = 0; i < want; i++)
+		if (pthread_create(&q->t[q->nt], NULL, signer, q) == 0)
+			q->nt++;
+	if (!q->nt) {
+		signq_free(q);
+		return NULL;
+	}
+	return q;
+}
+
+size_t
+signq_pending(const struct signq *q)
+{
+	return q->n;
+}
+
+void
+signq_submit(struct signq *q, const struct wkey *k, struct buf *msg, size_t off)
+{
+	pthread_mutex_lock(&q->mu);
+	struct sjob *j = &q->jobs[q->n];
+	j->k = k;
+	j->off = off;
+	struct buf spare = j->msg; /* the slot's last message buffer, for the caller's next */
+	j->msg = *msg;
+	*msg = spare;
+	msg->n = 0;
+	q->n++;
+	pthread_cond_signal(&q->work);
+	pthread_mutex_unlock(&q->mu);
+}
+
+void
+signq_settle(struct signq *q, struct buf *into)
+{
+	pthread_mutex_lock(&q->mu);
+	while (q->ndone < q->n)
+		pthread_cond_wait(&q->done, &q->mu);
+	struct buf b = { 0 };
+	for (size_t i = 0; i < q->n; i++) {
+		b.n = 0;
+		b64_encode(q->jobs[i].sig, 64, &b);
+		memcpy(into->p + q->jobs[i].off, b.p, SIG_B64_LEN);
+		q->jobs[i].msg.n = 0;
+	}
+	buf_free(&b);
+	q->n = q->next = q->ndone = 0;
+	pthread_mutex_unlock(&q->mu);
+}
+
+void
+signq_free(struct signq *q)
+{
+	if (!q)
+		return;
+	pthread_mutex_lock(&q->mu);
+	q->stop = 1;
+	pthread_cond_broadcast(&q->work);
+	pthread_mutex_unlock(&q->mu);
+	for (int i = 0; i < q->nt; i++)
+		pthread_join(q->t[i], NULL);
+	for (size_t i = 0; i < SIGNQ_CAP; i++)
+		buf_free(&q->jobs[i].msg);
+	pthread_mutex_destroy(&q->mu);
+	pthread_cond_destroy(&q->work);
+	pthread_cond_destroy(&q->done);
+	free(q);
 }

@@ -356,6 +356,9 @@ struct reg {
 	struct hmap orders, dups, counters;
 	struct buf pending;
 	size_t npending;
+	/* Called on the pending lines before they are written or read back. */
+	void (*settle)(void *ctx, struct buf *pending);
+	void *settle_ctx;
 };
 /* Lock (unless dry), load and index the register; a torn last line is dropped. */
 int reg_open(struct reg *r, int dry, struct werr *e);
@@ -493,6 +496,26 @@ int order_message(struct json_t *order, struct buf *msg);
 void signature_text(const struct wkey *k, const uint8_t sig[64], struct buf *out);
 /* Signature, key id, the key's office, and that the order is in canonical form. */
 int order_verify(struct json_t *order, const struct keyring *r, struct werr *e);
+
+/* Signing on worker threads, for a stream of orders that must come out in order and
+ * byte-identical to order_sign's. order_sign_later puts the order's canonical form
+ * in msg and a placeholder signature (of the real one's length) in the order; once
+ * the order's line is in a buffer, signq_submit hands msg (taken over) to a worker
+ * with where the line's placeholder value starts; signq_settle waits for every
+ * signature submitted and writes each over its placeholder. */
+#define SIGNQ_CAP 4096
+#define SIG_B64_LEN 88
+struct signq;
+/* Workers for this machine, or NULL when it has one core: sign in place then. */
+struct signq *signq_new(void);
+int order_sign_later(struct json_t *order, const struct wkey *k, struct buf *msg,
+                     struct werr *e);
+/* Where the placeholder value starts in line, or -1. */
+long signq_placeholder(const char *line, size_t n);
+size_t signq_pending(const struct signq *q);
+void signq_submit(struct signq *q, const struct wkey *k, struct buf *msg, size_t off);
+void signq_settle(struct signq *q, struct buf *into);
+void signq_free(struct signq *q);
 
 /* ---- api.c: the bank API, wgo-api(7) ---- */
 #define API_VERSION "1.0.0"
