@@ -299,6 +299,7 @@ main(int argc, char **argv)
 	L.cb = opt_amend ? on_correction : on_application;
 	L.kinds = opt_amend ? cor_kinds : app_kinds;
 	L.validate = 1;
+	L.transient = 1; /* an order outlives its application only as a line */
 	L.quiet = opt_quiet;
 	if (opt_rejects)
 		L.rejects = rec_open_rejects(opt_rejects);
