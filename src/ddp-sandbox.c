@@ -351,11 +351,21 @@ commit(json_t *l)
 	json_decref(l);
 }
 
+/* The file an option names, or else NAME in the state directory. */
+static char *
+state_file(const char *given, const char *dir, const char *name)
+{
+	if (given)
+		return xstrdup(given);
+	char *p = xmalloc(strlen(dir) + strlen(name) + 2);
+	sprintf(p, "%s/%s", dir, name);
+	return p;
+}
+
 static int
 ledger_open(const char *dir, struct werr *e)
 {
-	char *p = xmalloc(strlen(dir) + 16);
-	sprintf(p, "%s/ledger.jsonl", dir);
+	char *p = state_file(NULL, dir, "ledger.jsonl");
 	ledger_fd = open(p, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if (ledger_fd < 0) {
 		werr_set(e, p, "%s", strerror(errno));
@@ -1574,13 +1584,7 @@ setup(void)
 	if (keyring_load(&ring, kr, &e) < 0)
 		die("%s: %s", e.field, e.msg);
 	free(kr);
-	char *tp;
-	if (o_tokens) {
-		tp = xstrdup(o_tokens);
-	} else {
-		tp = xmalloc(strlen(state) + 16);
-		sprintf(tp, "%s/tokens", state);
-	}
+	char *tp = state_file(o_tokens, state, "tokens");
 	load_tokens(tp);
 	free(tp);
 	sched_setup(&params, &cal, o_holidays, NULL);
@@ -1592,13 +1596,7 @@ setup(void)
 	json_object_seed(0);
 	if (ledger_open(state, &e) < 0)
 		die("%s: %s", e.field, e.msg);
-	char *lp;
-	if (o_log) {
-		lp = xstrdup(o_log);
-	} else {
-		lp = xmalloc(strlen(state) + 16);
-		sprintf(lp, "%s/requests.log", state);
-	}
+	char *lp = state_file(o_log, state, "requests.log");
 	if (!(reqlog = fopen(lp, "a")))
 		die("%s:", lp);
 	free(lp);

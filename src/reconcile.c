@@ -629,15 +629,6 @@ set_if(json_t *o, const char *k, json_t *v)
 		json_object_set_new(o, k, v);
 }
 
-static int
-ascii_only(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s >= 0x80)
-			return 0;
-	return 1;
-}
-
 /* An order record from one CSV row of the old software; NULL with e filled. */
 static json_t *
 legacy_order(const char *const *v, wdate when, struct werr *e)
@@ -672,7 +663,7 @@ legacy_order(const char *const *v, wdate when, struct werr *e)
 	set_if(emp, "birth_date", opt_str(v[10]));
 	json_object_set_new(o, "employee", emp);
 	json_t *ben = json_object();
-	set_if(ben, ascii_only(v[11]) ? "name_en" : "name_bn", opt_str(v[11]));
+	set_if(ben, str_ascii(v[11]) ? "name_en" : "name_bn", opt_str(v[11]));
 	set_if(ben, "relation", opt_str(v[12]));
 	set_if(ben, "nid", opt_str(v[13]));
 	set_if(ben, "mobile", opt_str(v[14]));

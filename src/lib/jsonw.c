@@ -294,20 +294,11 @@ utf16_cmp(const char *a, const char *b)
 	}
 }
 
-static int
-ascii(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s >= 0x80)
-			return 0;
-	return 1;
-}
-
 /* For ASCII keys, byte order is UTF-16 order. */
 static int
 keycmp2(const char *a, const char *b)
 {
-	return ascii(a) && ascii(b) ? strcmp(a, b) : utf16_cmp(a, b);
+	return str_ascii(a) && str_ascii(b) ? strcmp(a, b) : utf16_cmp(a, b);
 }
 
 static int
@@ -328,7 +319,7 @@ jcs_dump(const json_t *v, struct buf *b)
 		json_t *m;
 		int all_ascii = 1;
 		json_object_foreach((json_t *)v, key, m)
-			if (!ascii(key))
+			if (!str_ascii(key))
 				all_ascii = 0;
 		json_object_foreach((json_t *)v, key, m) {
 			/* Insertion sort: objects are small, and mostly in order already. */

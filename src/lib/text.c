@@ -47,6 +47,15 @@ zero_width(uint32_t c)
 }
 
 int
+str_ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 0;
+	return 1;
+}
+
+int
 utf8_width(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;

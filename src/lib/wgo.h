@@ -72,6 +72,8 @@ int utf8_encode(uint32_t cp, char out[4]);
 /* Columns s takes on a terminal: one a code point, none for combining marks
  * (Bengali signs that sit on a letter, ZWJ/ZWNJ, general combining marks). */
 int utf8_width(const char *s);
+/* Whether s is all ASCII (no byte at or above 0x80). */
+int str_ascii(const char *s);
 /* Copy s with Bengali digits (U+09E6..U+09EF) turned into ASCII; trims blanks. */
 int bn_digits_to_ascii(const char *s, char *out, size_t outsz);
 /* Copy s with ASCII digits turned into Bengali digits. */
