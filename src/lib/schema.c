@@ -64,6 +64,8 @@ static const char *const decisions[] = { "upheld", "partly_upheld", "rejected", 
 	                                 "referred", NULL };
 static const char *const complaint_states[] = { "open", "acknowledged", "resolved", NULL };
 static const char *const sig_algs[] = { "ed25519", NULL };
+static const char *const stop_reasons[] = { "death", "withdrawal", "duplicate", "board_decision",
+	                                    NULL };
 
 /* ---- shared parts ---- */
 
@@ -241,6 +243,40 @@ static const struct fdef order_f[] = {
 	{ "total_poisha", T_POISHA, 1, NULL, 0, 0 },
 	{ "sanction", T_OBJ, 1, &sanction_s, 0, 0 },
 	{ "amendment", T_OBJ, 0, &amendment_s, 0, 0 },
+	{ "signature", T_OBJ, 0, &signature_s, 0, 0 },
+};
+
+/* The end of an order: signed like an order, nothing after last_month is payable. */
+static int
+stop_check(json_t *o, struct werr *e)
+{
+	const char *r = jstr(o, "reason");
+	int death = !strcmp(r, "death"), dup = !strcmp(r, "duplicate");
+	if (death != !!json_object_get(o, "death_date"))
+		return werr_set(e, "death_date", death ? "missing (a stop for death gives the date)"
+		                                       : "only a stop for death has this field");
+	if (dup != !!json_object_get(o, "duplicate_of"))
+		return werr_set(e, "duplicate_of", dup ? "missing (a stop for a duplicate names the order "
+		                                         "it duplicates)"
+		                                       : "only a stop for a duplicate has this field");
+	if (dup && !strcmp(jstr(o, "duplicate_of"), jstr(o, "order_no")))
+		return werr_set(e, "duplicate_of", "an order cannot duplicate itself");
+	return 0;
+}
+
+static const struct fdef stop_f[] = {
+	{ "kind", T_STR, 1, NULL, 0, 32 },
+	{ "v", T_INT, 1, NULL, 1, 1 },
+	{ "order_no", T_ID, 1, NULL, 0, 64 },
+	{ "revision", T_INT, 1, NULL, 0, 999 },
+	{ "office", T_OFFICE, 1, NULL, 0, 0 },
+	{ "reason", T_ENUM, 1, stop_reasons, 0, 0 },
+	{ "date", T_DATE, 1, NULL, 0, 0 },
+	{ "death_date", T_DATE, 0, NULL, 0, 0 },
+	{ "duplicate_of", T_ID, 0, NULL, 0, 64 },
+	{ "last_month", T_MONTH, 0, NULL, 0, 0 },
+	{ "officer", T_STR, 1, NULL, 0, 200 },
+	{ "note", T_TEXT, 0, NULL, 0, 2000 },
 	{ "signature", T_OBJ, 0, &signature_s, 0, 0 },
 };
 
@@ -464,6 +500,7 @@ static struct kind kinds[] = {
 	{ "application", SCHEMA(application_f, grant_check) },
 	{ "order", SCHEMA(order_f, order_check) },
 	{ "correction", SCHEMA(correction_f, NULL) },
+	{ "stop", SCHEMA(stop_f, stop_check) },
 	{ "push", SCHEMA(push_f, NULL) },
 	{ "return", SCHEMA(return_f, NULL) },
 	{ "verification", SCHEMA(verification_f, NULL) },

@@ -278,6 +278,37 @@ int office_valid(const char *code);
 const char *const *office_codes(void);
 const char *office_name(const char *code, int bn);
 
+/* ---- recw.c: writing records through the schema ---- */
+
+/* A new record of a kind with "kind" and "v" set (dies on an unknown kind). */
+struct json_t *rec_new(const char *kind);
+/* A record line written straight from values, for loops that write millions: the
+ * kind's key order and the "v" come from the schema; a key the kind lacks, or one
+ * set twice, is a programming error (dies). rw_begin_obj writes an object nested
+ * at path (e.g. "account") with no newline, for rw_raw into its parent. */
+#define RW_MAX_KEYS 64
+struct rw {
+	const char *kind, *path;
+	const char *const *order;
+	size_t nkeys, last;
+	uint64_t set;
+	uint32_t off[RW_MAX_KEYS], len[RW_MAX_KEYS];
+	struct buf vals;
+};
+void rw_begin(struct rw *w, const char *kind);
+void rw_begin_obj(struct rw *w, const char *kind, const char *path);
+void rw_str(struct rw *w, const char *key, const char *s);
+void rw_int(struct rw *w, const char *key, long long v);
+void rw_bool(struct rw *w, const char *key, int v);
+void rw_date(struct rw *w, const char *key, wdate d);
+void rw_month(struct rw *w, const char *key, wmonth m);
+void rw_raw(struct rw *w, const char *key, const char *json, size_t n); /* JSON text */
+void rw_json(struct rw *w, const char *key, const struct json_t *v);
+int rw_has(const struct rw *w, const char *key);
+/* Append the record (a newline after a top-level one) and reset for the next. */
+void rw_end(struct rw *w, struct buf *out);
+void rw_free(struct rw *w);
+
 /* Small helpers over jansson. */
 const char *jstr(const struct json_t *o, const char *key);
 long long jint(const struct json_t *o, const char *key, long long dflt);
