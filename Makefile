@@ -14,14 +14,14 @@ CFLAGS ?= -O2 -g
 WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
        -Wformat=2 -Wno-format-nonliteral -Wpointer-arith -Wvla -Wundef -Wcast-align \
        -Wno-unused-parameter
-CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DWGO_VERSION='"$(VERSION)"' \
-       -DWGO_DATADIR='"$(DATADIR)"' -Isrc/lib
+CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DWGO_VERSION='"$(VERSION)"' -Isrc/lib
 ALL_CFLAGS = -std=c11 -pthread $(WARN) $(CPPFLAGS_ALL) $(CPPFLAGS) $(CFLAGS) -MMD -MP
 
-# VARIANT=san builds into build/san with its own bin/.
+# VARIANT=san builds into build/san with its own bin/; BUILD and OUT may be given
+# too (the install test builds in its own scratch directory, never in bin/).
 VARIANT ?=
-BUILD = build/$(if $(VARIANT),$(VARIANT),default)
-OUT = $(if $(VARIANT),$(BUILD)/bin,bin)
+BUILD ?= build/$(if $(VARIANT),$(VARIANT),default)
+OUT ?= $(if $(VARIANT),$(BUILD)/bin,bin)
 
 PROGS = wgo-date wgo-check wgo-issue wgo-keygen wgo-verify ddp-sandbox wgo-push wgo-pull lifeverify reconcile complaint-log
 
@@ -189,7 +189,7 @@ lint-docs:
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(DATADIR)
-	install -m 755 $(PROGS:%=bin/%) $(DESTDIR)$(BINDIR)
+	install -m 755 $(PROGS:%=$(OUT)/%) $(DESTDIR)$(BINDIR)
 	install -m 644 $(wildcard man/man1/*.1) $(DESTDIR)$(MANDIR)/man1
 	install -m 644 $(wildcard man/man5/*.5) $(DESTDIR)$(MANDIR)/man5
 	install -m 644 $(wildcard man/man7/*.7) $(DESTDIR)$(MANDIR)/man7

@@ -179,10 +179,21 @@ done_testing() {
 	[ $tap_fail -eq 0 ]
 }
 
+# _g_blessed NAME: BLESS=1 blesses every case; otherwise BLESS is a space-separated
+# list of PROGRAM/CASE or PROGRAM names (shell patterns allowed) to bless.
+_g_blessed() {
+	[ "$BLESS" = 1 ] && return 0
+	for _g_p in $BLESS; do
+		case $1 in $_g_p | $_g_p/*) return 0 ;; esac
+	done
+	return 1
+}
+
 # golden PROGRAM: one test per case in tests/golden/PROGRAM/*/.  A case holds cmd
 # (shell, run in a fresh directory with $CASE set to the case's own directory),
 # optional stdin, and the expected stdout, stderr and status.  Paths under $CASE
-# print as CASE/.  BLESS=1 writes what the program does as the expectation.
+# print as CASE/.  BLESS=1 writes what the program does as the expectation;
+# BLESS='wgo-issue/amend reconcile' only for those cases (or programs).
 golden() {
 	for _g_c in "$TOP"/tests/golden/"$1"/*/; do
 		_g_c=${_g_c%/}
@@ -197,7 +208,7 @@ golden() {
 		for _g_s in stdout stderr; do
 			sed "s|$_g_c/|CASE/|g; s|$_g_w/||g" "$_g_w/.$_g_s" >"$_g_w/$_g_s"
 		done
-		if [ -n "${BLESS:-}" ]; then
+		if [ -n "${BLESS:-}" ] && _g_blessed "$_g_name"; then
 			for _g_s in stdout stderr status; do cp "$_g_w/$_g_s" "$_g_c/$_g_s"; done
 			pass "$_g_name (blessed)"
 			continue
