@@ -15,13 +15,14 @@ static const char usage_text[] =
 	"one is reported as FILE:LINE: FIELD: REASON with its order number.\n"
 	"\n"
 	"Options:\n"
-	"  -k, --keyring PATH   a file of public keys, or a directory of *.pub files\n"
-	"                       (default $WGO_HOME/keyring)\n"
-	"  -r, --rejects FILE   write the orders that fail to FILE, with their reasons\n"
-	"  -q, --quiet          do not report each failure\n"
-	"      --home DIR       state directory (default $WGO_HOME)\n"
-	"  -h, --help           show this help\n"
-	"  -V, --version        show the version\n"
+	"  -k, --keyring PATH         a file of public keys, or a directory of *.pub files\n"
+	"                             (default $WGO_HOME/keyring)\n"
+	"  -r, --rejects FILE         write the orders that fail to FILE, with their reasons\n"
+	"  -q, --quiet                do not report each failure\n"
+	WGO_PROGRESS_USAGE
+	"      --home DIR             state directory (default $WGO_HOME)\n"
+	"  -h, --help                 show this help\n"
+	"  -V, --version              show the version\n"
 	"\n"
 	"Exit status: 0 every order verified, 1 some did not, 2 usage or operational error.\n";
 
@@ -66,6 +67,7 @@ main(int argc, char **argv)
 		{ "keyring", required_argument, NULL, 'k' },
 		{ "rejects", required_argument, NULL, 'r' },
 		{ "quiet", no_argument, NULL, 'q' },
+		WGO_PROGRESS_OPTIONS,
 		{ "home", required_argument, NULL, 1 },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -87,10 +89,12 @@ main(int argc, char **argv)
 	struct rloop L = { 0 };
 	L.cb = on_order;
 	L.kinds = kinds;
+	L.unit = "orders";
 	L.quiet = opt_quiet;
 	if (opt_rejects)
-		L.rejects = rec_open_rejects(opt_rejects);
+		rec_rejects_to(&L, opt_rejects);
 	int rc = rec_loop(&L, npos, pos);
+	rec_summary(&L, "%lu verified", L.nok);
 	if (L.rejects && L.rejects != stderr && fclose(L.rejects) == EOF) {
 		warnf("%s: write error:", opt_rejects);
 		rc = WGO_EXIT_USAGE;

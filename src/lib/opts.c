@@ -48,6 +48,11 @@ wgo_getopt(int argc, char **argv, const char *shortopts, const struct option *lo
 		}
 		if (c == ':')
 			die_usage("option '%s' needs a value", argv[optind - 1]);
+		if (c == WGO_OPT_PROGRESS || c == WGO_OPT_NO_PROGRESS || c == WGO_OPT_SUMMARY) {
+			progress_option(c == WGO_OPT_PROGRESS ? "progress"
+			                : c == WGO_OPT_SUMMARY ? "summary" : "no-progress");
+			continue;
+		}
 		on_opt(c, optarg);
 	}
 	*npos = n;

@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
+#include <sys/stat.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +104,35 @@ rec_parse(const char *line, size_t len, struct werr *e)
 		return werr_set(e, "", "not a JSON object (a record is one object a line)"), NULL;
 	}
 	return v;
+}
+
+void
+rec_rejects_to(struct rloop *L, const char *path)
+{
+	L->rejects = rec_open_rejects(path);
+	L->rejects_name = strcmp(path, "-") ? path : "standard error";
+}
+
+void
+rec_summary(const struct rloop *L, const char *what, ...)
+{
+	if (!summary_enabled())
+		return;
+	struct buf b = { 0 };
+	va_list ap;
+	va_start(ap, what);
+	int n = vsnprintf(NULL, 0, what, ap);
+	va_end(ap);
+	buf_grow(&b, (size_t)n + 1);
+	va_start(ap, what);
+	vsnprintf(b.p, (size_t)n + 1, what, ap);
+	va_end(ap);
+	if (L->nrejected && L->rejects_name)
+		summary("%lu read, %s, %lu rejected (in %s)", L->nread, b.p, L->nrejected,
+		        L->rejects_name);
+	else
+		summary("%lu read, %s, %lu rejected", L->nread, b.p, L->nrejected);
+	buf_free(&b);
 }
 
 FILE *
@@ -310,6 +341,7 @@ struct reader {
 	struct batch *used; /* consumed batches, freed by the reader that made them */
 	struct batch *spare; /* emptied batches, kept: allocating a large one each time
 	                      * makes malloc consolidate its free lists over and over */
+	_Atomic uint64_t bytes; /* read so far, for the progress */
 };
 
 static void free_item(struct item *it);
@@ -529,6 +561,7 @@ read_fd(struct reader *R, int fd, const char *name)
 			if (r == 0)
 				eof = 1;
 			have += (size_t)r;
+			atomic_fetch_add_explicit(&R->bytes, (uint64_t)r, memory_order_relaxed);
 			continue;
 		}
 		if (start >= have)
@@ -637,11 +670,28 @@ consume(struct rloop *L, struct item *it)
 	}
 }
 
+/* The bytes the loop will read, when every input is a regular file; else 0. */
+static uint64_t
+input_size(int argc, char **argv)
+{
+	struct stat st;
+	uint64_t n = 0;
+	for (int i = 0; i < (argc ? argc : 1); i++) {
+		int ok = !argc || !strcmp(argv[i], "-") ? fstat(0, &st) == 0 : stat(argv[i], &st) == 0;
+		if (!ok || !S_ISREG(st.st_mode))
+			return 0;
+		n += (uint64_t)st.st_size;
+	}
+	return n;
+}
+
 int
 rec_loop(struct rloop *L, int argc, char **argv)
 {
 	if (!L->maxline)
 		L->maxline = REC_MAX_LINE;
+	progress_start(&L->progress, L->unit ? L->unit : "records",
+	               progress_enabled() ? input_size(argc, argv) : 0, 0);
 	json_object_seed(0); /* before a second thread makes objects */
 	struct reader R = { 0 };
 	R.L = L;
@@ -672,6 +722,8 @@ rec_loop(struct rloop *L, int argc, char **argv)
 		for (size_t i = 0; i < b->n && !L->stop; i++)
 			consume(L, &b->it[i]);
 		cur_arena = NULL;
+		progress_tick(&L->progress, L->nread,
+		              atomic_load_explicit(&R.bytes, memory_order_relaxed));
 		pthread_mutex_lock(&R.mu);
 		b->next = R.used;
 		R.used = b;
@@ -680,6 +732,7 @@ rec_loop(struct rloop *L, int argc, char **argv)
 		pthread_cond_signal(&R.room);
 		pthread_mutex_unlock(&R.mu);
 	}
+	progress_end(&L->progress);
 	pthread_mutex_lock(&R.mu);
 	R.finished = 1;
 	pthread_cond_signal(&R.room);

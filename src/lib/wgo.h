@@ -203,6 +203,31 @@ char *home_path(const char *rel);
 /* Open the holiday calendar: --holidays, config "holidays", $WGO_HOME/holidays. */
 int wgo_calendar(struct calendar *c, const char *opt_path, struct werr *e);
 
+/* ---- progress.c: progress and the summary of long runs (stderr) ---- */
+
+/* Shown when stderr is a terminal (AUTO), or forced on or off; the summary line
+ * also with --summary alone. */
+enum { PROGRESS_OFF = 0, PROGRESS_ON = 1, PROGRESS_AUTO = -1 };
+void progress_set(int mode);
+void summary_set(int on);
+int progress_enabled(void);
+int summary_enabled(void);
+/* --progress, --no-progress or --summary (the name without dashes). */
+void progress_option(const char *name);
+struct progress {
+	int on, drawn;
+	const char *unit;
+	uint64_t total_bytes, total_items, items, bytes;
+	double t0, last;
+};
+/* total_bytes or total_items 0 when unknown: then no share and no time left. */
+void progress_start(struct progress *p, const char *unit, uint64_t total_bytes,
+                    uint64_t total_items);
+void progress_tick(struct progress *p, uint64_t items, uint64_t bytes);
+void progress_end(struct progress *p);
+/* "prog: " and the line, on stderr, when summaries are on. */
+void summary(const char *fmt, ...) WGO_ATTR_FMT(1, 2);
+
 /* ---- rec.c: the record stream ---- */
 
 #define REC_MAX_LINE (1024 * 1024) /* bytes in one record line, newline excluded */
@@ -239,6 +264,9 @@ struct rloop {
 	/* Optional: told of each rejected record, after it is reported. */
 	void (*on_reject)(struct rloop *L, const struct rpos *pos, const struct json_t *rec,
 	                  const struct werr *e);
+	const char *rejects_name; /* set by rec_rejects_to, for the summary */
+	const char *unit;         /* what the progress counts (default "records") */
+	struct progress progress; /* shown while the loop runs */
 };
 /* Parse one line (no newline) into an object; NULL with e filled on error. */
 struct json_t *rec_parse(const char *line, size_t len, struct werr *e);
@@ -248,6 +276,11 @@ int rec_loop(struct rloop *L, int argc, char **argv);
 void rec_reject(struct rloop *L, const struct rpos *pos, const struct json_t *rec,
                 const char *raw, size_t rawlen, const struct werr *e);
 FILE *rec_open_rejects(const char *path);
+/* Open the rejects file (or "-": stderr) for the loop, named in its summary. */
+void rec_rejects_to(struct rloop *L, const char *path);
+/* The run's summary line: "N read, WHAT, M rejected (in FILE)", when summaries
+ * are on (see progress.c). */
+void rec_summary(const struct rloop *L, const char *what, ...) WGO_ATTR_FMT(2, 3);
 
 /* ---- jsonw.c: writing records ---- */
 
@@ -640,6 +673,17 @@ void journal_close(struct journal *j);
 
 /* ---- opts.c: shared option handling ---- */
 struct option;
+/* --progress, --no-progress and --summary, handled by wgo_getopt itself: put
+ * WGO_PROGRESS_OPTIONS in a program's table (and its usage, page and completions). */
+enum { WGO_OPT_PROGRESS = 0x1000, WGO_OPT_NO_PROGRESS, WGO_OPT_SUMMARY };
+#define WGO_PROGRESS_OPTIONS                                          \
+	{ "progress", no_argument, NULL, WGO_OPT_PROGRESS },          \
+	{ "no-progress", no_argument, NULL, WGO_OPT_NO_PROGRESS },    \
+	{ "summary", no_argument, NULL, WGO_OPT_SUMMARY }
+#define WGO_PROGRESS_USAGE                                                               \
+	"      --progress             show progress on stderr even when it is not a terminal\n" \
+	"      --no-progress          show no progress or summary, even on a terminal\n"       \
+	"      --summary              end with a one-line summary on stderr\n"
 /* getopt_long with options anywhere; returns the arguments (free it), count in *npos. */
 char **wgo_getopt(int argc, char **argv, const char *shortopts, const struct option *lo,
                   void (*on_opt)(int c, char *arg), int *npos);
