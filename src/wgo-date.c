@@ -193,7 +193,8 @@ main(int argc, char **argv)
 	wgo_setprog(argv[0]);
 	char **pos = wgo_getopt(argc, argv, "H:al:hV", lo, on_opt, &npos);
 	if (npos == 0)
-		die_usage("no command given");
+		die_usage("no command given (to-bangla, from-bangla, workdays-after, workdays-between, "
+		          "add-months, fiscal-year, weekday or today; see --help)");
 	int ncmds = (int)(sizeof cmds / sizeof cmds[0]);
 	for (k = 0; k < ncmds && strcmp(cmds[k].name, pos[0]); k++)
 		;
