@@ -1028,11 +1028,11 @@ compare_held(struct table *t, const char *prefix, struct werr *e)
 			continue;
 		struct buf f = { 0 }, m = { 0 }, d = { 0 };
 		buf_printf(&f, "%s%s", prefix, col_dotted(&t->c[i], &d));
-		buf_printf(&m, "the %s held with ", t->kind);
+		buf_printf(&m, "the %s ", t->kind);
 		key_text(&m, t);
-		buf_adds(&m, " has ");
+		buf_adds(&m, " is held with ");
 		show_col(&m, t->sel, (int)i);
-		buf_adds(&m, ", this record ");
+		buf_adds(&m, "; this record has ");
 		show_val(&m, &t->v[i]);
 		werr_set(e, buf_str(&f), "%s (a record may be added again, not changed)", buf_str(&m));
 		buf_free(&f);
@@ -1111,9 +1111,10 @@ put_record(struct table *t, json_t *rec, struct werr *e)
 			buf_printf(&f, "%s[%zu]", c->arr, i);
 			if (!row || !item) {
 				struct buf m = { 0 };
-				buf_printf(&m, "the %s held with ", t->kind);
+				buf_printf(&m, "the %s ", t->kind);
 				key_text(&m, t);
-				buf_printf(&m, " has %zu items in %s, this record %zu", row ? i + 1 : i, c->arr, n);
+				buf_printf(&m, " is held with %s%zu items in %s; this record has %zu",
+				           row ? "more than " : "", i, c->arr, n);
 				werr_set(e, buf_str(&f), "%s (a record may be added again, not changed)",
 				         buf_str(&m));
 				buf_free(&m);
@@ -1126,11 +1127,11 @@ put_record(struct table *t, json_t *rec, struct werr *e)
 					continue;
 				struct buf m = { 0 }, d = { 0 };
 				buf_printf(&f, ".%s", col_dotted(&c->c[j], &d));
-				buf_printf(&m, "the %s held with ", t->kind);
+				buf_printf(&m, "the %s ", t->kind);
 				key_text(&m, t);
-				buf_adds(&m, " has ");
+				buf_adds(&m, " is held with ");
 				show_col(&m, c->kids, (int)j);
-				buf_adds(&m, ", this record ");
+				buf_adds(&m, "; this record has ");
 				show_val(&m, &c->v[j]);
 				werr_set(e, buf_str(&f), "%s (a record may be added again, not changed)",
 				         buf_str(&m));
@@ -1572,18 +1573,22 @@ main(int argc, char **argv)
 	if (tmpdb)
 		exec("PRAGMA journal_mode = OFF");
 	exec("BEGIN IMMEDIATE");
-	struct stmt_list l;
-	schema_stmts(&l);
-	setup_schema(&l);
-	char *mode = meta_get("pii");
+	/* A database keeps the personal numbers whole or masked, never both. */
+	char *mode = NULL, *has_meta = held_sql("table", "meta");
+	if (has_meta)
+		mode = meta_get("pii");
 	const char *want = o_nopii ? "masked" : "full";
 	if (mode && strcmp(mode, want)) {
-		warnf("%s: holds %s personal numbers; %s", db_path, mode,
-		      o_nopii ? "export without --no-pii" : "export with --no-pii");
+		warnf("%s: holds personal numbers %s; export %s --no-pii", db_path, mode,
+		      o_nopii ? "without" : "with");
 		sqlite3_close(db);
 		exit(wgo_finish(WGO_EXIT_USAGE));
 	}
 	free(mode);
+	free(has_meta);
+	struct stmt_list l;
+	schema_stmts(&l);
+	setup_schema(&l);
 	meta_set("pii", want);
 	char d[11];
 	date_fmt(as_of, d);
@@ -1632,8 +1637,8 @@ main(int argc, char **argv)
 	}
 	if (!o_quiet) {
 		struct buf s = { 0 };
-		buf_printf(&s, "%s: %lu records read: %lu added, %lu held already, %lu rejected",
-		           o_output ? o_output : o_csv, L.nread, nconflict ? 0 : sum(1), sum(0),
+		buf_printf(&s, "%s: %lu record%s read: %lu added, %lu held already, %lu rejected",
+		           o_output ? o_output : o_csv, L.nread, L.nread == 1 ? "" : "s", nconflict ? 0 : sum(1), sum(0),
 		           L.nrejected);
 		if (nconflict)
 			buf_printf(&s, " (%lu in conflict: nothing written)", nconflict);
