@@ -816,13 +816,15 @@ setup_schema(const struct stmt_list *l)
 		char *name = stmt_name(l->s[i]);
 		char *held = held_sql(l->type[i] == 't' ? "table" : "view", name);
 		if (l->type[i] == 'v') {
-			if (held) {
+			/* A view holds no rows: one of another version is made anew. */
+			if (held && strcmp(held, l->s[i])) {
 				struct buf d = { 0 };
 				buf_printf(&d, "DROP VIEW %s", name);
 				exec(buf_str(&d));
 				buf_free(&d);
 			}
-			exec(l->s[i]);
+			if (!held || strcmp(held, l->s[i]))
+				exec(l->s[i]);
 		} else if (!held) {
 			exec(l->s[i]);
 		} else if (strcmp(held, l->s[i])) {
