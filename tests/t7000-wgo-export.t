@@ -124,6 +124,12 @@ while IFS= read -r cmd; do
 	is "$got" "$want" "question $n, as jq answers it: ${cmd#sqlite3 board.sqlite }"
 done <questions
 is "$n" 10 "the man page asks ten questions, and each has its jq answer"
+# The README's questions are the man page's, so the test above holds for them too.
+grep '^\$ sqlite3 board\.sqlite ' "$TOP/README.md" | sed 's/^\$ //' | while IFS= read -r c; do
+	grep -qxF -- "$c" questions || echo "$c"
+done >readme-only
+is "$(cat readme-only)" "" "every question in the README's tour is one of the man page's"
+is "$(grep -c '^\$ sqlite3 board\.sqlite ' "$TOP/README.md")" 3 "the README asks three"
 is "$(answer 2 | cut -d'|' -f1 | tr '\n' ' ')" "active ended suspended " "the data has active, ended and suspended orders"
 
 # ---- order_status is what the payment model says, as lifeverify writes it ----
