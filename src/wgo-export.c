@@ -412,6 +412,110 @@ build_table(const char *kind, const char *name)
 	return t;
 }
 
+/* --no-pii: the personal numbers of a record masked in place, before anything of it
+ * is written or hashed. A free object (a correction's changes) is masked at the
+ * paths the schema marks personal in any kind: account.number, beneficiary.nid... */
+struct pii_path {
+	char *path;
+	int what;
+};
+static struct pii_path *pii_paths;
+static size_t npii_paths;
+
+static int
+on_pii(const struct rec_field *f, void *ctx)
+{
+	if (f->pii < 0 || strstr(f->path, "[]"))
+		return 0;
+	for (size_t i = 0; i < npii_paths; i++)
+		if (!strcmp(pii_paths[i].path, f->path))
+			return 0;
+	pii_paths = xrealloc(pii_paths, (npii_paths + 1) * sizeof *pii_paths);
+	pii_paths[npii_paths].path = xstrdup(f->path);
+	pii_paths[npii_paths++].what = f->pii;
+	return 0;
+}
+
+static void
+mask_string(json_t *o, const char *key, int what)
+{
+	static struct buf m;
+	const char *s = json_string_value(json_object_get(o, key));
+	if (!s)
+		return;
+	pii_mask(what, s, &m);
+	json_object_set_new(o, key, json_string(buf_str(&m)));
+}
+
+static void
+mask_text(json_t *o, const char *key)
+{
+	static struct buf m;
+	const char *s = json_string_value(json_object_get(o, key));
+	if (!s)
+		return;
+	pii_mask_text(s, &m);
+	if (strcmp(s, buf_str(&m)))
+		json_object_set_new(o, key, json_string(buf_str(&m)));
+}
+
+static void
+mask_free(json_t *o, struct buf *path)
+{
+	const char *key;
+	json_t *v;
+	size_t len = path->n;
+	json_object_foreach(o, key, v) {
+		path->n = len;
+		buf_printf(path, "%s%s", len ? "." : "", key);
+		if (json_is_object(v)) {
+			mask_free(v, path);
+		} else if (json_is_string(v)) {
+			size_t i;
+			for (i = 0; i < npii_paths; i++)
+				if (!strcmp(pii_paths[i].path, buf_str(path)))
+					break;
+			if (i < npii_paths)
+				mask_string(o, key, pii_paths[i].what);
+			else
+				mask_text(o, key);
+		}
+	}
+	path->n = len;
+}
+
+static void
+mask_record(struct table *t, json_t *o)
+{
+	for (size_t i = 0; i < t->nc; i++) {
+		const struct col *c = &t->c[i];
+		int text = !strcmp(c->type, "string") || !strcmp(c->type, "text");
+		if (c->pii < 0 && c->ctype != C_JSON && !text)
+			continue;
+		json_t *holder = o;
+		for (int k = 0; holder && k < c->ncomp - 1; k++)
+			holder = json_object_get(holder, c->comp[k]);
+		json_t *x = json_object_get(holder, c->comp[c->ncomp - 1]);
+		if (!x)
+			continue;
+		if (c->pii >= 0) {
+			mask_string(holder, c->comp[c->ncomp - 1], c->pii);
+		} else if (text) {
+			mask_text(holder, c->comp[c->ncomp - 1]);
+		} else if (json_is_object(x)) {
+			struct buf p = { 0 };
+			mask_free(x, &p);
+			buf_free(&p);
+		}
+	}
+	for (int k = 0; k < t->nchild; k++) {
+		json_t *item;
+		size_t i;
+		json_array_foreach(jget(o, t->child[k]->arr), i, item)
+			mask_record(t->child[k], item);
+	}
+}
+
 static void
 build_tables(void)
 {
@@ -421,6 +525,9 @@ build_tables(void)
 		tables[ntables++] = build_table(*k, NULL);
 	}
 	status_table = build_table("status", "order_status");
+	if (o_nopii)
+		for (const char *const *k = rec_kinds(); *k; k++)
+			rec_schema_walk(*k, on_pii, NULL);
 }
 
 static int
@@ -934,11 +1041,6 @@ fill(struct table *t, json_t *o, const char *hash, const struct val *pkey, long 
 		case C_TEXT:
 			v->s = json_string_value(x);
 			v->n = json_string_length(x);
-			if (o_nopii && c->pii >= 0) {
-				pii_mask(c->pii, v->s, &v->b);
-				v->s = v->b.p;
-				v->n = v->b.n;
-			}
 			break;
 		case C_INT:
 			v->i = json_integer_value(x);
@@ -1047,11 +1149,14 @@ compare_held(struct table *t, const char *prefix, struct werr *e)
 
 static unsigned long nconflict;
 
+
 /* Add one record (or compare it with the one held under its key). */
 static int
 put_record(struct table *t, json_t *rec, struct werr *e)
 {
 	char hash[33] = "";
+	if (o_nopii)
+		mask_record(t, rec);
 	if (t->hashkey) {
 		static struct buf line;
 		line.n = 0;
@@ -1668,6 +1773,9 @@ main(int argc, char **argv)
 		free(l.s[i]);
 	free(l.s);
 	free(l.type);
+	for (size_t i = 0; i < npii_paths; i++)
+		free(pii_paths[i].path);
+	free(pii_paths);
 	if (o_asof) {
 		sched_params_free(&params);
 		cal_free(&cal);

@@ -248,7 +248,10 @@ is "$(q "SELECT mobile, nid FROM complaints_masked WHERE seq = 1")" \
 	"$(jq -r 'select(.id == "KHL-C-2026-000001") | [.mobile, .nid] | join("|")' complaint-states.jsonl)" \
 	"as complaint-log masks them"
 expect 0 "--no-pii" wgo-export --no-pii -o shared.sqlite $FILES
-ok "the database never holds a whole NID" sh -c "! grep -a -q -e 0012345678 -e 8801712345678 -e 00012345678 shared.sqlite"
+ok "the database never holds a whole NID, mobile or account number, not even in a correction's changes" sh -c "! grep -a -q -e 0012345678 -e 8801712345678 -e 00012345678 -e 0987654321 shared.sqlite"
+is "$(sqlite3 shared.sqlite "SELECT changes FROM corrections")" '{"account":{"number":"*******321"}}' "a correction's changes are masked at the paths the schema marks personal"
+like "$(sqlite3 shared.sqlite "SELECT detail FROM discrepancies WHERE class = 'wrong_account'")" '^paid into \*+[0-9]{3}@\*+[0-9]{3}, not revision 1.s \*+321@\*+463$' \
+	"and numbers in free text, as accounts"
 for t in orders payments complaints applications; do
 	a=$(sqlite3 shared.sqlite "SELECT * FROM $t ORDER BY 1, 2")
 	b=$(sqlite3 board0.sqlite "SELECT * FROM ${t}_masked ORDER BY 1, 2")

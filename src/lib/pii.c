@@ -31,3 +31,32 @@ pii_mask(int what, const char *s, struct buf *out)
 		buf_addc(out, i < head || i + tail >= n ? s[i] : '*');
 	buf_str(out);
 }
+
+/* Free text (a discrepancy's detail, a note) names accounts and phones as it likes:
+ * every run of PII_TEXT_DIGITS or more digits that does not continue a word or an
+ * identifier ("KHL-2025-26-000003") is masked as an account number is. */
+void
+pii_mask_text(const char *s, struct buf *out)
+{
+	size_t n = strlen(s), tail = (size_t)keep[PII_ACCOUNT].tail;
+	out->n = 0;
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j < n && s[j] >= '0' && s[j] <= '9')
+			j++;
+		unsigned char before = i ? (unsigned char)s[i - 1] : ' ';
+		int joined = before == '-' || before == '_' || before == '/' || before == '.' ||
+		             (before >= 'A' && before <= 'Z') || (before >= 'a' && before <= 'z');
+		if (j - i >= PII_TEXT_DIGITS && !joined) {
+			for (size_t k = i; k < j; k++)
+				buf_addc(out, k + tail >= j ? s[k] : '*');
+			i = j;
+		} else if (j > i) {
+			buf_add(out, s + i, j - i);
+			i = j;
+		} else {
+			buf_addc(out, s[i++]);
+		}
+	}
+	buf_str(out);
+}

@@ -307,6 +307,10 @@ enum { PII_NID, PII_MOBILE, PII_ACCOUNT };
 void pii_keep(int what, int *head, int *tail);
 /* s with the other characters as '*' in out (emptied first): "+88017******78". */
 void pii_mask(int what, const char *s, struct buf *out);
+/* Free text with every run of PII_TEXT_DIGITS or more digits that stands on its own
+ * (not "KHL-2025-26-000003") masked as an account: "paid into ******321". */
+#define PII_TEXT_DIGITS 6
+void pii_mask_text(const char *s, struct buf *out);
 
 /* ---- recw.c: writing records through the schema ---- */
 

@@ -72,6 +72,9 @@ main(void)
 	is_str(buf_str(&b), "****345", "an account keeps its last three");
 	pii_mask(PII_NID, "12", &b);
 	is_str(buf_str(&b), "12", "too short to hide anything");
+	pii_mask_text("paid into 4688485994461@200700463, not KHL-2025-26-000003 (+8801712345678), 12345", &b);
+	is_str(buf_str(&b), "paid into **********461@******463, not KHL-2025-26-000003 (+**********678), 12345",
+	       "free text: runs of six or more digits on their own, not an order number's");
 	int h, t;
 	pii_keep(PII_MOBILE, &h, &t);
 	ok(h == 6 && t == 2, "pii_keep says what pii_mask keeps");
