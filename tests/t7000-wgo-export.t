@@ -270,6 +270,24 @@ sqlite3 csvback.sqlite ".import --csv csv/orders.csv orders"
 is "$(sqlite3 csvback.sqlite "SELECT count(*) FROM orders")" "$(q "SELECT count(*) FROM orders")" "the CSV reads back whole"
 is "$(head -1 csv/order_rates.csv | tr -d '\r')" "order_no,revision,idx,from,to,monthly_poisha" "an array's table: its record's key, idx, its fields"
 
+# ---- hostile input: the JSON conformance corpus, as lines and inside a field ----
+C=$TESTDATA/json-conformance/test_parsing
+for f in "$C"/*.json; do tr '\n\r' '  ' <"$f"; echo; done >corpus.lines
+nlines=$(($(wc -l <corpus.lines) - $(sed -n '/^[ \t]*$/p' corpus.lines | wc -l)))
+expect 1 "the conformance corpus as lines" wgo-export -q -o corpus.sqlite -r corpus-rej.jsonl corpus.lines
+is "$(wc -l <corpus-rej.jsonl | tr -d ' ')" "$nlines" "every line rejected and written out"
+head -1 orders.jsonl >one.jsonl
+while IFS= read -r t; do
+	[ ${#t} -le 8000 ] || continue
+	T=$t awk '{ if (match($0, /"number":"[^"]*"/)) print substr($0, 1, RSTART + 8) ENVIRON["T"] substr($0, RSTART + RLENGTH); else print }' one.jsonl
+done <corpus.lines >embedded.jsonl
+run wgo-export -q -o embedded.sqlite -r embedded-rej.jsonl embedded.jsonl
+if [ $crashed = 0 ] && [ $status -le 1 ]; then pass "each text as an account number: no crash (status $status)"
+else fail "each text as an account number: no crash" "status $status" "$err"; fi
+is "$(( $(sqlite3 embedded.sqlite "SELECT count(*) FROM orders") + $(wc -l <embedded-rej.jsonl) ))" "$(wc -l <embedded.jsonl | tr -d ' ')" \
+	"each line is held or rejected"
+is "$(sqlite3 embedded.sqlite "PRAGMA integrity_check")" ok "and the database is sound"
+
 # ---- usage ----
 expect 2 "no output" wgo-export orders.jsonl
 like "$err" "-o DATABASE or --csv DIR" "says where to write"
