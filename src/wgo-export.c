@@ -1,10 +1,8 @@
 /* wgo-export: records of any kind into one typed SQLite database (or CSV files),
  * with tables made from the schema in libwgo and views for the usual questions. */
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
