@@ -935,6 +935,8 @@ setup_schema(const struct stmt_list *l)
 		} else if (strcmp(held, l->s[i])) {
 			warnf("%s: table %s was made by another version of wgo-export's schema; "
 			      "export into a new database", db_path, name);
+			free(held);
+			free(name);
 			sqlite3_close(db);
 			exit(wgo_finish(WGO_EXIT_USAGE));
 		}
@@ -1688,6 +1690,8 @@ main(int argc, char **argv)
 	if (mode && strcmp(mode, want)) {
 		warnf("%s: holds personal numbers %s; export %s --no-pii", db_path, mode,
 		      o_nopii ? "without" : "with");
+		free(mode);
+		free(has_meta);
 		sqlite3_close(db);
 		exit(wgo_finish(WGO_EXIT_USAGE));
 	}

@@ -260,6 +260,10 @@ done
 expect 2 "whole numbers into a masked database" wgo-export -o shared.sqlite orders.jsonl
 like "$err" "holds personal numbers masked; export with --no-pii" "are refused"
 
+sqlite3 other.sqlite "CREATE TABLE orders (order_no TEXT)"
+expect 2 "a database whose tables another schema made" wgo-export -o other.sqlite orders.jsonl
+like "$err" "other.sqlite: table orders was made by another version of wgo-export's schema; export into a new database" "is refused"
+
 # ---- CSV ----
 expect 0 "--csv" wgo-export -q --csv csv $FILES
 is "$(ls csv | grep -c '\.csv$')" "$(q "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name <> 'meta'")" "a file a table"
