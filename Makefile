@@ -23,7 +23,7 @@ VARIANT ?=
 BUILD ?= build/$(if $(VARIANT),$(VARIANT),default)
 OUT ?= $(if $(VARIANT),$(BUILD)/bin,bin)
 
-PROGS = wgo-date wgo-check wgo-issue wgo-keygen wgo-verify ddp-sandbox wgo-push wgo-pull lifeverify reconcile complaint-log
+PROGS = wgo-date wgo-check wgo-issue wgo-keygen wgo-verify ddp-sandbox wgo-push wgo-pull lifeverify reconcile complaint-log wgo-export
 
 # pkg-config packages each program links; nothing more.
 PKGS_wgo-date =
@@ -37,6 +37,7 @@ PKGS_wgo-pull = jansson libsodium libcurl
 PKGS_lifeverify = jansson
 PKGS_reconcile = jansson
 PKGS_complaint-log = jansson libsodium readline
+PKGS_wgo-export = jansson sqlite3
 PKGS_tests = jansson libsodium libcurl
 
 pkglibs = $(if $(strip $(1)),$(shell pkg-config --libs $(1)))
@@ -52,8 +53,8 @@ HELPER_BIN = $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/helpers/%)
 
 DEB_PKGS = gcc make pkg-config libjansson-dev libcurl4-openssl-dev libsodium-dev \
            libreadline-dev libmicrohttpd-dev mandoc zsh bash-completion perl openssl curl tmux \
-           valgrind util-linux procps
-BENCH_PKGS = jq miller wrk hyperfine time
+           valgrind util-linux procps libsqlite3-dev sqlite3 jq
+BENCH_PKGS = jq miller wrk hyperfine time sqlite-utils
 FUZZ_PKGS = clang libclang-rt-14-dev
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PROVE = prove -j2 --exec ''

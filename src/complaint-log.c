@@ -893,25 +893,28 @@ writer_close(struct writer *w)
 
 /* ---- masking and printing ---- */
 
+/* libwgo's one masking rule, unless --reveal. */
 static void
-mask(const char *s, int keep_head, int keep_tail, struct buf *out)
+mask(int what, const char *s, struct buf *out)
 {
-	size_t n = strlen(s);
-	out->n = 0;
-	for (size_t i = 0; i < n; i++)
-		buf_addc(out, o_reveal || (int)i < keep_head || i + (size_t)keep_tail >= n ? s[i] : '*');
+	if (o_reveal) {
+		out->n = 0;
+		buf_adds(out, s);
+		return;
+	}
+	pii_mask(what, s, out);
 }
 
 static void
 mask_mobile(const char *s, struct buf *out)
 {
-	mask(s, 6, 2, out); /* +88017******44 */
+	mask(PII_MOBILE, s, out); /* +88017******44 */
 }
 
 static void
 mask_nid(const char *s, struct buf *out)
 {
-	mask(s, 0, 3, out);
+	mask(PII_NID, s, out);
 }
 
 /* An event as written, on stdout: mobile and NID left out unless revealed. */

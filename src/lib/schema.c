@@ -962,27 +962,111 @@ static const char *const type_names[] = {
 	[T_OFFICE] = "office", [T_HEX] = "hex", [T_B64] = "base64",
 };
 
-static void
-dump(FILE *f, const char *kind, const struct schema *s, const char *path)
+/* ---- introspection ---- */
+
+struct walk {
+	const char *kind;
+	rec_field_fn fn;
+	void *ctx;
+};
+
+static int
+walk(struct walk *w, const struct schema *s, const char *path, int depth,
+     const struct rec_field *parent)
 {
 	for (size_t i = 0; i < s->n; i++) {
 		const struct fdef *d = &s->f[i];
 		char p[PATHSZ];
 		subpath(p, path, d->name, 0);
-		fprintf(f, "%s\t%s%s\t%s\t%s", kind, p, d->type == T_ARR ? "[]" : "",
-		        type_names[d->type], d->req ? "required" : "optional");
-		if (d->type == T_ENUM) {
-			char l[400];
-			enum_list(d->arg, l, sizeof l);
-			fprintf(f, "\t%s", l);
+		struct rec_field rf = { 0 };
+		rf.kind = w->kind;
+		rf.name = d->name;
+		rf.path = p;
+		rf.type = type_names[d->type];
+		rf.required = d->req;
+		rf.depth = depth;
+		rf.parent = parent;
+		rf.values = d->type == T_ENUM ? d->arg : d->type == T_OFFICE ? office_codes() : NULL;
+		rf.nested = (d->type == T_OBJ || d->type == T_ARR) && d->arg;
+		rf.pii = d->type == T_NID ? PII_NID : d->type == T_MOBILE ? PII_MOBILE
+		         : d->type == T_ACCOUNT ? PII_ACCOUNT : -1;
+		switch (d->type) {
+		case T_INT: case T_HEX: case T_STR: case T_TEXT: case T_ID: case T_B64: case T_SARR:
+			rf.lo = d->lo;
+			rf.hi = d->hi;
+			break;
+		case T_POISHA:
+			rf.hi = MAX_POISHA;
+			break;
+		case T_SPOISHA:
+			rf.lo = -MAX_POISHA;
+			rf.hi = MAX_POISHA;
+			break;
+		default:
+			break;
 		}
-		fputc('\n', f);
-		if ((d->type == T_OBJ || d->type == T_ARR) && d->arg) {
+		int rc = w->fn(&rf, w->ctx);
+		if (rc)
+			return rc;
+		if (rf.nested) {
 			char sub[PATHSZ + 2];
 			snprintf(sub, sizeof sub, "%s%s", p, d->type == T_ARR ? "[]" : "");
-			dump(f, kind, d->arg, sub);
+			if ((rc = walk(w, d->arg, sub, depth + 1, &rf)))
+				return rc;
 		}
 	}
+	return 0;
+}
+
+int
+rec_schema_walk(const char *kind, rec_field_fn fn, void *ctx)
+{
+	struct kind *kd = find_kind(kind);
+	if (!kd)
+		return -1;
+	struct walk w = { kd->name, fn, ctx };
+	return walk(&w, &kd->s, "", 0, NULL);
+}
+
+/* The fields that name one record of a kind, where the format has such a key:
+ * two records with the same key are the same record, or one of them is wrong. */
+static const struct {
+	const char *kind;
+	const char *const key[3];
+} kind_keys[] = {
+	{ "application", { "office", "application_no" } },
+	{ "order", { "order_no", "revision" } },
+	{ "stop", { "order_no" } },
+	{ "return", { "return_id" } },
+	{ "verification", { "verification_id" } },
+	{ "status", { "order_no", "as_of" } },
+	{ "payment", { "payment_id" } },
+	{ "card_return", { "order_no", "last_month" } },
+	{ "complaint", { "office", "seq" } },
+};
+
+const char *const *
+rec_kind_key(const char *kind)
+{
+	for (size_t i = 0; i < sizeof kind_keys / sizeof kind_keys[0]; i++)
+		if (!strcmp(kind_keys[i].kind, kind))
+			return kind_keys[i].key;
+	return NULL;
+}
+
+static int
+dump_field(const struct rec_field *f, void *ctx)
+{
+	FILE *out = ctx;
+	fprintf(out, "%s\t%s%s\t%s\t%s", f->kind, f->path, !strcmp(f->type, "array") ? "[]" : "",
+	        f->type, f->required ? "required" : "optional");
+	if (!strcmp(f->type, "enum")) {
+		char l[400];
+		enum_list(f->values, l, sizeof l);
+		fprintf(out, "\t%s", l);
+	}
+	fputc('\n', out);
+	return 0;
 }
 
 int
@@ -992,7 +1076,7 @@ rec_schema_dump(FILE *f, const char *kind)
 	for (size_t i = 0; i < NKINDS; i++) {
 		if (kind && strcmp(kind, kinds[i].name))
 			continue;
-		dump(f, kinds[i].name, &kinds[i].s, "");
+		rec_schema_walk(kinds[i].name, dump_field, f);
 		found = 1;
 	}
 	return found ? 0 : -1;

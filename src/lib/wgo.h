@@ -306,10 +306,44 @@ int rec_validate_canonical(struct json_t *rec, struct werr *e);
 const char *const *rec_key_order(const char *kind, const char *path);
 /* kind<TAB>field<TAB>type<TAB>required|optional[<TAB>values], one line a field. */
 int rec_schema_dump(FILE *f, const char *kind);
+/* The fields of a kind, for programs that follow the schema instead of restating it
+ * (wgo-export's tables). */
+struct rec_field {
+	const char *kind, *name;
+	const char *path;    /* from the record: "beneficiary.nid", "rates[].from" */
+	const char *type;    /* as rec_schema_dump prints it: string, date, poisha, enum,
+	                      * object, array (of objects), strings, nid, ... */
+	int required;        /* within the object that holds it */
+	int depth;           /* 0 for a top-level field */
+	int nested;          /* an object or array whose fields are walked next */
+	int pii;             /* PII_NID, PII_MOBILE, PII_ACCOUNT, or -1 */
+	const char *const *values; /* an enum's (or an office's) values, NULL-terminated */
+	long long lo, hi;    /* integer and money bounds; a string's or array's most bytes in hi */
+	const struct rec_field *parent; /* the object or array holding it, or NULL */
+};
+typedef int (*rec_field_fn)(const struct rec_field *f, void *ctx);
+/* fn on every field of kind in output order, an object's or array item's fields
+ * right after it (the pointers live until fn returns). A non-zero return from fn
+ * ends the walk and is returned; -1 for an unknown kind. */
+int rec_schema_walk(const char *kind, rec_field_fn fn, void *ctx);
+/* The fields naming one record of a kind (NULL-terminated), or NULL where the
+ * format has no such key. */
+const char *const *rec_kind_key(const char *kind);
 /* Office codes. */
 int office_valid(const char *code);
 const char *const *office_codes(void);
 const char *office_name(const char *code, int bn);
+
+/* ---- pii.c: personal numbers masked for sharing ---- */
+enum { PII_NID, PII_MOBILE, PII_ACCOUNT };
+/* How many characters of each stay visible at the start and at the end. */
+void pii_keep(int what, int *head, int *tail);
+/* s with the other characters as '*' in out (emptied first): "+88017******78". */
+void pii_mask(int what, const char *s, struct buf *out);
+/* Free text with every run of PII_TEXT_DIGITS or more digits that stands on its own
+ * (not "KHL-2025-26-000003") masked as an account: "paid into ******321". */
+#define PII_TEXT_DIGITS 6
+void pii_mask_text(const char *s, struct buf *out);
 
 /* ---- recw.c: writing records through the schema ---- */
 

@@ -1,0 +1,1787 @@
+/* wgo-export: records of any kind into one typed SQLite database (or CSV files),
+ * with tables made from the schema in libwgo and views for the usual questions. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "wgo.h"
+
+static const char usage_text[] =
+	"Usage: wgo-export -o DATABASE [OPTIONS] [FILE...]\n"
+	"       wgo-export --csv DIR [OPTIONS] [FILE...]\n"
+	"       wgo-export --schema [sqlite|duckdb] [--no-pii]\n"
+	"Read records of any kind and add them to a SQLite database: one STRICT table a\n"
+	"kind, typed from the schema, and views for the usual questions. Adding the same\n"
+	"records again changes nothing; a record whose key is held with other content is\n"
+	"an error, and then nothing is written. With --csv, write one CSV file a table.\n"
+	"\n"
+	"Options:\n"
+	"  -o, --output FILE          the database to create or add to\n"
+	"      --csv DIR              write DIR/TABLE.csv for every table\n"
+	"  -a, --as-of DATE           fill order_status with where each order stands on DATE,\n"
+	"                             and take DATE as the day for overdue complaints\n"
+	"                             (default: today, and no order_status)\n"
+	"      --no-pii               mask NIDs, mobile and account numbers in every table\n"
+	"      --schema [FORMAT]      print the tables and views (sqlite, the default), or\n"
+	"                             each kind's columns={...} for DuckDB's read_json (duckdb)\n"
+	"  -H, --holidays FILE        holiday file for working days (order_status)\n"
+	"  -r, --rejects FILE         write rejected records to FILE, with their reasons\n"
+	"  -q, --quiet                do not report each rejected record, nor the summary\n"
+	"      --progress             show progress on stderr even when it is not a terminal\n"
+	"      --no-progress          show no progress, even on a terminal\n"
+	"      --home DIR             state directory (default $WGO_HOME)\n"
+	"      --now INSTANT          take this as the current time\n"
+	"  -h, --help                 show this help\n"
+	"  -V, --version              show the version\n"
+	"\n"
+	"Exit status: 0 all added, 1 some records rejected or in conflict (on a conflict\n"
+	"nothing is written), 2 usage or operational error, 75 the database is busy.\n";
+
+static const char *o_output, *o_csv, *o_asof, *o_holidays, *o_rejects, *o_schema_fmt;
+static int o_schema, o_nopii, o_quiet, o_progress = -1;
+
+static void
+on_opt(int c, char *arg)
+{
+	switch (c) {
+	case 'o': o_output = arg; break;
+	case 1: o_csv = arg; break;
+	case 'a': o_asof = arg; break;
+	case 2: o_nopii = 1; break;
+	case 3: o_schema = 1; o_schema_fmt = arg; break;
+	case 'H': o_holidays = arg; break;
+	case 'r': o_rejects = arg; break;
+	case 'q': o_quiet = 1; break;
+	case 4: o_progress = 1; break;
+	case 5: o_progress = 0; break;
+	case 6: wgo_set_home(arg); break;
+	case 7: wgo_opt_now(arg); break;
+	case 'h': wgo_help(usage_text);
+	case 'V': wgo_help(NULL);
+	}
+}
+
+/* ---- tables from the schema ---- */
+
+#define MAXDEPTH 8
+enum { C_TEXT, C_INT, C_BOOL, C_JSON };
+
+struct col {
+	char *name;               /* SQL name: the path with '_' for '.' */
+	char *path;               /* dotted, from the record or the array item */
+	char *comp[MAXDEPTH];     /* the path's keys */
+	int ncomp;
+	int ctype, pii, notnull;
+	char *type;               /* the schema's type name */
+	char *check;              /* CHECK expression, or NULL */
+	char *duck;               /* DuckDB type */
+};
+
+struct table {
+	char *name, *kind;
+	struct table *parent;     /* for an array's table: the record's */
+	char *arr;                /* the array's field, in the parent's record */
+	struct col *c;
+	size_t nc, cap;
+	int key[8];               /* column indexes of the primary key */
+	int nkey;
+	int hashkey;              /* column 0 is record_key, a hash of the record */
+	int idx;                  /* an array's table: the column of the item's index */
+	struct table *child[8];
+	int nchild;
+	sqlite3_stmt *ins, *sel, *kids;
+	struct val *v;            /* values of the row being written */
+	unsigned long added, held;
+};
+
+struct val {
+	int null, ctype;
+	long long i;
+	const char *s;
+	size_t n;
+	struct buf b;
+};
+
+static struct table *tables[64];
+static int ntables;
+static struct table *status_table; /* order_status: where each order stands on --as-of */
+
+static char *
+xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = 0;
+	return p;
+}
+
+/* English plural of a kind, for its table: order -> orders, status -> statuses,
+ * discrepancy -> discrepancies, push -> pushes, complaint_stats stays. */
+static char *
+plural(const char *k)
+{
+	size_t n = strlen(k);
+	struct buf b = { 0 };
+	buf_adds(&b, k);
+	if (n > 1 && k[n - 1] == 'y' && !strchr("aeiou", k[n - 2])) {
+		b.n--;
+		buf_adds(&b, "ies");
+	} else if ((n > 2 && (!strcmp(k + n - 2, "us") || !strcmp(k + n - 2, "ss") ||
+	                      !strcmp(k + n - 2, "sh") || !strcmp(k + n - 2, "ch"))) ||
+	           k[n - 1] == 'x') {
+		buf_adds(&b, "es");
+	} else if (k[n - 1] != 's') {
+		buf_adds(&b, "s");
+	}
+	buf_str(&b);
+	return b.p;
+}
+
+/* An identifier as SQL wants it: quoted when it is a keyword ("from", "to"). */
+static void
+ident(struct buf *b, const char *name)
+{
+	if (sqlite3_keyword_check(name, (int)strlen(name)))
+		buf_printf(b, "\"%s\"", name);
+	else
+		buf_adds(b, name);
+}
+
+static void
+sql_list(struct buf *b, const char *const *l)
+{
+	for (size_t i = 0; l[i]; i++)
+		buf_printf(b, "%s'%s'", i ? ", " : "", l[i]);
+}
+
+/* The column's type, its CHECK and its DuckDB type, from the schema's type. */
+/* The column's type, its CHECK and its DuckDB type, from the schema's type. */
+static void
+col_type(struct col *c, const struct rec_field *f)
+{
+	struct buf k = { 0 }, q = { 0 };
+	const char *t = f->type;
+	const char *digits = o_nopii ? "0123456789*" : "0123456789";
+	ident(&q, c->name);
+	const char *n = buf_str(&q);
+	c->ctype = C_TEXT;
+	c->duck = "VARCHAR";
+	if (!strcmp(t, "string") || !strcmp(t, "base64")) {
+		buf_printf(&k, "%s <> ''", n);
+	} else if (!strcmp(t, "text")) {
+		/* anything */
+	} else if (!strcmp(t, "identifier") || !strcmp(t, "hex")) {
+		/* Their characters are checked on input; on every row of a million, a
+		 * CHECK of them would cost more than the rest of the row. */
+		buf_printf(&k, "%s <> ''", n);
+	} else if (!strcmp(t, "integer") || !strcmp(t, "poisha") || !strcmp(t, "signed poisha")) {
+		c->ctype = C_INT;
+		c->duck = "BIGINT";
+		buf_printf(&k, "%s BETWEEN %lld AND %lld", n, f->lo, f->hi);
+	} else if (!strcmp(t, "boolean")) {
+		c->ctype = C_BOOL;
+		c->duck = "BOOLEAN";
+		buf_printf(&k, "%s IN (0, 1)", n);
+	} else if (!strcmp(t, "date")) {
+		c->duck = "DATE";
+		buf_printf(&k, "%s = date(%s, '+0 days')", n, n);
+	} else if (!strcmp(t, "month")) {
+		buf_printf(&k, "%s = strftime('%%Y-%%m', %s || '-01')", n, n);
+	} else if (!strcmp(t, "instant")) {
+		c->duck = "TIMESTAMPTZ";
+		buf_printf(&k, "%s = strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', %s)", n, n);
+	} else if (!strcmp(t, "enum") || !strcmp(t, "office")) {
+		buf_printf(&k, "%s IN (", n);
+		sql_list(&k, f->values);
+		buf_adds(&k, ")");
+	} else if (!strcmp(t, "nid")) {
+		buf_printf(&k, "length(%s) IN (10, 13, 17) AND ltrim(%s, '%s') = ''", n, n, digits);
+	} else if (!strcmp(t, "mobile")) {
+		buf_printf(&k, "length(%s) = 14 AND substr(%s, 1, 5) = '+8801' AND substr(%s, 6, 1) "
+		           "BETWEEN '3' AND '9' AND ltrim(substr(%s, 7), '%s') = ''", n, n, n, n, digits);
+	} else if (!strcmp(t, "routing")) {
+		buf_printf(&k, "length(%s) = 9 AND ltrim(%s, '0123456789') = ''", n, n);
+	} else if (!strcmp(t, "account")) {
+		buf_printf(&k, "%s <> '' AND ltrim(%s, '%s') = ''", n, n, digits);
+	} else {
+		/* A free object, an array of strings, or a type this version does not know:
+		 * its JSON text. */
+		c->ctype = C_JSON;
+		c->duck = !strcmp(t, "strings") ? "VARCHAR[]" : "JSON";
+		buf_printf(&k, "%s IS NULL OR json_valid(%s)", n, n);
+	}
+	c->check = k.n ? xstrdup(buf_str(&k)) : NULL;
+	buf_free(&k);
+	buf_free(&q);
+}
+
+static struct col *
+add_col(struct table *t, const char *name)
+{
+	if (t->nc == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 16;
+		t->c = xrealloc(t->c, t->cap * sizeof *t->c);
+	}
+	struct col *c = &t->c[t->nc++];
+	memset(c, 0, sizeof *c);
+	c->name = xstrdup(name);
+	c->path = xstrdup(name);
+	c->comp[0] = c->path;
+	c->ncomp = 1;
+	c->pii = -1;
+	return c;
+}
+
+static int
+find_col(const struct table *t, const char *name)
+{
+	for (size_t i = 0; i < t->nc; i++)
+		if (!strcmp(t->c[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+struct build {
+	struct table *top;
+	struct table *arr[MAXDEPTH]; /* the table of each array field met, by depth */
+};
+
+/* The table a field's column goes in: its nearest enclosing array's, or the record's. */
+static struct table *
+owner(struct build *B, const struct rec_field *f, const struct rec_field **arrf)
+{
+	*arrf = NULL;
+	for (const struct rec_field *p = f->parent; p; p = p->parent)
+		if (!strcmp(p->type, "array")) {
+			*arrf = p;
+			return B->arr[p->depth];
+		}
+	return B->top;
+}
+
+static int
+on_field(const struct rec_field *f, void *ctx)
+{
+	struct build *B = ctx;
+	if (f->depth == 0 && (!strcmp(f->name, "kind") || !strcmp(f->name, "v")))
+		return 0; /* the table says which kind; the version is 1 */
+	const struct rec_field *af;
+	struct table *t = owner(B, f, &af);
+	int arrays = 0;
+	for (const struct rec_field *p = f->parent; p; p = p->parent)
+		arrays += !strcmp(p->type, "array");
+	if (arrays > 1)
+		return 0; /* inside an array in an array item: that array is a JSON column */
+	if (f->nested && !strcmp(f->type, "object"))
+		return 0; /* its fields become columns */
+	/* The path below the table's record or item, and whether every object on it
+	 * is required. */
+	const struct rec_field *chain[MAXDEPTH];
+	int n = 0, req = 1;
+	for (const struct rec_field *p = f; p && p != af && n < MAXDEPTH; p = p->parent) {
+		chain[n++] = p;
+		req &= p->required;
+	}
+	if (f->nested && !strcmp(f->type, "array") && !af) {
+		/* An array of objects: a table of its own, one row an item. */
+		struct table *c = xcalloc(1, sizeof *c);
+		struct buf nm = { 0 };
+		buf_printf(&nm, "%s_", t->kind);
+		for (int i = n - 1; i >= 0; i--)
+			buf_printf(&nm, "%s%s", chain[i]->name, i ? "_" : "");
+		c->name = xstrdup(buf_str(&nm));
+		buf_free(&nm);
+		c->kind = t->kind;
+		c->parent = t;
+		c->arr = xstrdup(f->path);
+		t->child[t->nchild++] = c;
+		B->arr[f->depth] = c;
+		return 0;
+	}
+	struct buf nm = { 0 };
+	for (int i = n - 1; i >= 0; i--)
+		buf_printf(&nm, "%s%s", chain[i]->name, i ? "_" : "");
+	if (find_col(t, buf_str(&nm)) >= 0)
+		die("%s: two fields make the column %s", t->name, buf_str(&nm));
+	struct col *c = add_col(t, buf_str(&nm));
+	buf_free(&nm);
+	free(c->path);
+	struct buf p = { 0 };
+	for (int i = n - 1; i >= 0; i--)
+		buf_printf(&p, "%s%s", chain[i]->name, i ? "." : "");
+	c->path = xstrdup(buf_str(&p));
+	buf_free(&p);
+	c->ncomp = 0;
+	for (char *s = c->path, *dot; s; s = dot ? dot + 1 : NULL) {
+		dot = strchr(s, '.');
+		if (dot)
+			*dot = 0;
+		c->comp[c->ncomp++] = s;
+	}
+	/* comp[] points into path, now NUL-separated (col_dotted joins it again). */
+	c->type = xstrdup(f->type);
+	c->pii = f->pii;
+	c->notnull = req;
+	col_type(c, f);
+	return 0;
+}
+
+static const char *
+col_dotted(const struct col *c, struct buf *b)
+{
+	b->n = 0;
+	for (int i = 0; i < c->ncomp; i++)
+		buf_printf(b, "%s%s", i ? "." : "", c->comp[i]);
+	return buf_str(b);
+}
+
+/* The key of an array's table: its record's key, then the item's index. */
+static void
+child_keys(struct table *c)
+{
+	struct table *p = c->parent;
+	size_t own = c->nc;
+	struct col *items = c->c;
+	c->c = NULL;
+	c->nc = c->cap = 0;
+	for (int i = 0; i < p->nkey; i++) {
+		struct col *k = add_col(c, p->c[p->key[i]].name);
+		struct col *src = &p->c[p->key[i]];
+		k->ctype = src->ctype;
+		k->notnull = 1;
+		k->type = xstrdup(src->type);
+		k->duck = src->duck;
+		c->key[c->nkey++] = (int)c->nc - 1;
+	}
+	struct col *ix = add_col(c, "idx");
+	ix->ctype = C_INT;
+	ix->notnull = 1;
+	ix->type = xstrdup("integer");
+	ix->duck = "BIGINT";
+	ix->check = xstrdup("idx >= 0");
+	c->idx = (int)c->nc - 1;
+	c->key[c->nkey++] = c->idx;
+	for (size_t i = 0; i < own; i++) {
+		if (find_col(c, items[i].name) >= 0)
+			die("%s: two fields make the column %s", c->name, items[i].name);
+		struct col *d = add_col(c, "");
+		free(d->name);
+		free(d->path);
+		*d = items[i];
+	}
+	free(items);
+}
+
+static struct table *
+build_table(const char *kind, const char *name)
+{
+	struct table *t = xcalloc(1, sizeof *t);
+	t->kind = xstrdup(kind);
+	t->name = name ? xstrdup(name) : plural(kind);
+	const char *const *key = rec_kind_key(kind);
+	if (!key) {
+		struct col *c = add_col(t, "record_key");
+		c->type = xstrdup("hex");
+		c->ctype = C_TEXT;
+		c->notnull = 1;
+		c->duck = "VARCHAR";
+		c->check = xstrdup("length(record_key) = 32 AND ltrim(record_key, '0123456789abcdef') = ''");
+		t->hashkey = 1;
+	}
+	struct build B = { t, { 0 } };
+	rec_schema_walk(kind, on_field, &B);
+	if (key) {
+		for (int i = 0; key[i]; i++) {
+			int k = find_col(t, key[i]);
+			if (k < 0)
+				die("%s: the key field %s is not a column", t->name, key[i]);
+			t->key[t->nkey++] = k;
+		}
+	} else {
+		t->key[t->nkey++] = 0;
+	}
+	for (int i = 0; i < t->nchild; i++)
+		child_keys(t->child[i]);
+	return t;
+}
+
+/* --no-pii: the personal numbers of a record masked in place, before anything of it
+ * is written or hashed. A free object (a correction's changes) is masked at the
+ * paths the schema marks personal in any kind: account.number, beneficiary.nid... */
+struct pii_path {
+	char *path;
+	int what;
+};
+static struct pii_path *pii_paths;
+static size_t npii_paths;
+
+static int
+on_pii(const struct rec_field *f, void *ctx)
+{
+	if (f->pii < 0 || strstr(f->path, "[]"))
+		return 0;
+	for (size_t i = 0; i < npii_paths; i++)
+		if (!strcmp(pii_paths[i].path, f->path))
+			return 0;
+	pii_paths = xrealloc(pii_paths, (npii_paths + 1) * sizeof *pii_paths);
+	pii_paths[npii_paths].path = xstrdup(f->path);
+	pii_paths[npii_paths++].what = f->pii;
+	return 0;
+}
+
+static void
+mask_string(json_t *o, const char *key, int what)
+{
+	static struct buf m;
+	const char *s = json_string_value(json_object_get(o, key));
+	if (!s)
+		return;
+	pii_mask(what, s, &m);
+	json_object_set_new(o, key, json_string(buf_str(&m)));
+}
+
+static void
+mask_text(json_t *o, const char *key)
+{
+	static struct buf m;
+	const char *s = json_string_value(json_object_get(o, key));
+	if (!s)
+		return;
+	pii_mask_text(s, &m);
+	if (strcmp(s, buf_str(&m)))
+		json_object_set_new(o, key, json_string(buf_str(&m)));
+}
+
+static void
+mask_free(json_t *o, struct buf *path)
+{
+	const char *key;
+	json_t *v;
+	size_t len = path->n;
+	json_object_foreach(o, key, v) {
+		path->n = len;
+		buf_printf(path, "%s%s", len ? "." : "", key);
+		if (json_is_object(v)) {
+			mask_free(v, path);
+		} else if (json_is_string(v)) {
+			size_t i;
+			for (i = 0; i < npii_paths; i++)
+				if (!strcmp(pii_paths[i].path, buf_str(path)))
+					break;
+			if (i < npii_paths)
+				mask_string(o, key, pii_paths[i].what);
+			else
+				mask_text(o, key);
+		}
+	}
+	path->n = len;
+}
+
+static void
+mask_record(struct table *t, json_t *o)
+{
+	for (size_t i = 0; i < t->nc; i++) {
+		const struct col *c = &t->c[i];
+		int text = !strcmp(c->type, "string") || !strcmp(c->type, "text");
+		if (c->pii < 0 && c->ctype != C_JSON && !text)
+			continue;
+		json_t *holder = o;
+		for (int k = 0; holder && k < c->ncomp - 1; k++)
+			holder = json_object_get(holder, c->comp[k]);
+		json_t *x = json_object_get(holder, c->comp[c->ncomp - 1]);
+		if (!x)
+			continue;
+		if (c->pii >= 0) {
+			mask_string(holder, c->comp[c->ncomp - 1], c->pii);
+		} else if (text) {
+			mask_text(holder, c->comp[c->ncomp - 1]);
+		} else if (json_is_object(x)) {
+			struct buf p = { 0 };
+			mask_free(x, &p);
+			buf_free(&p);
+		}
+	}
+	for (int k = 0; k < t->nchild; k++) {
+		json_t *item;
+		size_t i;
+		json_array_foreach(jget(o, t->child[k]->arr), i, item)
+			mask_record(t->child[k], item);
+	}
+}
+
+static void
+build_tables(void)
+{
+	for (const char *const *k = rec_kinds(); *k; k++) {
+		if (!strcmp(*k, "reject"))
+			continue; /* every reader unwraps a reject: none ever reaches a table */
+		tables[ntables++] = build_table(*k, NULL);
+	}
+	status_table = build_table("status", "order_status");
+	if (o_nopii)
+		for (const char *const *k = rec_kinds(); *k; k++)
+			rec_schema_walk(*k, on_pii, NULL);
+}
+
+static int
+has_col(const struct table *t, const char *name)
+{
+	return find_col(t, name) >= 0;
+}
+
+static struct table *
+table_named(const char *name)
+{
+	for (int i = 0; i < ntables; i++)
+		if (!strcmp(tables[i]->name, name))
+			return tables[i];
+	return NULL;
+}
+
+/* ---- the DDL ---- */
+
+static void
+create_table(struct buf *b, const struct table *t)
+{
+	buf_printf(b, "CREATE TABLE %s (\n", t->name);
+	for (size_t i = 0; i < t->nc; i++) {
+		const struct col *c = &t->c[i];
+		buf_adds(b, "  ");
+		ident(b, c->name);
+		buf_printf(b, " %s%s", c->ctype == C_TEXT || c->ctype == C_JSON ? "TEXT" : "INTEGER",
+		           c->notnull ? " NOT NULL" : "");
+		if (c->check)
+			buf_printf(b, " CHECK (%s)", c->check);
+		buf_adds(b, ",\n");
+	}
+	buf_adds(b, "  PRIMARY KEY (");
+	for (int i = 0; i < t->nkey; i++) {
+		buf_adds(b, i ? ", " : "");
+		ident(b, t->c[t->key[i]].name);
+	}
+	buf_adds(b, ")");
+	if (t->parent) {
+		buf_adds(b, ",\n  FOREIGN KEY (");
+		for (int i = 0; i < t->parent->nkey; i++) {
+			buf_adds(b, i ? ", " : "");
+			ident(b, t->c[t->key[i]].name);
+		}
+		buf_printf(b, ") REFERENCES %s ON DELETE CASCADE", t->parent->name);
+	} else if (strcmp(t->kind, "order") && has_col(t, "order_no") && has_col(t, "revision")) {
+		/* Declared for the reader and for PRAGMA foreign_key_check; not enforced,
+		 * so that a payment to an order not held is still loaded. */
+		buf_adds(b, ",\n  FOREIGN KEY (order_no, revision) REFERENCES orders (order_no, revision)");
+	}
+	buf_adds(b, "\n) STRICT");
+}
+
+/* An index for the joins on an order: where a table names orders but is not
+ * keyed by them. */
+static int
+create_index(struct buf *b, const struct table *t)
+{
+	if (t->parent || !has_col(t, "order_no") || !strcmp(t->c[t->key[0]].name, "order_no"))
+		return 0;
+	int rev = has_col(t, "revision");
+	buf_printf(b, "CREATE INDEX %s_order ON %s (order_no%s)", t->name, t->name,
+	           rev ? ", revision" : "");
+	return 1;
+}
+
+/* What the SQL views do with a masked column: libwgo's rule (pii_keep), spelled in
+ * SQL so that a plain sqlite3 can read the views. */
+static void
+mask_sql(struct buf *b, const char *q, int what)
+{
+	int h, t;
+	pii_keep(what, &h, &t);
+	buf_printf(b, "CASE WHEN length(%s) <= %d THEN %s ELSE substr(%s, 1, %d) || "
+	           "replace(hex(zeroblob(length(%s) - %d)), '00', '*') || substr(%s, length(%s) - %d) END",
+	           q, h + t, q, q, h, q, h + t, q, q, t - 1);
+}
+
+struct view {
+	const char *name;
+	const char *needs[3];
+	const char *sql;
+};
+
+static const struct view views[] = {
+	{ "orders_in_force", { "orders", "stops" },
+	  "SELECT o.*, s.reason AS stop_reason, s.date AS stop_date, s.last_month AS stop_last_month\n"
+	  "FROM orders o LEFT JOIN stops s ON s.order_no = o.order_no\n"
+	  "WHERE o.revision = (SELECT max(x.revision) FROM orders x WHERE x.order_no = o.order_no)" },
+	{ "payments_by_office_month", { "payments" },
+	  "SELECT office, substr(paid, 1, 7) AS month, count(*) AS payments,\n"
+	  "  count(DISTINCT order_no) AS orders, sum(amount_poisha) AS amount_poisha\n"
+	  "FROM payments GROUP BY office, substr(paid, 1, 7)" },
+	{ "discrepancies_by_class", { "discrepancies" },
+	  "SELECT month, office, class, count(*) AS discrepancies,\n"
+	  "  coalesce(sum(expected_poisha), 0) AS expected_poisha,\n"
+	  "  coalesce(sum(paid_poisha), 0) AS paid_poisha\n"
+	  "FROM discrepancies GROUP BY month, office, class" },
+	/* The latest state held of each complaint: the one with most events, then most
+	 * working days; overdue days counted to meta's as_of. */
+	{ "complaint_deadlines", { "complaint_states" },
+	  "SELECT c.id, c.office, c.status, c.level, c.officer, c.service, c.category, c.added,\n"
+	  "  c.deadline, c.resolved, c.working_days,\n"
+	  "  CASE WHEN c.status <> 'resolved' AND c.deadline < m.value\n"
+	  "    THEN CAST(julianday(m.value) - julianday(c.deadline) AS INTEGER) ELSE 0 END AS overdue_days\n"
+	  "FROM complaint_states c, (SELECT value FROM meta WHERE key = 'as_of') m\n"
+	  "WHERE c.record_key = (SELECT x.record_key FROM complaint_states x WHERE x.id = c.id\n"
+	  "  ORDER BY x.events DESC, x.working_days DESC, x.record_key LIMIT 1)" },
+};
+
+static void
+print_view(struct buf *b, const char *name, const char *sql)
+{
+	buf_printf(b, "CREATE VIEW %s AS\n%s", name, sql);
+}
+
+/* findings_by_rule, from whichever of office, rule and severity the finding kind has. */
+static int
+findings_view(struct buf *b)
+{
+	struct table *t = table_named("findings");
+	if (!t)
+		return 0;
+	const char *by[] = { "office", "rule", "severity" };
+	struct buf g = { 0 };
+	for (size_t i = 0; i < 3; i++)
+		if (has_col(t, by[i]))
+			buf_printf(&g, "%s%s", g.n ? ", " : "", by[i]);
+	if (!g.n) {
+		buf_free(&g);
+		return 0;
+	}
+	struct buf s = { 0 };
+	buf_printf(&s, "SELECT %s, count(*) AS findings FROM findings GROUP BY %s", buf_str(&g),
+	           buf_str(&g));
+	print_view(b, "findings_by_rule", buf_str(&s));
+	buf_free(&g);
+	buf_free(&s);
+	return 1;
+}
+
+static int
+masked_view(struct buf *b, const struct table *t)
+{
+	int any = 0;
+	for (size_t i = 0; i < t->nc; i++)
+		any |= t->c[i].pii >= 0;
+	if (!any)
+		return 0;
+	struct buf s = { 0 }, q = { 0 }, nm = { 0 };
+	buf_adds(&s, "SELECT ");
+	for (size_t i = 0; i < t->nc; i++) {
+		q.n = 0;
+		ident(&q, t->c[i].name);
+		buf_adds(&s, i ? ", " : "");
+		if (t->c[i].pii >= 0) {
+			mask_sql(&s, buf_str(&q), t->c[i].pii);
+			buf_printf(&s, " AS %s", buf_str(&q));
+		} else {
+			buf_adds(&s, buf_str(&q));
+		}
+	}
+	buf_printf(&s, "\nFROM %s", t->name);
+	buf_printf(&nm, "%s_masked", t->name);
+	print_view(b, buf_str(&nm), buf_str(&s));
+	buf_free(&s);
+	buf_free(&q);
+	buf_free(&nm);
+	return 1;
+}
+
+/* Every statement of the schema, in order, each without its ';'. */
+struct stmt_list {
+	char **s;
+	char *type; /* t table, i index, v view */
+	size_t n;
+};
+
+static void
+push_stmt(struct stmt_list *l, struct buf *b, char type)
+{
+	l->s = xrealloc(l->s, (l->n + 1) * sizeof *l->s);
+	l->type = xrealloc(l->type, l->n + 1);
+	l->type[l->n] = type;
+	l->s[l->n++] = xstrdup(buf_str(b));
+	b->n = 0;
+}
+
+static const char meta_sql[] =
+	"CREATE TABLE meta (\n  key TEXT NOT NULL PRIMARY KEY,\n  value TEXT NOT NULL\n) STRICT";
+
+static void
+schema_stmts(struct stmt_list *l)
+{
+	struct buf b = { 0 };
+	memset(l, 0, sizeof *l);
+	buf_adds(&b, meta_sql);
+	push_stmt(l, &b, 't');
+	for (int i = 0; i <= ntables; i++) {
+		struct table *t = i < ntables ? tables[i] : status_table;
+		create_table(&b, t);
+		push_stmt(l, &b, 't');
+		for (int k = 0; k < t->nchild; k++) {
+			create_table(&b, t->child[k]);
+			push_stmt(l, &b, 't');
+		}
+	}
+	for (int i = 0; i <= ntables; i++)
+		if (create_index(&b, i < ntables ? tables[i] : status_table))
+			push_stmt(l, &b, 'i');
+	for (size_t v = 0; v < sizeof views / sizeof views[0]; v++) {
+		int ok = 1;
+		for (int k = 0; views[v].needs[k]; k++)
+			ok &= table_named(views[v].needs[k]) != NULL;
+		if (!ok)
+			continue;
+		print_view(&b, views[v].name, views[v].sql);
+		push_stmt(l, &b, 'v');
+	}
+	if (findings_view(&b))
+		push_stmt(l, &b, 'v');
+	for (int i = 0; i < ntables; i++)
+		if (masked_view(&b, tables[i]))
+			push_stmt(l, &b, 'v');
+	buf_free(&b);
+}
+
+/* ---- DuckDB's columns={...} ---- */
+
+struct dfield {
+	char *name, *type, *duck;
+	int depth, nested;
+};
+struct dlist {
+	struct dfield *f;
+	size_t n;
+};
+
+static int
+on_duck(const struct rec_field *f, void *ctx)
+{
+	struct dlist *d = ctx;
+	d->f = xrealloc(d->f, (d->n + 1) * sizeof *d->f);
+	struct dfield *x = &d->f[d->n++];
+	x->name = xstrdup(f->name);
+	x->type = xstrdup(f->type);
+	x->depth = f->depth;
+	x->nested = f->nested;
+	struct col c = { 0 };
+	c.name = (char *)f->name;
+	col_type(&c, f);
+	free(c.check);
+	x->duck = xstrdup(!strcmp(f->name, "v") && f->depth == 0 ? "INTEGER" : c.duck);
+	return 0;
+}
+
+/* The DuckDB type of field i and its subtree; returns the index after it. */
+static size_t
+duck_type(const struct dlist *d, size_t i, struct buf *b)
+{
+	const struct dfield *x = &d->f[i];
+	if (!x->nested) {
+		buf_adds(b, x->duck);
+		return i + 1;
+	}
+	buf_adds(b, "STRUCT(");
+	size_t j = i + 1;
+	int first = 1;
+	while (j < d->n && d->f[j].depth > x->depth) {
+		buf_printf(b, "%s\"%s\" ", first ? "" : ", ", d->f[j].name);
+		first = 0;
+		j = duck_type(d, j, b);
+	}
+	buf_adds(b, ")");
+	if (!strcmp(x->type, "array"))
+		buf_adds(b, "[]");
+	return j;
+}
+
+static void
+print_duckdb(void)
+{
+	for (const char *const *k = rec_kinds(); *k; k++) {
+		if (!strcmp(*k, "reject"))
+			continue;
+		struct dlist d = { 0 };
+		rec_schema_walk(*k, on_duck, &d);
+		struct buf b = { 0 };
+		buf_printf(&b, "%s\tcolumns={", *k);
+		for (size_t i = 0; i < d.n;) {
+			buf_printf(&b, "%s'%s': '", i ? ", " : "", d.f[i].name);
+			i = duck_type(&d, i, &b);
+			buf_adds(&b, "'");
+		}
+		buf_adds(&b, "}\n");
+		fputs(buf_str(&b), stdout);
+		buf_free(&b);
+		for (size_t i = 0; i < d.n; i++) {
+			free(d.f[i].name);
+			free(d.f[i].type);
+			free(d.f[i].duck);
+		}
+		free(d.f);
+	}
+}
+
+/* ---- the database ---- */
+
+static sqlite3 *db;
+static const char *db_path;
+
+static _Noreturn void
+db_die(const char *what)
+{
+	int code = sqlite3_errcode(db);
+	warnf("%s: %s: %s", db_path, what, sqlite3_errmsg(db));
+	sqlite3_close(db);
+	db = NULL;
+	exit(wgo_finish(code == SQLITE_BUSY || code == SQLITE_LOCKED ? WGO_EXIT_TEMP : WGO_EXIT_USAGE));
+}
+
+static void
+exec(const char *sql)
+{
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		db_die(sql);
+}
+
+static sqlite3_stmt *
+prepare(const char *sql)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+		db_die(sql);
+	return st;
+}
+
+/* The SQL a schema object was made with, or NULL when there is none. */
+static char *
+held_sql(const char *type, const char *name)
+{
+	sqlite3_stmt *st = prepare("SELECT sql FROM sqlite_schema WHERE type = ? AND name = ?");
+	sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	char *s = NULL;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		s = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return s;
+}
+
+static char *
+stmt_name(const char *sql)
+{
+	const char *p = strncmp(sql, "CREATE TABLE ", 13) == 0 ? sql + 13
+	                : strncmp(sql, "CREATE INDEX ", 13) == 0 ? sql + 13 : sql + 12;
+	return xstrndup(p, strcspn(p, " \n("));
+}
+
+static void
+meta_set(const char *key, const char *value)
+{
+	sqlite3_stmt *st = prepare("INSERT INTO meta (key, value) VALUES (?, ?) "
+	                           "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		db_die("meta");
+	sqlite3_finalize(st);
+}
+
+static char *
+meta_get(const char *key)
+{
+	sqlite3_stmt *st = prepare("SELECT value FROM meta WHERE key = ?");
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	char *s = NULL;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		s = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return s;
+}
+
+/* Tables made or found as this schema makes them; views made anew. Indexes are
+ * made at the end, after a fresh database's rows are in. */
+static void
+setup_schema(const struct stmt_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->type[i] == 'i')
+			continue;
+		char *name = stmt_name(l->s[i]);
+		char *held = held_sql(l->type[i] == 't' ? "table" : "view", name);
+		if (l->type[i] == 'v') {
+			/* A view holds no rows: one of another version is made anew. */
+			if (held && strcmp(held, l->s[i])) {
+				struct buf d = { 0 };
+				buf_printf(&d, "DROP VIEW %s", name);
+				exec(buf_str(&d));
+				buf_free(&d);
+			}
+			if (!held || strcmp(held, l->s[i]))
+				exec(l->s[i]);
+		} else if (!held) {
+			exec(l->s[i]);
+		} else if (strcmp(held, l->s[i])) {
+			warnf("%s: table %s was made by another version of wgo-export's schema; "
+			      "export into a new database", db_path, name);
+			free(held);
+			free(name);
+			sqlite3_close(db);
+			exit(wgo_finish(WGO_EXIT_USAGE));
+		}
+		free(held);
+		free(name);
+	}
+}
+
+static void
+prepare_table(struct table *t)
+{
+	struct buf b = { 0 }, cols = { 0 };
+	for (size_t i = 0; i < t->nc; i++) {
+		buf_adds(&cols, i ? ", " : "");
+		ident(&cols, t->c[i].name);
+	}
+	buf_printf(&b, "INSERT INTO %s (%s) VALUES (", t->name, buf_str(&cols));
+	for (size_t i = 0; i < t->nc; i++)
+		buf_adds(&b, i ? ", ?" : "?");
+	buf_adds(&b, ") ON CONFLICT DO NOTHING");
+	t->ins = prepare(buf_str(&b));
+	b.n = 0;
+	buf_printf(&b, "SELECT %s FROM %s WHERE ", buf_str(&cols), t->name);
+	for (int i = 0; i < t->nkey; i++) {
+		buf_adds(&b, i ? " AND " : "");
+		ident(&b, t->c[t->key[i]].name);
+		buf_printf(&b, " = ?%d", i + 1);
+	}
+	t->sel = prepare(buf_str(&b));
+	if (t->parent) {
+		/* An item's rows, in order, by its record's key. */
+		b.n = 0;
+		buf_printf(&b, "SELECT %s FROM %s WHERE ", buf_str(&cols), t->name);
+		for (int i = 0; i < t->parent->nkey; i++) {
+			buf_adds(&b, i ? " AND " : "");
+			ident(&b, t->c[t->key[i]].name);
+			buf_printf(&b, " = ?%d", i + 1);
+		}
+		buf_adds(&b, " ORDER BY idx");
+		t->kids = prepare(buf_str(&b));
+	}
+	t->v = xcalloc(t->nc, sizeof *t->v);
+	buf_free(&b);
+	buf_free(&cols);
+	for (int i = 0; i < t->nchild; i++)
+		prepare_table(t->child[i]);
+}
+
+/* ---- rows from records ---- */
+
+/* FNV-1a, 128 bits, of the record's canonical line: the key of a kind without one. */
+__extension__ typedef unsigned __int128 u128;
+static void
+record_hash(const char *s, size_t n, char out[33])
+{
+	u128 h = ((u128)0x6c62272e07bb0142ULL << 64) | 0x62b821756295c58dULL;
+	const u128 prime = ((u128)0x0000000001000000ULL << 64) | 0x000000000000013BULL;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= prime;
+	}
+	snprintf(out, 33, "%016llx%016llx", (unsigned long long)(h >> 64), (unsigned long long)h);
+}
+
+static json_t *
+at(json_t *o, const struct col *c)
+{
+	for (int i = 0; o && i < c->ncomp; i++)
+		o = json_object_get(o, c->comp[i]);
+	return o;
+}
+
+/* The values of one row: from the object (the record, or an array item). */
+static void
+fill(struct table *t, json_t *o, const char *hash, const struct val *pkey, long idx)
+{
+	for (size_t i = 0; i < t->nc; i++) {
+		struct col *c = &t->c[i];
+		struct val *v = &t->v[i];
+		v->null = 0;
+		v->ctype = c->ctype == C_JSON ? C_TEXT : c->ctype;
+		if (t->hashkey && i == 0) {
+			v->s = hash;
+			v->n = 32;
+			continue;
+		}
+		if (t->parent && (int)i < t->idx) {
+			*v = pkey[i];
+			v->b = (struct buf){ 0 };
+			continue;
+		}
+		if (t->parent && (int)i == t->idx) {
+			v->i = idx;
+			continue;
+		}
+		json_t *x = at(o, c);
+		if (!x) {
+			v->null = 1;
+			continue;
+		}
+		switch (c->ctype) {
+		case C_TEXT:
+			v->s = json_string_value(x);
+			v->n = json_string_length(x);
+			break;
+		case C_INT:
+			v->i = json_integer_value(x);
+			break;
+		case C_BOOL:
+			v->i = json_is_true(x);
+			break;
+		default:
+			v->b.n = 0;
+			json_dump_compact(x, &v->b);
+			v->s = buf_str(&v->b);
+			v->n = v->b.n;
+			break;
+		}
+	}
+}
+
+static void
+bind_row(struct table *t, sqlite3_stmt *st, int only_key)
+{
+	int n = only_key ? t->nkey : (int)t->nc;
+	for (int j = 0; j < n; j++) {
+		int i = only_key ? t->key[j] : j;
+		struct val *v = &t->v[i];
+		if (v->null)
+			sqlite3_bind_null(st, j + 1);
+		else if (v->ctype == C_TEXT)
+			sqlite3_bind_text(st, j + 1, v->s, (int)v->n, SQLITE_STATIC);
+		else
+			sqlite3_bind_int64(st, j + 1, v->i);
+	}
+}
+
+static void
+show_val(struct buf *b, const struct val *v)
+{
+	if (v->null)
+		buf_adds(b, "none");
+	else if (v->ctype == C_TEXT)
+		buf_printf(b, "%.*s", v->n > 60 ? 60 : (int)v->n, v->s);
+	else
+		buf_printf(b, "%lld", v->i);
+}
+
+static void
+show_col(struct buf *b, sqlite3_stmt *st, int i)
+{
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		buf_adds(b, "none");
+	else
+		buf_printf(b, "%.60s", (const char *)sqlite3_column_text(st, i));
+}
+
+/* Whether column i of the held row is v. */
+static int
+same(sqlite3_stmt *st, int i, const struct val *v)
+{
+	int ty = sqlite3_column_type(st, i);
+	if (v->null || ty == SQLITE_NULL)
+		return v->null && ty == SQLITE_NULL;
+	if (v->ctype == C_TEXT)
+		return ty == SQLITE_TEXT && (size_t)sqlite3_column_bytes(st, i) == v->n &&
+		       !memcmp(sqlite3_column_text(st, i), v->s, v->n);
+	return ty == SQLITE_INTEGER && sqlite3_column_int64(st, i) == v->i;
+}
+
+static void
+key_text(struct buf *b, const struct table *t)
+{
+	for (int k = 0; k < t->nkey; k++) {
+		buf_printf(b, "%s%s ", k ? ", " : "", t->c[t->key[k]].name);
+		show_val(b, &t->v[t->key[k]]);
+	}
+}
+
+/* The held row of t's key against the values: -1 with e filled when they differ. */
+static int
+compare_held(struct table *t, const char *prefix, struct werr *e)
+{
+	sqlite3_reset(t->sel);
+	bind_row(t, t->sel, 1);
+	int rc = sqlite3_step(t->sel);
+	if (rc != SQLITE_ROW)
+		db_die("reading back a held row");
+	for (size_t i = 0; i < t->nc; i++) {
+		if (same(t->sel, (int)i, &t->v[i]))
+			continue;
+		struct buf f = { 0 }, m = { 0 }, d = { 0 };
+		buf_printf(&f, "%s%s", prefix, col_dotted(&t->c[i], &d));
+		buf_printf(&m, "the %s ", t->kind);
+		key_text(&m, t);
+		buf_adds(&m, " is held with ");
+		show_col(&m, t->sel, (int)i);
+		buf_adds(&m, "; this record has ");
+		show_val(&m, &t->v[i]);
+		werr_set(e, buf_str(&f), "%s (a record may be added again, not changed)", buf_str(&m));
+		buf_free(&f);
+		buf_free(&m);
+		buf_free(&d);
+		sqlite3_reset(t->sel);
+		return -1;
+	}
+	sqlite3_reset(t->sel);
+	return 0;
+}
+
+static unsigned long nconflict;
+
+
+/* Add one record (or compare it with the one held under its key). */
+static int
+put_record(struct table *t, json_t *rec, struct werr *e)
+{
+	char hash[33] = "";
+	if (o_nopii)
+		mask_record(t, rec);
+	if (t->hashkey) {
+		static struct buf line;
+		line.n = 0;
+		rec_dump(rec, &line);
+		record_hash(line.p, line.n - 1, hash);
+	}
+	fill(t, rec, hash, NULL, 0);
+	sqlite3_reset(t->ins);
+	bind_row(t, t->ins, 0);
+	int rc = sqlite3_step(t->ins);
+	if (rc != SQLITE_DONE)
+		db_die(t->name);
+	int isnew = sqlite3_changes(db) > 0;
+	if (isnew)
+		t->added++;
+	else
+		t->held++;
+	if (!isnew && !t->hashkey && compare_held(t, "", e) < 0)
+		return -1;
+	for (int k = 0; k < t->nchild; k++) {
+		struct table *c = t->child[k];
+		json_t *arr = jget(rec, c->arr), *item;
+		size_t i;
+		/* The record's key values, for the items' rows. */
+		struct val pkey[8];
+		for (int j = 0; j < t->nkey; j++)
+			pkey[j] = t->v[t->key[j]];
+		if (!isnew) {
+			sqlite3_reset(c->kids);
+			for (int j = 0; j < t->nkey; j++) {
+				if (pkey[j].ctype == C_TEXT)
+					sqlite3_bind_text(c->kids, j + 1, pkey[j].s, (int)pkey[j].n, SQLITE_STATIC);
+				else
+					sqlite3_bind_int64(c->kids, j + 1, pkey[j].i);
+			}
+		}
+		size_t n = json_array_size(arr);
+		for (i = 0; i <= n; i++) {
+			item = json_array_get(arr, i);
+			if (isnew) {
+				if (!item)
+					break;
+				fill(c, item, NULL, pkey, (long)i);
+				sqlite3_reset(c->ins);
+				bind_row(c, c->ins, 0);
+				if (sqlite3_step(c->ins) != SQLITE_DONE)
+					db_die(c->name);
+				c->added++;
+				continue;
+			}
+			int row = sqlite3_step(c->kids) == SQLITE_ROW;
+			if (!row && !item)
+				break;
+			if (item)
+				fill(c, item, NULL, pkey, (long)i);
+			struct buf f = { 0 };
+			buf_printf(&f, "%s[%zu]", c->arr, i);
+			if (!row || !item) {
+				struct buf m = { 0 };
+				buf_printf(&m, "the %s ", t->kind);
+				key_text(&m, t);
+				buf_printf(&m, " is held with %s%zu items in %s; this record has %zu",
+				           row ? "more than " : "", i, c->arr, n);
+				werr_set(e, buf_str(&f), "%s (a record may be added again, not changed)",
+				         buf_str(&m));
+				buf_free(&m);
+				buf_free(&f);
+				sqlite3_reset(c->kids);
+				return -1;
+			}
+			for (size_t j = (size_t)c->idx + 1; j < c->nc; j++) {
+				if (same(c->kids, (int)j, &c->v[j]))
+					continue;
+				struct buf m = { 0 }, d = { 0 };
+				buf_printf(&f, ".%s", col_dotted(&c->c[j], &d));
+				buf_printf(&m, "the %s ", t->kind);
+				key_text(&m, t);
+				buf_adds(&m, " is held with ");
+				show_col(&m, c->kids, (int)j);
+				buf_adds(&m, "; this record has ");
+				show_val(&m, &c->v[j]);
+				werr_set(e, buf_str(&f), "%s (a record may be added again, not changed)",
+				         buf_str(&m));
+				buf_free(&m);
+				buf_free(&d);
+				buf_free(&f);
+				sqlite3_reset(c->kids);
+				return -1;
+			}
+			buf_free(&f);
+			c->held++;
+		}
+		if (!isnew)
+			sqlite3_reset(c->kids);
+	}
+	return 0;
+}
+
+static struct table *
+table_of(const char *kind)
+{
+	for (int i = 0; i < ntables; i++)
+		if (!strcmp(tables[i]->kind, kind))
+			return tables[i];
+	return NULL;
+}
+
+/* ---- records from rows (for what is asked of the records held) ---- */
+
+static void
+set_path(json_t *o, const struct col *c, json_t *v)
+{
+	for (int i = 0; i < c->ncomp - 1; i++) {
+		json_t *n = json_object_get(o, c->comp[i]);
+		if (!n) {
+			n = json_object();
+			json_object_set_new(o, c->comp[i], n);
+		}
+		o = n;
+	}
+	json_object_set_new(o, c->comp[c->ncomp - 1], v);
+}
+
+static json_t *
+row_object(const struct table *t, sqlite3_stmt *st, size_t from)
+{
+	json_t *o = json_object();
+	for (size_t i = from; i < t->nc; i++) {
+		const struct col *c = &t->c[i];
+		if (sqlite3_column_type(st, (int)i) == SQLITE_NULL)
+			continue;
+		const char *s = (const char *)sqlite3_column_text(st, (int)i);
+		json_t *v;
+		if (c->ctype == C_INT)
+			v = json_integer(sqlite3_column_int64(st, (int)i));
+		else if (c->ctype == C_BOOL)
+			v = json_boolean(sqlite3_column_int64(st, (int)i));
+		else if (c->ctype == C_JSON)
+			v = json_loads(s, JSON_DECODE_ANY, NULL);
+		else
+			v = json_string(s);
+		if (v)
+			set_path(o, c, v);
+	}
+	return o;
+}
+
+/* The record held under t's key (bound to sel already), or NULL. */
+static json_t *
+held_record(struct table *t)
+{
+	if (sqlite3_step(t->sel) != SQLITE_ROW) {
+		sqlite3_reset(t->sel);
+		return NULL;
+	}
+	json_t *rec = row_object(t, t->sel, t->hashkey ? 1 : 0);
+	json_object_set_new(rec, "kind", json_string(t->kind));
+	json_object_set_new(rec, "v", json_integer(WGO_FORMAT_VERSION));
+	for (int k = 0; k < t->nchild; k++) {
+		struct table *c = t->child[k];
+		sqlite3_reset(c->kids);
+		for (int j = 0; j < t->nkey; j++)
+			sqlite3_bind_value(c->kids, j + 1, sqlite3_column_value(t->sel, t->key[j]));
+		json_t *arr = json_array();
+		while (sqlite3_step(c->kids) == SQLITE_ROW)
+			json_array_append_new(arr, row_object(c, c->kids, (size_t)c->idx + 1));
+		sqlite3_reset(c->kids);
+		if (json_array_size(arr)) {
+			struct col at = { 0 };
+			char *p = xstrdup(c->arr);
+			for (char *s = p, *dot; s; s = dot ? dot + 1 : NULL) {
+				if ((dot = strchr(s, '.')))
+					*dot = 0;
+				at.comp[at.ncomp++] = s;
+			}
+			set_path(rec, &at, arr);
+			free(p);
+		} else {
+			json_decref(arr);
+		}
+	}
+	sqlite3_reset(t->sel);
+	return rec;
+}
+
+/* ---- where each order stands on --as-of ---- */
+
+static struct calendar cal;
+static struct sched_params params;
+
+/* The one place that asks where an order stands. Until libwgo's order history
+ * lands, it asks the payment model as lifeverify does: the order's latest revision,
+ * and the dates of its verifications (each date once; the model keeps to those
+ * known on as_of). When the history lands, this function asks it instead, and
+ * nothing else in wgo-export changes. */
+static json_t *
+order_status_of(json_t *order, const wdate *ver, size_t nver, wdate as_of, struct werr *e)
+{
+	struct sched_order so;
+	struct sched_status st;
+	if (sched_order_load(order, &so, e) < 0)
+		return NULL;
+	sched_status(&so, ver, nver, &params, as_of, &st);
+	json_t *r = rec_new("status");
+	char d[11];
+#define DATE(key, val) (date_fmt(val, d), json_object_set_new(r, key, json_string(d)))
+	json_object_set(r, "order_no", json_object_get(order, "order_no"));
+	json_object_set(r, "revision", json_object_get(order, "revision"));
+	json_object_set(r, "office", json_object_get(order, "office"));
+	json_object_set(r, "grant", json_object_get(order, "grant"));
+	DATE("as_of", as_of);
+	json_object_set_new(r, "state", json_string(sched_state_name(st.state)));
+	if (st.has_first) {
+		DATE("first_verification", st.first_verification);
+		DATE("last_verification", st.last_verification);
+	}
+	if (st.has_window) {
+		DATE("window_from", st.window_from);
+		DATE("window_to", st.window_to);
+	}
+	if (st.state == SCHED_SUSPENDED)
+		DATE("suspended_from", st.suspended_from);
+	if (st.has_first)
+		DATE("first_payment_due", st.first_payment_due);
+	json_object_set_new(r, "payable_months", json_integer(st.payable_months));
+	json_object_set_new(r, "payable_poisha", json_integer(st.payable_poisha));
+	json_object_set_new(r, "arrears_months", json_integer(st.arrears_months));
+	json_object_set_new(r, "arrears_poisha", json_integer(st.arrears_poisha));
+	json_object_set_new(r, "withheld_months", json_integer(st.withheld_months));
+	json_object_set_new(r, "forfeited_months", json_integer(st.forfeited_months));
+	json_object_set_new(r, "forfeited_poisha", json_integer(st.forfeited_poisha));
+	if (so.lump) {
+		json_object_set_new(r, "lump_poisha", json_integer(so.lump_poisha));
+	} else {
+		char m[8];
+		month_fmt(so.last, m);
+		json_object_set_new(r, "last_month", json_string(m));
+		DATE("card_due", st.card_due);
+	}
+#undef DATE
+	sched_order_free(&so);
+	return r;
+}
+
+/* order_status for as_of, made anew from every order held. */
+static unsigned long
+fill_status(wdate as_of)
+{
+	struct table *ot = table_of("order"), *vt = table_of("verification");
+	char d[11];
+	date_fmt(as_of, d);
+	sqlite3_stmt *del = prepare("DELETE FROM order_status WHERE as_of = ?");
+	sqlite3_bind_text(del, 1, d, -1, SQLITE_STATIC);
+	if (sqlite3_step(del) != SQLITE_DONE)
+		db_die("order_status");
+	sqlite3_finalize(del);
+	sqlite3_stmt *nos = prepare("SELECT order_no, max(revision) FROM orders GROUP BY order_no "
+	                            "ORDER BY order_no");
+	struct buf q = { 0 };
+	buf_printf(&q, "SELECT DISTINCT date FROM %s WHERE order_no = ? ORDER BY date", vt->name);
+	sqlite3_stmt *vs = prepare(buf_str(&q));
+	buf_free(&q);
+	wdate *ver = NULL;
+	size_t cap = 0;
+	unsigned long n = 0;
+	while (sqlite3_step(nos) == SQLITE_ROW) {
+		const char *no = (const char *)sqlite3_column_text(nos, 0);
+		sqlite3_reset(ot->sel);
+		sqlite3_bind_text(ot->sel, 1, no, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(ot->sel, 2, sqlite3_column_int64(nos, 1));
+		json_t *order = held_record(ot);
+		size_t nv = 0;
+		sqlite3_reset(vs);
+		sqlite3_bind_text(vs, 1, no, -1, SQLITE_TRANSIENT);
+		while (sqlite3_step(vs) == SQLITE_ROW) {
+			const char *why;
+			if (nv == cap)
+				ver = xrealloc(ver, (cap = cap ? cap * 2 : 16) * sizeof *ver);
+			if (date_parse((const char *)sqlite3_column_text(vs, 0), &ver[nv], &why) == 0)
+				nv++;
+		}
+		struct werr e = { { 0 }, { 0 } };
+		json_t *st = order ? order_status_of(order, ver, nv, as_of, &e) : NULL;
+		if (!st) {
+			warnf("order %s: no status on %s: %s%s%s", no, d, e.field, e.field[0] ? ": " : "",
+			      e.msg);
+		} else if (rec_validate(st, &e) < 0 || put_record(status_table, st, &e) < 0) {
+			warnf("order %s: status on %s: %s: %s", no, d, e.field, e.msg);
+		} else {
+			n++;
+		}
+		json_decref(st);
+		json_decref(order);
+	}
+	sqlite3_finalize(nos);
+	sqlite3_finalize(vs);
+	free(ver);
+	return n;
+}
+
+/* ---- CSV ---- */
+
+static void
+csv_field(FILE *f, const char *s)
+{
+	if (!s[strcspn(s, ",\"\r\n")]) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void
+write_csv(const char *dir, const struct table *t)
+{
+	struct buf path = { 0 }, tmp = { 0 }, q = { 0 };
+	buf_printf(&path, "%s/%s.csv", dir, t->name);
+	buf_printf(&tmp, "%s/.%s.csv.tmp", dir, t->name);
+	FILE *f = fopen(buf_str(&tmp), "w");
+	if (!f)
+		die("%s:", buf_str(&tmp));
+	buf_adds(&q, "SELECT * FROM ");
+	buf_adds(&q, t->name);
+	buf_adds(&q, " ORDER BY ");
+	for (int i = 0; i < t->nkey; i++) {
+		buf_adds(&q, i ? ", " : "");
+		ident(&q, t->c[t->key[i]].name);
+	}
+	sqlite3_stmt *st = prepare(buf_str(&q));
+	for (size_t i = 0; i < t->nc; i++) {
+		fputs(i ? "," : "", f);
+		csv_field(f, t->c[i].name);
+	}
+	fputs("\r\n", f);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		for (size_t i = 0; i < t->nc; i++) {
+			fputs(i ? "," : "", f);
+			if (sqlite3_column_type(st, (int)i) != SQLITE_NULL)
+				csv_field(f, (const char *)sqlite3_column_text(st, (int)i));
+		}
+		fputs("\r\n", f);
+	}
+	sqlite3_finalize(st);
+	if (fflush(f) == EOF || fsync(fileno(f)) < 0 || fclose(f) == EOF)
+		die("%s: write error:", buf_str(&tmp));
+	if (rename(buf_str(&tmp), buf_str(&path)) < 0)
+		die("%s:", buf_str(&path));
+	buf_free(&path);
+	buf_free(&tmp);
+	buf_free(&q);
+}
+
+/* ---- the record loop ---- */
+
+static struct rloop L;
+static int show_progress;
+static long long t_start, t_last;
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+progress(int final)
+{
+	long long t = now_ms();
+	if (!final && t - t_last < 250)
+		return;
+	t_last = t;
+	double s = (double)(t - t_start) / 1000.0;
+	fprintf(stderr, "\r%s: %lu records, %.0f/s%s", wgo_prog, L.nread,
+	        s > 0 ? (double)L.nread / s : 0.0, final ? "\n" : "   ");
+}
+
+static int
+on_record(struct rloop *Lp, json_t *r, const struct rpos *pos, struct werr *e)
+{
+	if (show_progress && (L.nread & 4095) == 0)
+		progress(0);
+	struct table *t = table_of(jstr(r, "kind"));
+	if (!t)
+		return werr_set(e, "kind", "%s keeps no \"%s\" records", wgo_prog, jstr(r, "kind"));
+	if (put_record(t, r, e) < 0) {
+		nconflict++;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+free_table(struct table *t)
+{
+	for (int i = 0; i < t->nchild; i++)
+		free_table(t->child[i]);
+	for (size_t i = 0; i < t->nc; i++) {
+		free(t->c[i].name);
+		free(t->c[i].path);
+		free(t->c[i].type);
+		free(t->c[i].check);
+		if (t->v)
+			buf_free(&t->v[i].b);
+	}
+	sqlite3_finalize(t->ins);
+	sqlite3_finalize(t->sel);
+	sqlite3_finalize(t->kids);
+	free(t->v);
+	free(t->c);
+	free(t->name);
+	if (!t->parent)
+		free(t->kind);
+	free(t->arr);
+	free(t);
+}
+
+static unsigned long
+sum(int added)
+{
+	unsigned long n = 0;
+	for (int i = 0; i < ntables; i++)
+		n += added ? tables[i]->added : tables[i]->held;
+	return n;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "csv", required_argument, NULL, 1 },
+		{ "as-of", required_argument, NULL, 'a' },
+		{ "no-pii", no_argument, NULL, 2 },
+		{ "schema", optional_argument, NULL, 3 },
+		{ "holidays", required_argument, NULL, 'H' },
+		{ "rejects", required_argument, NULL, 'r' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "progress", no_argument, NULL, 4 },
+		{ "no-progress", no_argument, NULL, 5 },
+		{ "home", required_argument, NULL, 6 },
+		{ "now", required_argument, NULL, 7 },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0 },
+	};
+	int npos;
+	const char *why, *schema_fmt = "sqlite";
+	wgo_setprog(argv[0]);
+	char **pos = wgo_getopt(argc, argv, "o:a:H:r:qhV", lo, on_opt, &npos);
+	/* --schema=FORMAT, or --schema FORMAT as the one argument */
+	if (o_schema_fmt)
+		schema_fmt = o_schema_fmt;
+	else if (o_schema && npos == 1) {
+		schema_fmt = pos[0];
+		npos = 0;
+	}
+	if (o_schema) {
+		if (strcmp(schema_fmt, "sqlite") && strcmp(schema_fmt, "duckdb"))
+			die_usage("--schema: sqlite or duckdb, not '%s'", schema_fmt);
+		if (npos || o_output || o_csv || o_asof)
+			die_usage("--schema prints the schema: it takes no files, --output, --csv or --as-of");
+		build_tables();
+		if (!strcmp(schema_fmt, "duckdb")) {
+			print_duckdb();
+		} else {
+			struct stmt_list l;
+			schema_stmts(&l);
+			for (size_t i = 0; i < l.n; i++) {
+				printf("%s;\n", l.s[i]);
+				free(l.s[i]);
+			}
+			free(l.s);
+			free(l.type);
+		}
+		for (int i = 0; i < ntables; i++)
+			free_table(tables[i]);
+		free_table(status_table);
+		free(pos);
+		return wgo_finish(0);
+	}
+	if (!o_output && !o_csv)
+		die_usage("say where to write: -o DATABASE or --csv DIR");
+	wdate as_of = wgo_today();
+	if (o_asof && date_parse(o_asof, &as_of, &why) < 0)
+		die_usage("--as-of: %s: %s", o_asof, why);
+	if (o_asof)
+		sched_setup(&params, &cal, o_holidays, NULL);
+	show_progress = o_progress >= 0 ? o_progress : isatty(2);
+
+	char *tmpdb = NULL;
+	if (o_csv) {
+		struct werr e;
+		if (mkdirs(o_csv, &e) < 0)
+			die("%s: %s", e.field, e.msg);
+	}
+	if (!o_output) {
+		/* CSV only: the rows pass through a database beside them, removed after. */
+		struct buf b = { 0 };
+		buf_printf(&b, "%s/.wgo-export.%ld.sqlite", o_csv, (long)getpid());
+		tmpdb = xstrdup(buf_str(&b));
+		buf_free(&b);
+		unlink(tmpdb);
+	}
+	db_path = o_output ? o_output : tmpdb;
+	build_tables();
+	/* Only this thread uses SQLite: no locks, no memory statistics. */
+	sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+	                    NULL) != SQLITE_OK)
+		db_die("open");
+	sqlite3_busy_timeout(db, 5000);
+	exec("PRAGMA cache_size = -131072"); /* 128 MiB: the keys' indexes stay in memory */
+	exec("PRAGMA temp_store = FILE");
+	if (tmpdb)
+		exec("PRAGMA journal_mode = OFF");
+	exec("BEGIN IMMEDIATE");
+	/* A database keeps the personal numbers whole or masked, never both. */
+	char *mode = NULL, *has_meta = held_sql("table", "meta");
+	if (has_meta)
+		mode = meta_get("pii");
+	const char *want = o_nopii ? "masked" : "full";
+	if (mode && strcmp(mode, want)) {
+		warnf("%s: holds personal numbers %s; export %s --no-pii", db_path, mode,
+		      o_nopii ? "without" : "with");
+		free(mode);
+		free(has_meta);
+		sqlite3_close(db);
+		exit(wgo_finish(WGO_EXIT_USAGE));
+	}
+	free(mode);
+	free(has_meta);
+	struct stmt_list l;
+	schema_stmts(&l);
+	setup_schema(&l);
+	meta_set("pii", want);
+	char d[11];
+	date_fmt(as_of, d);
+	meta_set("as_of", d);
+	for (int i = 0; i < ntables; i++)
+		prepare_table(tables[i]);
+	prepare_table(status_table);
+
+	L.cb = on_record;
+	L.validate = 1;
+	L.transient = 1;
+	L.quiet = o_quiet;
+	if (o_rejects)
+		L.rejects = rec_open_rejects(o_rejects);
+	t_start = t_last = now_ms();
+	int rc = rec_loop(&L, npos, pos);
+	if (show_progress)
+		progress(1);
+	unsigned long nstatus = 0;
+	if (nconflict || L.stop) {
+		exec("ROLLBACK");
+		if (nconflict)
+			warnf("%s: %lu record%s in conflict with what it holds: nothing written", db_path,
+			      nconflict, nconflict == 1 ? "" : "s");
+	} else {
+		for (size_t i = 0; i < l.n; i++)
+			if (l.type[i] == 'i') {
+				char *name = stmt_name(l.s[i]);
+				char *held = held_sql("index", name);
+				if (!held)
+					exec(l.s[i]);
+				free(held);
+				free(name);
+			}
+		if (o_asof)
+			nstatus = fill_status(as_of);
+		exec("COMMIT");
+		if (o_csv) {
+			for (int i = 0; i <= ntables; i++) {
+				struct table *t = i < ntables ? tables[i] : status_table;
+				write_csv(o_csv, t);
+				for (int k = 0; k < t->nchild; k++)
+					write_csv(o_csv, t->child[k]);
+			}
+		}
+	}
+	if (!o_quiet) {
+		struct buf s = { 0 };
+		buf_printf(&s, "%s: %lu record%s read: %lu added, %lu held already, %lu rejected",
+		           o_output ? o_output : o_csv, L.nread, L.nread == 1 ? "" : "s", nconflict ? 0 : sum(1), sum(0),
+		           L.nrejected);
+		if (nconflict)
+			buf_printf(&s, " (%lu in conflict: nothing written)", nconflict);
+		if (o_asof && !nconflict)
+			buf_printf(&s, "; where %lu orders stand on %s", nstatus, d);
+		warnf("%s", buf_str(&s));
+		buf_free(&s);
+	}
+	for (int i = 0; i < ntables; i++)
+		free_table(tables[i]);
+	free_table(status_table);
+	if (sqlite3_close(db) != SQLITE_OK)
+		db_die("close");
+	if (tmpdb) {
+		unlink(tmpdb);
+		free(tmpdb);
+	}
+	if (L.rejects && L.rejects != stderr && fclose(L.rejects) == EOF) {
+		warnf("%s: write error:", o_rejects);
+		rc = WGO_EXIT_USAGE;
+	}
+	for (size_t i = 0; i < l.n; i++)
+		free(l.s[i]);
+	free(l.s);
+	free(l.type);
+	for (size_t i = 0; i < npii_paths; i++)
+		free(pii_paths[i].path);
+	free(pii_paths);
+	if (o_asof) {
+		sched_params_free(&params);
+		cal_free(&cal);
+	}
+	free(pos);
+	return wgo_finish(rc);
+}
