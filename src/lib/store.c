@@ -1,12 +1,15 @@
 /* State on disk: directories, file locks, appends that survive a crash, atomic
- * replacement, and counters that never hand out a number twice. */
+ * replacement, counters, and the store: every append-only log, checked line by line. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <sodium.h>
 
 #include "wgo.h"
 
@@ -140,4 +143,572 @@ counter_write(const char *path, long long v, struct werr *e)
 	char line[32];
 	int n = snprintf(line, sizeof line, "%lld\n", v);
 	return atomic_write(path, line, (size_t)n, 0600, e);
+}
+
+/* ---- the store: every append-only log ---- */
+
+#define SUM_KEY ",\"check\":\""
+#define CHAIN_KEY ",\"prev\":\""
+#define SUM_HEX 16
+#define CHAIN_HEX 64
+#define SUM_TRAILER (sizeof SUM_KEY - 1 + SUM_HEX + 2)     /* ,"check":"…"} */
+#define CHAIN_TRAILER (sizeof CHAIN_KEY - 1 + CHAIN_HEX + 2) /* ,"prev":"…"} */
+static const char zero_hash[65] =
+	"0000000000000000000000000000000000000000000000000000000000000000";
+
+static void
+line_sum(const char *p, size_t n, char out[SUM_HEX + 1])
+{
+	uint8_t h[16];
+	crypto_generichash(h, sizeof h, (const uint8_t *)p, n, NULL, 0);
+	sodium_bin2hex(out, SUM_HEX + 1, h, SUM_HEX / 2);
+}
+
+void
+store_line_hash(const char *p, size_t n, char out[65])
+{
+	uint8_t h[32];
+	crypto_generichash(h, sizeof h, (const uint8_t *)p, n, NULL, 0);
+	sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+static int
+is_hex(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+/* Where a trailer ,"KEY":"<hex>"} starts in a line, or NULL. */
+static const char *
+trailer(const char *p, size_t n, const char *key, size_t hex)
+{
+	size_t k = strlen(key), t = k + hex + 2;
+	if (n < t + 1 || p[0] != '{')
+		return NULL;
+	const char *q = p + n - t;
+	if (memcmp(q, key, k) || !is_hex(q + k, hex) || q[k + hex] != '"' || q[k + hex + 1] != '}')
+		return NULL;
+	return q;
+}
+
+int
+store_line_prev(const char *p, size_t n, char out[65])
+{
+	const char *q = trailer(p, n, CHAIN_KEY, CHAIN_HEX);
+	if (!q)
+		return -1;
+	memcpy(out, q + sizeof CHAIN_KEY - 1, CHAIN_HEX);
+	out[CHAIN_HEX] = 0;
+	return 0;
+}
+
+/* ---- reading line by line ---- */
+
+void
+store_scan_open(struct store_scan *sc, int fd, off_t from, unsigned long line0)
+{
+	memset(sc, 0, sizeof *sc);
+	sc->fd = fd;
+	sc->cap = 1 << 20;
+	sc->b = xmalloc(sc->cap);
+	sc->off = from;
+	sc->line = line0;
+}
+
+int
+store_scan_next(struct store_scan *sc, struct store_line *l, struct werr *e)
+{
+	for (;;) {
+		char *nl = memchr(sc->b + sc->start, '\n', sc->have - sc->start);
+		if (nl || (sc->eof && sc->start < sc->have)) {
+			l->p = sc->b + sc->start;
+			l->n = nl ? (size_t)(nl - l->p) : sc->have - sc->start;
+			l->complete = nl != NULL;
+			l->off = sc->off + (off_t)sc->start;
+			l->line = ++sc->line;
+			sc->start += l->n + (nl ? 1 : 0);
+			return 1;
+		}
+		if (sc->eof)
+			return 0;
+		if (sc->start > 0) {
+			memmove(sc->b, sc->b + sc->start, sc->have - sc->start);
+			sc->have -= sc->start;
+			sc->off += (off_t)sc->start;
+			sc->start = 0;
+		}
+		if (sc->have == sc->cap) {
+			sc->cap *= 2;
+			sc->b = xrealloc(sc->b, sc->cap);
+		}
+		ssize_t k = pread(sc->fd, sc->b + sc->have, sc->cap - sc->have,
+		                  sc->off + (off_t)sc->have);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return werr_set(e, "", "read error: %s", strerror(errno));
+		if (k == 0)
+			sc->eof = 1;
+		sc->have += (size_t)k;
+	}
+}
+
+void
+store_scan_close(struct store_scan *sc)
+{
+	free(sc->b);
+	sc->b = NULL;
+}
+
+/* ---- the head of a chain ---- */
+
+static char *
+side_path(const char *path, const char *suffix)
+{
+	char *p = xmalloc(strlen(path) + strlen(suffix) + 1);
+	sprintf(p, "%s%s", path, suffix);
+	return p;
+}
+
+int
+store_head_read(const char *path, struct store_head *h, struct buf *extra, struct werr *e)
+{
+	char *hp = side_path(path, ".head");
+	h->seq = 0;
+	h->size = 0;
+	memcpy(h->hash, zero_hash, 65);
+	FILE *f = fopen(hp, "r");
+	if (!f) {
+		int rc = errno == ENOENT ? 1 : werr_set(e, hp, "%s", strerror(errno));
+		free(hp);
+		return rc;
+	}
+	char line[256];
+	unsigned long ln = 0;
+	int have = 0, rc = 0;
+	while (fgets(line, sizeof line, f)) {
+		ln++;
+		long long n;
+		char hx[80], word[32];
+		size_t len = strlen(line);
+		if (!len || line[len - 1] != '\n') {
+			rc = werr_set(e, hp, "line %lu is cut short or too long", ln);
+			break;
+		}
+		if (sscanf(line, "seq %lld", &n) == 1 && n >= 0) {
+			h->seq = (unsigned long)n;
+			have |= 1;
+		} else if (sscanf(line, "size %lld", &n) == 1 && n >= 0) {
+			h->size = n;
+			have |= 2;
+		} else if (sscanf(line, "hash %79s", hx) == 1 && strlen(hx) == 64 && is_hex(hx, 64)) {
+			memcpy(h->hash, hx, 65);
+			have |= 4;
+		} else if (sscanf(line, "%31s", word) == 1 && strcmp(word, "seq") &&
+		           strcmp(word, "size") && strcmp(word, "hash")) {
+			if (extra)
+				buf_add(extra, line, len);
+		} else {
+			rc = werr_set(e, hp, "line %lu is not understood", ln);
+			break;
+		}
+	}
+	fclose(f);
+	if (!rc && have != 7)
+		rc = werr_set(e, hp, "incomplete: it needs seq, size and hash");
+	free(hp);
+	return rc;
+}
+
+static int
+head_write(struct store *s, struct werr *e)
+{
+	struct buf b = { 0 };
+	buf_printf(&b, "seq %lu\nsize %lld\nhash %s\n", s->wlines, (long long)s->size, s->whash);
+	buf_add(&b, s->head.p, s->head.n);
+	char *hp = side_path(s->path, ".head");
+	int rc = atomic_write(hp, b.p, b.n, 0600, e);
+	free(hp);
+	buf_free(&b);
+	return rc;
+}
+
+/* ---- opening ---- */
+
+/* The lock, with our process id in it so that whoever waits is told who holds it. */
+static int
+store_lock(const char *path, int mode, struct werr *e)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return werr_set(e, path, "%s", strerror(errno)), -1;
+	int told = 0;
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EINTR)
+			continue;
+		int err = errno;
+		if (err != EWOULDBLOCK) {
+			close(fd);
+			return werr_set(e, path, "cannot lock: %s", strerror(err)), -1;
+		}
+		char pid[32] = "";
+		ssize_t k = pread(fd, pid, sizeof pid - 1, 0);
+		pid[k > 0 ? k : 0] = 0;
+		pid[strcspn(pid, "\n")] = 0;
+		if (mode == STORE_TRY) {
+			close(fd);
+			return werr_set(e, path, "locked by %s%s: it is in use", *pid ? "process " : "another process",
+			                pid), -1;
+		}
+		if (!told++ && isatty(2))
+			warnf("%s: waiting for %s%s to finish", path, *pid ? "process " : "another process", pid);
+		while (flock(fd, LOCK_EX) < 0)
+			if (errno != EINTR) {
+				err = errno;
+				close(fd);
+				return werr_set(e, path, "cannot lock: %s", strerror(err)), -1;
+			}
+		break;
+	}
+	char pid[32];
+	int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) == 0 && pwrite(fd, pid, (size_t)n, 0) < 0) {
+		/* only a courtesy to whoever waits */
+	}
+	return fd;
+}
+
+/* Move a torn tail [from, end) to PATH.torn, then cut it off the log. */
+static int
+set_aside(struct store *s, off_t from, off_t end, struct werr *e)
+{
+	size_t n = (size_t)(end - from);
+	char *p = xmalloc(n ? n : 1);
+	ssize_t k = pread(s->fd, p, n, from);
+	char *tp = side_path(s->path, ".torn");
+	int tf = open(tp, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	int rc = 0;
+	if (k != (ssize_t)n || tf < 0 || append_sync(tf, p, n) < 0 || append_sync(tf, "\n", 1) < 0)
+		rc = werr_set(e, tp, "cannot keep the torn line: %s", strerror(errno));
+	else if (ftruncate(s->fd, from) < 0 || fsync(s->fd) < 0)
+		rc = werr_set(e, s->path, "cannot cut the torn line: %s", strerror(errno));
+	else
+		warnf("%s: an incomplete last line of %zu bytes (a crash while it was written; it was "
+		      "never acknowledged) was moved to %s", s->path, n, tp);
+	if (tf >= 0)
+		close(tf);
+	free(tp);
+	free(p);
+	return rc;
+}
+
+static int
+damaged(struct werr *e, const char *path, unsigned long line, const char *fmt, ...)
+	WGO_ATTR_FMT(4, 5);
+
+static int
+damaged(struct werr *e, const char *path, unsigned long line, const char *fmt, ...)
+{
+	char where[sizeof e->field];
+	snprintf(where, sizeof where, "%s:%lu", path, line);
+	va_list ap;
+	va_start(ap, fmt);
+	char m[sizeof e->msg];
+	vsnprintf(m, sizeof m, fmt, ap);
+	va_end(ap);
+	return werr_set(e, where, "%s", m);
+}
+
+/* Check each line from offset from (the line before it hashing to s->hash) and
+ * hand it to fn. stop_at: CHAIN, the head's line count (0: none). */
+static int
+replay(struct store *s, off_t from, const struct store_head *hd, store_fn fn, void *ctx,
+       struct werr *e)
+{
+	struct store_scan sc;
+	struct store_line l;
+	int rc = 0, got;
+	store_scan_open(&sc, s->fd, from, s->lines);
+	s->size = from;
+	while ((got = store_scan_next(&sc, &l, e)) > 0) {
+		if (!l.complete) {
+			if (hd && l.off < hd->size) {
+				rc = damaged(e, s->path, l.line, "cut short: the head records %lld bytes, the "
+				             "log has %lld (its end was lost)", hd->size,
+				             (long long)(l.off + (off_t)l.n));
+			} else if (s->writer) {
+				rc = set_aside(s, l.off, l.off + (off_t)l.n, e);
+			}
+			break;
+		}
+		struct store_rec r = { NULL, 0, l.line, l.off, l.n };
+		if (s->check == STORE_SUM) {
+			const char *q = trailer(l.p, l.n, SUM_KEY, SUM_HEX);
+			if (!q) {
+				rc = damaged(e, s->path, l.line, "damaged: the line does not end with its "
+				             "check (\"check\":\"16 hex digits\"})");
+				break;
+			}
+			s->scratch.n = 0;
+			buf_add(&s->scratch, l.p, (size_t)(q - l.p));
+			buf_addc(&s->scratch, '}');
+			char want[SUM_HEX + 1];
+			line_sum(s->scratch.p, s->scratch.n, want);
+			if (memcmp(want, q + sizeof SUM_KEY - 1, SUM_HEX)) {
+				rc = damaged(e, s->path, l.line, "damaged: its check does not match its "
+				             "content (the line was changed)");
+				break;
+			}
+			r.p = s->scratch.p;
+			r.n = s->scratch.n;
+		} else {
+			char prev[65];
+			if (store_line_prev(l.p, l.n, prev) < 0) {
+				rc = damaged(e, s->path, l.line, "damaged: the line does not end with the "
+				             "hash of the line before (\"prev\":\"64 hex digits\"})");
+				break;
+			}
+			if (strcmp(prev, s->hash)) {
+				if (l.line == 1)
+					rc = damaged(e, s->path, 1, "damaged: the first line's prev is not "
+					             "zero (lines were removed before it)");
+				else
+					rc = damaged(e, s->path, l.line - 1, "damaged: line %lu does not follow "
+					             "it (this line was changed, or lines were removed, "
+					             "inserted or moved after it)", l.line);
+				break;
+			}
+			r.p = l.p;
+			r.n = l.n;
+		}
+		if (fn && fn(ctx, &r, e) < 0) {
+			struct werr why = *e;
+			rc = damaged(e, s->path, l.line, "damaged: %.100s%s%.150s", why.field,
+			             why.field[0] ? ": " : "", why.msg);
+			break;
+		}
+		if (s->check == STORE_CHAIN)
+			store_line_hash(l.p, l.n, s->hash);
+		s->lines = l.line;
+		s->size = l.off + (off_t)l.n + 1;
+		if (hd && l.line == hd->seq && (strcmp(s->hash, hd->hash) || s->size != hd->size)) {
+			rc = damaged(e, s->path, l.line, strcmp(s->hash, hd->hash)
+			             ? "damaged: not the line the head recorded as the last written (it was "
+			               "changed)"
+			             : "damaged: the log is not as long here as its head records (lines "
+			               "before it changed their length)");
+			break;
+		}
+	}
+	store_scan_close(&sc);
+	if (got < 0 && !rc) {
+		struct werr why = *e;
+		rc = werr_set(e, s->path, "%s", why.msg);
+	}
+	if (!rc && hd && s->lines < hd->seq)
+		rc = werr_set(e, s->path, "its head records %lu lines, the log has %lu: lines were removed "
+		              "from its end", hd->seq, s->lines);
+	return rc;
+}
+
+int
+store_open(struct store *s, const char *path, const struct store_opts *o, store_fn fn, void *ctx,
+           struct werr *e)
+{
+	memset(s, 0, sizeof *s);
+	s->fd = s->lockfd = -1;
+	s->check = o->check;
+	s->writer = o->lock != STORE_READ;
+	s->path = xstrdup(path);
+	memcpy(s->hash, zero_hash, 65);
+	int rc = 0;
+	if (s->writer) {
+		char *dir = xstrdup(path), *sl = strrchr(dir, '/');
+		if (sl && sl != dir) {
+			*sl = 0;
+			rc = mkdirs(dir, e);
+		}
+		free(dir);
+		s->lockpath = o->lockpath ? xstrdup(o->lockpath) : side_path(path, ".lock");
+		if (rc == 0 && (s->lockfd = store_lock(s->lockpath, o->lock, e)) < 0)
+			rc = -1;
+	}
+	if (rc == 0) {
+		s->fd = open(path, s->writer ? O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC : O_RDONLY | O_CLOEXEC,
+		             0600);
+		if (s->fd < 0 && !(errno == ENOENT && !s->writer))
+			rc = werr_set(e, path, "%s", strerror(errno));
+	}
+	struct store_head hd;
+	int hr = 1;
+	if (rc == 0 && s->check == STORE_CHAIN) {
+		hr = store_head_read(path, &hd, &s->head, e);
+		if (hr < 0) {
+			snprintf(e->msg + strlen(e->msg), sizeof e->msg - strlen(e->msg),
+			         " (verify the log, then remove the head to rebuild it from the log)");
+			rc = -1;
+		}
+	}
+	if (rc == 0 && s->fd >= 0) {
+		struct stat st;
+		off_t from = 0;
+		if (fstat(s->fd, &st) < 0)
+			rc = werr_set(e, path, "%s", strerror(errno));
+		else if (hr == 1 && st.st_size > 0 && s->check == STORE_CHAIN && s->writer)
+			warnf("%s: no head file: rebuilt from the log", path);
+		if (rc == 0 && hr == 0 && o->from_head && s->writer) {
+			char c = 0;
+			if (st.st_size < hd.size)
+				rc = werr_set(e, path, "the log has %lld bytes, its head records %lld: its end "
+				              "was lost", (long long)st.st_size, hd.size);
+			else if (hd.size > 0 && (pread(s->fd, &c, 1, (off_t)hd.size - 1) != 1 || c != '\n'))
+				rc = werr_set(e, path, "byte %lld, where its head says the last line ends, does "
+				              "not end a line: the log was changed", hd.size);
+			from = (off_t)hd.size;
+			s->lines = hd.seq;
+			memcpy(s->hash, hd.hash, 65);
+		}
+		if (rc == 0)
+			rc = replay(s, from, hr == 0 && !(o->from_head && s->writer) ? &hd : NULL, fn, ctx, e);
+		if (rc == 0 && hr == 0 && s->writer && s->lines > hd.seq)
+			warnf("%s: %lu line%s after its head, written before a crash, taken in", path,
+			      s->lines - hd.seq, s->lines - hd.seq == 1 ? "" : "s");
+	}
+	s->wlines = s->lines;
+	memcpy(s->whash, s->hash, 65);
+	/* A chain gets its head at once, so that a crash after its first append is
+	 * told from a head that was removed. */
+	if (rc == 0 && s->writer && s->check == STORE_CHAIN && hr == 1)
+		rc = head_write(s, e);
+	if (rc < 0)
+		store_close(s);
+	return rc;
+}
+
+/* ---- appending ---- */
+
+off_t
+store_add(struct store *s, const char *rec, size_t n)
+{
+	if (!s->writer || s->broken || s->fd < 0)
+		return -1;
+	if (n < 3 || rec[0] != '{' || rec[n - 1] != '}')
+		die("internal error: the store seals JSON objects with a key, not \"%.*s\"", (int)n, rec);
+	off_t at = s->size + (off_t)s->pending.n;
+	size_t start = s->pending.n;
+	if (s->check == STORE_SUM) {
+		char sum[SUM_HEX + 1];
+		line_sum(rec, n, sum);
+		buf_add(&s->pending, rec, n - 1);
+		buf_printf(&s->pending, "%s%s\"}\n", SUM_KEY, sum);
+	} else {
+		buf_add(&s->pending, rec, n - 1);
+		buf_printf(&s->pending, "%s%s\"}\n", CHAIN_KEY, s->hash);
+		store_line_hash(s->pending.p + start, s->pending.n - start - 1, s->hash);
+	}
+	s->lines++;
+	return at;
+}
+
+int
+store_write(struct store *s, struct werr *e)
+{
+	if (s->broken)
+		return werr_set(e, s->path, "not written: an earlier write to it failed");
+	if (!s->pending.n)
+		return 0;
+	if (write_all(s->fd, s->pending.p, s->pending.n) < 0) {
+		int err = errno;
+		/* What was written of it goes, whole lines and all: nothing of it was
+		 * acknowledged, and a torn line must not wait for the next start. */
+		if (ftruncate(s->fd, s->size) < 0)
+			warnf("%s: cannot cut back a failed write:", s->path);
+		s->pending.n = 0;
+		s->lines = s->wlines;
+		memcpy(s->hash, s->whash, 65);
+		__atomic_store_n(&s->broken, 1, __ATOMIC_RELAXED);
+		return werr_set(e, s->path, "write error: %s", strerror(err));
+	}
+	s->size += (off_t)s->pending.n;
+	s->pending.n = 0;
+	s->wlines = s->lines;
+	memcpy(s->whash, s->hash, 65);
+	return 0;
+}
+
+int
+store_sync(struct store *s, struct werr *e)
+{
+	if (fdatasync(s->fd) < 0) {
+		__atomic_store_n(&s->broken, 1, __ATOMIC_RELAXED);
+		return werr_set(e, s->path, "sync error: %s", strerror(errno));
+	}
+	if (s->check == STORE_CHAIN && head_write(s, e) < 0) {
+		__atomic_store_n(&s->broken, 1, __ATOMIC_RELAXED);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_flush(struct store *s, struct werr *e)
+{
+	if (!s->pending.n && s->check == STORE_SUM)
+		return 0;
+	int had = s->pending.n > 0;
+	if (store_write(s, e) < 0)
+		return -1;
+	return had ? store_sync(s, e) : 0;
+}
+
+int
+store_get(struct store *s, off_t off, size_t len, struct buf *out, struct werr *e)
+{
+	char *line = xmalloc(len + 1);
+	const char *p = line;
+	if (off >= s->size) {
+		size_t at = (size_t)(off - s->size);
+		if (at + len + 1 > s->pending.n) {
+			free(line);
+			return werr_set(e, s->path, "no line at byte %lld", (long long)off);
+		}
+		p = s->pending.p + at;
+	} else if (pread(s->fd, line, len + 1, off) != (ssize_t)len + 1 || line[len] != '\n') {
+		free(line);
+		return werr_set(e, s->path, "cannot read the line at byte %lld back", (long long)off);
+	}
+	out->n = 0;
+	const char *q = s->check == STORE_SUM ? trailer(p, len, SUM_KEY, SUM_HEX) : NULL;
+	char want[SUM_HEX + 1];
+	if (q) {
+		buf_add(out, p, (size_t)(q - p));
+		buf_addc(out, '}');
+		line_sum(out->p, out->n, want);
+	}
+	int rc = 0;
+	if (!q || memcmp(want, q + sizeof SUM_KEY - 1, SUM_HEX))
+		rc = werr_set(e, s->path, "the line at byte %lld was changed since it was read",
+		              (long long)off);
+	free(line);
+	buf_str(out);
+	return rc;
+}
+
+void
+store_close(struct store *s)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	if (s->lockfd >= 0)
+		close(s->lockfd);
+	free(s->path);
+	free(s->lockpath);
+	buf_free(&s->pending);
+	buf_free(&s->head);
+	buf_free(&s->scratch);
+	memset(s, 0, sizeof *s);
+	s->fd = s->lockfd = -1;
 }

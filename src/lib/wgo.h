@@ -325,6 +325,118 @@ int atomic_write(const char *path, const void *p, size_t n, mode_t mode, struct 
 int counter_read(const char *path, long long *v, struct werr *e);
 int counter_write(const char *path, long long v, struct werr *e);
 
+/* ---- store.c: the store, every append-only log of the state directory ----
+ * The order register, the push journal, the sandbox's ledger, the complaint log
+ * (and the scan's review log) are logs of this one kind. A log is a file of lines,
+ * each a JSON object whose last key is the store's check on it:
+ *   STORE_SUM   ...,"check":"<16 hex>"}  the first 8 bytes of BLAKE2b-128 of the
+ *               line with the check taken out (the record);
+ *   STORE_CHAIN ...,"prev":"<64 hex>"}   BLAKE2b-256 of the line before (64 zeros
+ *               for the first), and a head file PATH.head ("seq N", "size N",
+ *               "hash H", then the owner's own lines) vouching for the last line,
+ *               so that lines cut from the end are found too.
+ * A log is opened under a lock and replayed through a callback. A line that fails
+ * its check, or that the callback refuses, is damage: an error naming PATH:LINE,
+ * and nothing after it is trusted. A last line without its newline (a torn tail:
+ * a crash mid-append, never acknowledged) is moved by a writer to PATH.torn with a
+ * message, never appended to; a reader skips it (it may be an append under way).
+ * Appends are batched: store_add seals a record in memory, store_write writes what
+ * is sealed, store_sync makes it durable. Several threads may each write under the
+ * caller's own mutex and sync after releasing it (group commit: every answer waits
+ * for a sync that began after its own write, and no request waits for another's). */
+enum { STORE_SUM, STORE_CHAIN };
+enum {
+	STORE_READ, /* no lock, read only: a missing file is an empty log */
+	STORE_WAIT, /* take the lock, waiting for whoever holds it */
+	STORE_TRY,  /* take the lock, or fail at once naming the process that holds it */
+};
+struct store_opts {
+	int check;            /* STORE_SUM or STORE_CHAIN */
+	int lock;             /* STORE_READ, STORE_WAIT or STORE_TRY */
+	const char *lockpath; /* the lock file; default PATH.lock */
+	int from_head;        /* STORE_CHAIN writers: replay only what follows the head */
+};
+/* One line as replay hands it over. */
+struct store_rec {
+	const char *p;      /* the record: SUM, the line without its check; CHAIN, the line */
+	size_t n;
+	unsigned long line; /* 1 for the file's first line */
+	off_t off;          /* where the line starts in the file */
+	size_t len;         /* its length in the file, newline excluded */
+};
+/* 0 to take the line; -1 (e filled: field and reason) to call it damaged. A line
+ * is handed over before the lines after it are checked: when the replay fails, the
+ * caller drops all it was given. */
+typedef int (*store_fn)(void *ctx, const struct store_rec *r, struct werr *e);
+struct store {
+	char *path, *lockpath;
+	int check, fd, lockfd, writer;
+	int broken;            /* a write or sync failed: nothing more is taken */
+	off_t size;            /* bytes of whole lines written to the file */
+	unsigned long lines;   /* lines written and sealed */
+	char hash[65];         /* CHAIN: the hash of the last line sealed */
+	struct buf pending;    /* sealed lines not yet written */
+	struct buf head;       /* CHAIN: the owner's lines of the head file, "word ...\n" */
+	/* private */
+	unsigned long wlines;
+	char whash[65];
+	struct buf scratch;
+};
+/* Open (creating it for a writer) and replay the log at path; fn may be NULL.
+ * Returns 0, or -1 with e->field "PATH:LINE" (or the file) and the reason; the
+ * store is then closed. */
+int store_open(struct store *s, const char *path, const struct store_opts *o, store_fn fn,
+               void *ctx, struct werr *e);
+/* Seal a record (one JSON object, no newline) into memory; its offset in the file
+ * to be, or -1 when the store is read only or broken. CHAIN: the record has no
+ * "prev" yet; it gets s->hash as it was before this call. */
+off_t store_add(struct store *s, const char *rec, size_t n);
+/* Write what is sealed (no sync). On an error the file is cut back to its last
+ * whole line, what was sealed is dropped, and the store is broken. */
+int store_write(struct store *s, struct werr *e);
+/* Make what is written durable; CHAIN: then write the head. SUM: it may run
+ * outside the lock the caller writes under. */
+int store_sync(struct store *s, struct werr *e);
+int store_flush(struct store *s, struct werr *e); /* write, then sync */
+/* SUM: the record of the line at off (len as replay gave it), checked again, into
+ * out (replacing what out held). */
+int store_get(struct store *s, off_t off, size_t len, struct buf *out, struct werr *e);
+/* Release the lock and the file; what is sealed and not written is dropped. */
+void store_close(struct store *s);
+/* BLAKE2b-256 of a line, in hex: what the next line's "prev" holds (CHAIN). */
+void store_line_hash(const char *p, size_t n, char out[65]);
+/* The "prev" a CHAIN line carries, or -1 when it carries none. */
+int store_line_prev(const char *p, size_t n, char out[65]);
+/* PATH.head: 0 read (seq, size, hash; the owner's lines into extra if not NULL),
+ * 1 there is none, -1 it cannot be read (e says why). */
+struct store_head {
+	unsigned long seq;
+	long long size;
+	char hash[65];
+};
+int store_head_read(const char *path, struct store_head *h, struct buf *extra, struct werr *e);
+/* Reading a log line by line, whatever the lines hold (verify, show). */
+struct store_scan {
+	int fd;
+	char *b;
+	size_t cap, have, start;
+	int eof;
+	off_t off;          /* file offset of b[0] */
+	unsigned long line;
+};
+struct store_line {
+	const char *p;
+	size_t n;
+	unsigned long line;
+	off_t off;
+	int complete;       /* 0 for a last line without its newline */
+};
+/* Scan fd from offset from, the first line numbered line0 + 1. */
+void store_scan_open(struct store_scan *sc, int fd, off_t from, unsigned long line0);
+/* 1 with the next line, 0 at the end, -1 on a read error (e says so). */
+int store_scan_next(struct store_scan *sc, struct store_line *l, struct werr *e);
+void store_scan_close(struct store_scan *sc);
+
 /* ---- hmap.c: string-keyed hash table, fixed-size values ---- */
 struct hmap_slot {
 	const char *key;
@@ -625,12 +737,11 @@ long http_backoff(int attempt, long retry_after, long max_ms);
 
 /* ---- journal.c: what the bank accepted, for wgo-push ---- */
 struct journal {
-	char *path;
-	int fd, lockfd;
+	struct store s; /* $WGO_HOME/push/journal.jsonl, STORE_SUM, locked by push/lock */
 	struct hmap acc;
-	struct buf pending;
 };
-/* Lock $WGO_HOME/push and read the journal; damage (but a torn last line) is an error. */
+/* Lock $WGO_HOME/push and read the journal; damage is an error naming the line (a
+ * torn last line is set aside: that acceptance is asked for again). */
 int journal_open(struct journal *j, struct werr *e);
 /* The bank's reference if ref was accepted with this content hash, else NULL. */
 const char *journal_accepted(const struct journal *j, const char *ref, const char hash[33]);
