@@ -7,12 +7,6 @@ office_home "$SCRATCH/home"
 refs_once() { # every accepted reference exactly once in the bank's ledger
 	grep -o '"t":"acc","ref":"[^"]*"' "$1/ledger.jsonl" | sort | uniq -d | wc -l
 }
-gen_apps() {
-	awk -v n="$1" -v base="$2" 'NR == 1 { line = $0 } END {
-		for (i = 1; i <= n; i++) { l = line; sub(/"nid":"[0-9]+"/, sprintf("\"nid\":\"%013d\"", base + i), l);
-		sub(/"application_no":"[^"]*"/, sprintf("\"application_no\":\"P-%d\"", base + i), l); print l } }' \
-		"$TESTDATA/applications.jsonl"
-}
 wgo-issue --date 2025-12-10 "$TESTDATA/applications.jsonl" >orders.jsonl
 gen_apps 300 7000000 | wgo-issue --date 2025-12-10 >many.jsonl
 

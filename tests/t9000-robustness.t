@@ -15,12 +15,6 @@ R=${ROBUSTNESS_OUT:-/dev/null}
 if [ -n "${VALGRIND:-}" ]; then ROUNDS=6; MIN_KILLS=4; else ROUNDS=55; MIN_KILLS=50; fi
 note() { printf '%s\n' "$*" >>"$R"; }
 FUZZ=$HELPERS/../fuzz
-gen_apps() {
-	awk -v n="$1" -v base="$2" 'NR == 1 { line = $0 } END {
-		for (i = 1; i <= n; i++) { l = line; sub(/"nid":"[0-9]+"/, sprintf("\"nid\":\"%013d\"", base + i), l);
-		sub(/"application_no":"[^"]*"/, sprintf("\"application_no\":\"R-%d\"", base + i), l); print l } }' \
-		"$TESTDATA/applications.jsonl"
-}
 crashed_in() { grep -Eq 'AddressSanitizer|runtime error:|LeakSanitizer|Segmentation|core dumped' "$@"; }
 
 # ---- the fuzz targets, without libFuzzer: every seed and every regression

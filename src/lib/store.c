@@ -484,7 +484,12 @@ replay(struct store *s, off_t from, const struct store_head *hd, store_fn fn, vo
 			r.p = l.p;
 			r.n = l.n;
 		}
-		if (fn && fn(ctx, &r, e) < 0) {
+		int took = fn ? fn(ctx, &r, e) : 0;
+		if (took == -2) {
+			rc = -2;
+			break;
+		}
+		if (took < 0) {
 			struct werr why = *e;
 			rc = damaged(e, s->path, l.line, "damaged: %.100s%s%.150s", why.field,
 			             why.field[0] ? ": " : "", why.msg);

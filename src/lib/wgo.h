@@ -101,6 +101,8 @@ size_t money_fmt(char *out, size_t outsz, int64_t poisha, int flags);
 /* Checked arithmetic: returns 0, or -1 on overflow. */
 int money_add(int64_t *acc, int64_t v);
 int money_mul(int64_t *out, int64_t a, int64_t b);
+/* The largest amount a record holds (Tk 10 lakh crore), wgo-record(5). */
+#define WGO_MAX_POISHA 1000000000000000LL
 
 /* ---- date.c: Gregorian dates, months, fiscal years, working days ---- */
 
@@ -364,9 +366,10 @@ struct store_rec {
 	off_t off;          /* where the line starts in the file */
 	size_t len;         /* its length in the file, newline excluded */
 };
-/* 0 to take the line; -1 (e filled: field and reason) to call it damaged. A line
- * is handed over before the lines after it are checked: when the replay fails, the
- * caller drops all it was given. */
+/* 0 to take the line; -1 (e filled: field and reason) to call it damaged; -2 to
+ * stop the replay for a reason of the caller's own (e as it was filled; store_open
+ * returns -2). A line is handed over before the lines after it are checked: when
+ * the replay fails, the caller drops all it was given. */
 typedef int (*store_fn)(void *ctx, const struct store_rec *r, struct werr *e);
 struct store {
 	char *path, *lockpath;
@@ -383,8 +386,8 @@ struct store {
 	struct buf scratch;
 };
 /* Open (creating it for a writer) and replay the log at path; fn may be NULL.
- * Returns 0, or -1 with e->field "PATH:LINE" (or the file) and the reason; the
- * store is then closed. */
+ * Returns 0, or -1 with e->field "PATH:LINE" (or the file) and the reason (-2 when
+ * fn stopped it); the store is then closed. */
 int store_open(struct store *s, const char *path, const struct store_opts *o, store_fn fn,
                void *ctx, struct werr *e);
 /* Seal a record (one JSON object, no newline) into memory; its offset in the file
@@ -493,32 +496,89 @@ struct json_t *order_from_application(const struct json_t *app, wdate issued,
                                       const struct rules *r, struct werr *e);
 struct json_t *order_to_application(const struct json_t *order);
 
-/* ---- reg.c: the order register ---- */
+/* ---- reg.c: the order register ----
+ * $WGO_HOME/register/orders.jsonl, a STORE_SUM log locked by register/lock: every
+ * revision of every order and every stop, one record a line. It is the office's
+ * truth: an order's number is the highest registered in its office and fiscal year
+ * plus one (a number is taken only by registering its order, so none is skipped);
+ * duplicates and what an application was issued as come from it. A line read back
+ * to be used (printed again, amended, stopped) is verified first: its check, its
+ * form, and its signature against the office's keys ($WGO_HOME/keyring, or the
+ * configuration's keyring, and $WGO_HOME/keys/\*.pub). */
+#define REG_SERIAL_MAX 999999999LL /* numbers an office has in a fiscal year */
+struct keyring;
+struct wkey;
+enum { REG_UNKNOWN, REG_LIVE, REG_ENDED, REG_STOPPED };
+struct reg_pend {
+	size_t at, n;     /* the line in pending, newline included */
+	const char *no;   /* its order (the key in orders) */
+	int print_only;   /* printed again, not registered */
+};
 struct reg {
-	char *dir, *path;
-	int dry, fd, lockfd;
-	off_t end; /* bytes synced to the register */
-	struct hmap orders, dups, counters;
-	struct buf pending;
-	size_t npending;
+	struct store s;
+	int dry;
+	int signing;      /* what is read back to be signed from must be signed */
+	struct hmap orders, dups, firsts, series;
+	struct buf pending; /* lines to register, then print, in input order */
+	struct reg_pend *pend;
+	size_t npend, cpend;
 	/* Called on the pending lines before they are written or read back. */
 	void (*settle)(void *ctx, struct buf *pending);
 	void *settle_ctx;
+	struct keyring *ring; /* keys the lines read back are verified against */
+	int halted;          /* standard output or the register failed: nothing more */
+	unsigned long lost;  /* registered, then not printed: standard output failed */
+	char lost_first[64];
 };
-/* Lock (unless dry), load and index the register; a torn last line is dropped. */
+/* Lock (unless dry) and replay the register; damage is an error naming the line. */
 int reg_open(struct reg *r, int dry, struct werr *e);
+/* Trust k's public half for what is read back (the key signing this run). */
+void reg_trust(struct reg *r, const struct wkey *k);
+/* An application issued before with the same content: its order as issued is queued
+ * to print again (the same bytes, in input order) and its number put in no; 1. 0
+ * when there is none; -1 (e filled) when that order's line fails verification. */
+int reg_same(struct reg *r, const struct json_t *app, char *no, size_t n, struct werr *e);
 /* The live order with the same grant, employee and beneficiary, or NULL. */
 const char *reg_duplicate(struct reg *r, const struct json_t *order, wmonth now);
-/* The next number of OFFICE-FY; never one handed out before, even after a crash. */
+/* REG_UNKNOWN, REG_LIVE, REG_ENDED (its last month is before now) or REG_STOPPED. */
+int reg_state(struct reg *r, const char *order_no, wmonth now);
+/* The next number of OFFICE-FY (DRYRUN-... in a dry run); -1 when they have run out. */
 int reg_number(struct reg *r, const char *office, int fy, char *out, size_t n, struct werr *e);
-/* Queue an order: it reaches out only after the register holding it is synced. */
-int reg_add(struct reg *r, const struct json_t *order, FILE *out, struct werr *e);
-/* The same, with the order's line already written (newline included). */
-int reg_add_line(struct reg *r, const struct json_t *order, const char *line, size_t n,
+/* Give back the number just taken, when its order is not issued after all. */
+void reg_unnumber(struct reg *r, const char *order_no);
+/* Queue an order or stop: it is registered at the next flush, and printed once the
+ * register holding it is synced. */
+int reg_add(struct reg *r, const struct json_t *rec, FILE *out, struct werr *e);
+/* The same, with the record's line already written (newline included). */
+int reg_add_line(struct reg *r, const struct json_t *rec, const char *line, size_t n,
                  FILE *out, struct werr *e);
+/* Queue a record (no newline) to print, in turn, without registering it. */
+void reg_print(struct reg *r, const char *rec, size_t n);
+/* Register what is queued, sync, then print it. A failure halts the register: what
+ * follows is neither registered nor printed (lost and lost_first count what was
+ * registered and not printed). */
 int reg_flush(struct reg *r, FILE *out, struct werr *e);
-struct json_t *reg_latest(struct reg *r, const char *order_no, struct werr *e);
+/* The latest revision or the stop of an order, verified (its bytes into raw when
+ * raw is not NULL); NULL with e filled, or for reg_stop_of with e->msg empty when
+ * the order has no stop. */
+struct json_t *reg_latest(struct reg *r, const char *order_no, struct buf *raw, struct werr *e);
+struct json_t *reg_stop_of(struct reg *r, const char *order_no, struct buf *raw, struct werr *e);
 int reg_close(struct reg *r, FILE *out, struct werr *e);
+/* Print, verified, the lines of the register: those of the orders numbered in
+ * numbers, of those issued on date (by_date), and every line from since's first on;
+ * with none of these, all. A line that fails verification is refused (said, and
+ * counted). Returns 0, -1 (e: the register is damaged) or -2 (e: stdout failed). */
+struct reg_select {
+	char **numbers;
+	size_t nnumbers;
+	int *found;        /* per number: whether a line of it was met */
+	const char *since;
+	int since_found;
+	wdate date;
+	int by_date;
+};
+int reg_reprint(struct reg_select *sel, FILE *out, unsigned long *printed,
+                unsigned long *refused, struct werr *e);
 
 /* ---- sched.c: the payment model (domain.md) ---- */
 struct sched_params {
