@@ -168,6 +168,16 @@ again(const struct rpos *pos, const char *fmt, ...)
 	warnf("%s:%lu: %s: printed again from the register", pos->file, pos->line, m);
 }
 
+/* For the register: the key of an office, to verify what it signed before. */
+static const struct wkey *
+key_of(void *ctx, const char *office)
+{
+	struct werr e;
+	int fatal;
+	const struct wkey *k = office_key(office, &e, &fatal);
+	return k && k->has_sk > 0 ? k : NULL;
+}
+
 static void
 settle(void *q, struct buf *pending)
 {
@@ -579,6 +589,8 @@ main(int argc, char **argv)
 	if (reg_open(&reg, opt_dry, &e) < 0)
 		die("%s: %s", e.field, e.msg);
 	reg.signing = !opt_nosign;
+	if (!opt_nosign && !opt_dry)
+		reg.key_of = key_of;
 	if (!opt_nosign && !opt_dry && (signq = signq_new())) {
 		reg.settle = settle;
 		reg.settle_ctx = signq;

@@ -242,3 +242,7 @@ seal() {
 		printf '%s,"check":"%s"}\n' "${_l%\}}" "$_s"
 	done
 }
+
+# whole FILE: its complete lines (what a run killed, or cut short, mid-line printed
+# whole).
+whole() { if [ -n "$(tail -c1 "$1")" ]; then sed '$d' "$1"; else cat "$1"; fi; }

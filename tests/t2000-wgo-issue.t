@@ -49,7 +49,7 @@ for i in $(seq 1 8); do
 	nap "0.$(( (i * 37) % 9 + 1 ))"
 	kill -9 $pid 2>/dev/null && kills=$((kills + 1))
 	wait $pid 2>/dev/null
-	cat "$SCRATCH/part" >>"$SCRATCH/seen"
+	whole "$SCRATCH/part" >>"$SCRATCH/seen"
 done
 wgo-issue --no-sign --date 2025-12-10 --quiet "$SCRATCH/big" >"$SCRATCH/final" 2>/dev/null
 diag "$kills runs killed"

@@ -22,8 +22,6 @@ crashed_in() { grep -Eq 'AddressSanitizer|runtime error:|LeakSanitizer|Segmentat
 nums() { grep -o '"order_no":"[^"]*"' "$@" | sed 's/.*-0*\([0-9][0-9]*\)"$/\1/' | sort -n; }
 # runs FILE N: whether FILE holds the numbers 1 to N, each once
 runs() { nums "$1" >runs.got; seq 1 "$2" >runs.want; cmp -s runs.got runs.want; }
-# whole FILE: its complete lines (what a pipe cut short mid-line printed whole)
-whole() { if [ -n "$(tail -c1 "$1")" ]; then sed '$d' "$1"; else cat "$1"; fi; }
 D=--date=2025-12-10
 
 # ---- #19 item 1: an output lost to a full standard output. On main, the register
@@ -76,7 +74,7 @@ for i in $(seq 1 $ROUNDS); do
 	nap "0.$(( (i * 37) % 3 ))$(( (i * 7) % 9 + 1 ))"
 	kill -9 $pid 2>/dev/null && kills=$((kills + 1))
 	wait $pid 2>/dev/null
-	cat "part$i" >>seen
+	whole "part$i" >>seen
 done
 expect 0 "after $kills kill -9s the run finishes" wgo-issue $D -q big.jsonl
 printf '%s\n' "$out" >final

@@ -519,6 +519,47 @@ replay(struct store *s, off_t from, const struct store_head *hd, store_fn fn, vo
 	return rc;
 }
 
+/* The line the head vouches for, its last: it ends where the head says, and
+ * hashes to the head's hash. What comes before it, only a full replay checks. */
+static int
+head_line(struct store *s, const struct store_head *hd, struct werr *e)
+{
+	if (hd->seq == 0)
+		return hd->size == 0 ? 0 : damaged(e, s->path, 1, "damaged: the head records no line "
+		                                   "but %lld bytes", hd->size);
+	size_t win = 4096, n;
+	char *b = NULL, *nl = NULL;
+	off_t end = (off_t)hd->size;
+	for (;;) {
+		n = end < (off_t)win ? (size_t)end : win;
+		b = xrealloc(b, n);
+		if (pread(s->fd, b, n, end - (off_t)n) != (ssize_t)n) {
+			free(b);
+			return werr_set(e, s->path, "read error: %s", strerror(errno));
+		}
+		if (b[n - 1] != '\n') {
+			free(b);
+			return damaged(e, s->path, hd->seq, "damaged: the head says the log's last line "
+			               "ends at byte %lld, and no line ends there", hd->size);
+		}
+		nl = NULL;
+		for (size_t i = n - 1; i > 0 && !nl; i--)
+			if (b[i - 1] == '\n')
+				nl = b + i - 1;
+		if (nl || (off_t)n == end)
+			break;
+		win *= 4;
+	}
+	const char *p = nl ? nl + 1 : b;
+	char h[65];
+	store_line_hash(p, (size_t)(b + n - 1 - p), h);
+	free(b);
+	if (strcmp(h, hd->hash))
+		return damaged(e, s->path, hd->seq, "damaged: not the line the head recorded as the "
+		               "last written (it was changed)");
+	return 0;
+}
+
 int
 store_open(struct store *s, const char *path, const struct store_opts *o, store_fn fn, void *ctx,
            struct werr *e)
@@ -565,13 +606,12 @@ store_open(struct store *s, const char *path, const struct store_opts *o, store_
 		else if (hr == 1 && st.st_size > 0 && s->check == STORE_CHAIN && s->writer)
 			warnf("%s: no head file: rebuilt from the log", path);
 		if (rc == 0 && hr == 0 && o->from_head && s->writer) {
-			char c = 0;
 			if (st.st_size < hd.size)
-				rc = werr_set(e, path, "the log has %lld bytes, its head records %lld: its end "
-				              "was lost", (long long)st.st_size, hd.size);
-			else if (hd.size > 0 && (pread(s->fd, &c, 1, (off_t)hd.size - 1) != 1 || c != '\n'))
-				rc = werr_set(e, path, "byte %lld, where its head says the last line ends, does "
-				              "not end a line: the log was changed", hd.size);
+				rc = damaged(e, path, hd.seq, "damaged: cut short: the head records %lld bytes, "
+				             "the log has %lld (its end was lost)", hd.size,
+				             (long long)st.st_size);
+			else
+				rc = head_line(s, &hd, e);
 			from = (off_t)hd.size;
 			s->lines = hd.seq;
 			memcpy(s->hash, hd.hash, 65);
@@ -686,17 +726,27 @@ store_get(struct store *s, off_t off, size_t len, struct buf *out, struct werr *
 		return werr_set(e, s->path, "cannot read the line at byte %lld back", (long long)off);
 	}
 	out->n = 0;
-	const char *q = s->check == STORE_SUM ? trailer(p, len, SUM_KEY, SUM_HEX) : NULL;
-	char want[SUM_HEX + 1];
-	if (q) {
-		buf_add(out, p, (size_t)(q - p));
-		buf_addc(out, '}');
-		line_sum(out->p, out->n, want);
-	}
 	int rc = 0;
-	if (!q || memcmp(want, q + sizeof SUM_KEY - 1, SUM_HEX))
-		rc = werr_set(e, s->path, "the line at byte %lld was changed since it was read",
-		              (long long)off);
+	if (s->check == STORE_CHAIN) {
+		/* Only its neighbours can vouch for a line of a chain: it was checked when
+		 * the log was replayed, under the lock. */
+		if (trailer(p, len, CHAIN_KEY, CHAIN_HEX))
+			buf_add(out, p, len);
+		else
+			rc = werr_set(e, s->path, "the line at byte %lld was changed since it was read",
+			              (long long)off);
+	} else {
+		const char *q = trailer(p, len, SUM_KEY, SUM_HEX);
+		char want[SUM_HEX + 1];
+		if (q) {
+			buf_add(out, p, (size_t)(q - p));
+			buf_addc(out, '}');
+			line_sum(out->p, out->n, want);
+		}
+		if (!q || memcmp(want, q + sizeof SUM_KEY - 1, SUM_HEX))
+			rc = werr_set(e, s->path, "the line at byte %lld was changed since it was read",
+			              (long long)off);
+	}
 	free(line);
 	buf_str(out);
 	return rc;

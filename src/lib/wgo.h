@@ -356,7 +356,9 @@ struct store_opts {
 	int check;            /* STORE_SUM or STORE_CHAIN */
 	int lock;             /* STORE_READ, STORE_WAIT or STORE_TRY */
 	const char *lockpath; /* the lock file; default PATH.lock */
-	int from_head;        /* STORE_CHAIN writers: replay only what follows the head */
+	int from_head;        /* STORE_CHAIN writers: check the head's last line, and
+	                       * replay only what follows it (the rest, a full replay
+	                       * checks) */
 };
 /* One line as replay hands it over. */
 struct store_rec {
@@ -401,8 +403,9 @@ int store_write(struct store *s, struct werr *e);
  * outside the lock the caller writes under. */
 int store_sync(struct store *s, struct werr *e);
 int store_flush(struct store *s, struct werr *e); /* write, then sync */
-/* SUM: the record of the line at off (len as replay gave it), checked again, into
- * out (replacing what out held). */
+/* The record of the line at off (len as replay gave it, or as store_add made it)
+ * into out, replacing what out held: SUM, checked again; CHAIN, the line as it is
+ * (its chain was checked when it was replayed). */
 int store_get(struct store *s, off_t off, size_t len, struct buf *out, struct werr *e);
 /* Release the lock and the file; what is sealed and not written is dropped. */
 void store_close(struct store *s);
@@ -526,6 +529,10 @@ struct reg {
 	void (*settle)(void *ctx, struct buf *pending);
 	void *settle_ctx;
 	struct keyring *ring; /* keys the lines read back are verified against */
+	/* Optional: the key of an office whose key signed a line and is in no keyring
+	 * (the key this run signs with, when only its secret file is at hand). */
+	const struct wkey *(*key_of)(void *ctx, const char *office);
+	void *key_ctx;
 	int halted;          /* standard output or the register failed: nothing more */
 	unsigned long lost;  /* registered, then not printed: standard output failed */
 	char lost_first[64];
