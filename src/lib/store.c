@@ -36,24 +36,6 @@ mkdirs(const char *path, struct werr *e)
 }
 
 int
-lock_file(const char *path, int nonblock, struct werr *e)
-{
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return werr_set(e, path, "%s", strerror(errno)), -1;
-	while (flock(fd, LOCK_EX | (nonblock ? LOCK_NB : 0)) < 0) {
-		if (errno == EINTR)
-			continue;
-		int err = errno;
-		close(fd);
-		if (err == EWOULDBLOCK)
-			return werr_set(e, path, "locked by another run"), -1;
-		return werr_set(e, path, "cannot lock: %s", strerror(err)), -1;
-	}
-	return fd;
-}
-
-int
 write_all(int fd, const void *p, size_t n)
 {
 	const char *c = p;
@@ -379,6 +361,12 @@ store_lock(const char *path, int mode, struct werr *e)
 		/* only a courtesy to whoever waits */
 	}
 	return fd;
+}
+
+int
+lock_file(const char *path, int nonblock, struct werr *e)
+{
+	return store_lock(path, nonblock ? STORE_TRY : STORE_WAIT, e);
 }
 
 /* Move a torn tail [from, end) to PATH.torn, then cut it off the log. */
