@@ -188,17 +188,16 @@ static int
 on_application(struct rloop *L, json_t *app, const struct rpos *pos, struct werr *e)
 {
 	char no[64];
-	int same = reg_same(&reg, app, no, sizeof no, e);
-	if (same < 0)
+	int was = reg_lookup(&reg, app, date_month(issued), no, sizeof no, e);
+	if (was < 0)
 		return -1;
-	if (same) {
+	if (was == 1) {
 		again(pos, "issued before as %s", no);
 		return 0;
 	}
-	const char *dup = reg_duplicate(&reg, app, date_month(issued));
-	if (dup)
+	if (was == 2)
 		return werr_set(e, "", "duplicate: order %s is live for this grant, employee and "
-		                "beneficiary", dup);
+		                "beneficiary", no);
 	json_t *order = order_from_application(app, issued, &rules, e);
 	if (!order)
 		return -1;

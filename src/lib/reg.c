@@ -14,7 +14,8 @@
 #define FLUSH_RECORDS 4096    /* orders held before the register is synced */
 #define FLUSH_BYTES (4 << 20)
 
-/* Where a line is: a file offset, or (negative) the pending entry -(off + 1). */
+/* Where a line is, or will be once the pending lines are written: the store
+ * lays them out as they come, so a line's offset is known when it is added. */
 struct reg_loc {
 	off_t off;
 	uint32_t len, line;
@@ -28,8 +29,6 @@ struct reg_order {
 	const char *same; /* the order issued before it with the same key, or NULL */
 };
 
-/* A location that a dry run did not keep. */
-#define REG_GONE INT64_MIN
 
 /* The duplicate key: the same grant for the same employee's event and beneficiary. */
 static void
@@ -82,9 +81,11 @@ count_number(struct reg *r, const json_t *o)
 		*used = num;
 }
 
-/* Index one line: an order revision or a stop. 0, or -1 with e filled. */
+/* Index one line: an order revision or a stop. 0 (its order's key in orders in
+ * *key), or -1 with e filled. */
 static int
-index_line(struct reg *r, const json_t *o, struct reg_loc at, struct werr *e)
+index_line(struct reg *r, const json_t *o, struct reg_loc at, const char **keyp,
+           struct werr *e)
 {
 	const char *no = jstr(o, "order_no");
 	int isnew;
@@ -96,6 +97,7 @@ index_line(struct reg *r, const json_t *o, struct reg_loc at, struct werr *e)
 		if (ro->stop.len)
 			return werr_set(e, "order_no", "a second stop of %s", no);
 		ro->stop = at;
+		*keyp = hmap_key(&r->orders, ro);
 		return 0;
 	}
 	struct reg_order *ro = hmap_put(&r->orders, no, &isnew);
@@ -119,6 +121,7 @@ index_line(struct reg *r, const json_t *o, struct reg_loc at, struct werr *e)
 		month_parse(jstr(o, "last_month"), &ro->last, &why);
 	}
 	const char *key = hmap_key(&r->orders, ro);
+	*keyp = key;
 	struct buf k = { 0 };
 	dup_key(o, &k);
 	/* The live order of a key is its latest; what an application was issued as is
@@ -139,6 +142,7 @@ on_line(void *ctx, const struct store_rec *sr, struct werr *e)
 {
 	struct reg *r = ctx;
 	json_t *o = rec_parse(sr->p, sr->n, e);
+	const char *key;
 	int rc = -1;
 	if (o && rec_validate(o, e) == 0) {
 		const char *k = jstr(o, "kind");
@@ -146,7 +150,7 @@ on_line(void *ctx, const struct store_rec *sr, struct werr *e)
 			werr_set(e, "kind", "a %s record: the register holds orders and stops", k);
 		else
 			rc = index_line(r, o, (struct reg_loc){ sr->off, (uint32_t)sr->len,
-			                                        (uint32_t)sr->line }, e);
+			                                        (uint32_t)sr->line }, &key, e);
 	}
 	json_decref(o);
 	return rc;
@@ -167,6 +171,7 @@ reg_open(struct reg *r, int dry, struct werr *e)
 	if (rc < 0 && strstr(e->field, ".jsonl:"))
 		snprintf(e->msg + strlen(e->msg), sizeof e->msg - strlen(e->msg),
 		         "; the register is not trusted until it is repaired");
+	r->next = r->s.size;
 	free(path);
 	free(lock);
 	return rc;
@@ -264,10 +269,20 @@ reg_read(struct reg *r, struct reg_loc loc, int sign_from, json_t **out, struct 
 {
 	*out = NULL;
 	raw->n = 0;
-	if (loc.off == REG_GONE)
-		return werr_set(e, "order_no", "not kept by a dry run");
-	if (loc.off < 0) {
-		const struct reg_pend *p = &r->pend[-loc.off - 1];
+	if (loc.off >= r->s.size + (off_t)r->s.pending.n) {
+		/* Not written yet: in pending (a dry run writes nothing and keeps only
+		 * what it has not printed). */
+		size_t lo = 0, hi = r->npend;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (r->pend[mid].off < loc.off)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == r->npend || r->pend[lo].off != loc.off)
+			return werr_set(e, "order_no", "not kept by a dry run");
+		const struct reg_pend *p = &r->pend[lo];
 		if (r->settle)
 			r->settle(r->settle_ctx, &r->pending);
 		buf_add(raw, r->pending.p + p->at, p->n - 1);
@@ -331,52 +346,50 @@ reg_state(struct reg *r, const char *order_no, wmonth now)
 
 /* ---- duplicates and applications issued before ---- */
 
-static const char *
-with_key(struct hmap *m, const json_t *app)
-{
-	struct buf k = { 0 };
-	dup_key(app, &k);
-	const char **no = hmap_get(m, k.p);
-	buf_free(&k);
-	return no ? *no : NULL;
-}
-
 const char *
 reg_duplicate(struct reg *r, const json_t *order, wmonth now)
 {
-	const char *no = with_key(&r->dups, order);
-	return no && reg_state(r, no, now) == REG_LIVE ? no : NULL;
+	struct buf k = { 0 };
+	dup_key(order, &k);
+	const char **no = hmap_get(&r->dups, k.p);
+	buf_free(&k);
+	return no && reg_state(r, *no, now) == REG_LIVE ? *no : NULL;
 }
 
 int
-reg_same(struct reg *r, const json_t *app, char *no, size_t n, struct werr *e)
+reg_lookup(struct reg *r, const json_t *app, wmonth now, char *no, size_t n, struct werr *e)
 {
-	struct buf raw = { 0 };
-	for (const char *k = with_key(&r->firsts, app); k;) {
-		struct reg_order *ro = hmap_get(&r->orders, k);
-		json_t *o;
-		if (ro->first.off == REG_GONE) {
-			k = ro->same;
-			continue;
+	struct buf k = { 0 }, raw = { 0 };
+	dup_key(app, &k);
+	const char **first = hmap_get(&r->firsts, k.p), **live = hmap_get(&r->dups, k.p);
+	int rc = 0;
+	/* Along the orders issued with this key, the one issued from this very
+	 * application (there is never more than a handful). */
+	for (const char *o = first ? *first : NULL; o && !rc;) {
+		struct reg_order *ro = hmap_get(&r->orders, o);
+		json_t *rec;
+		if (reg_read(r, ro->first, 0, &rec, &raw, e) < 0) {
+			if (!r->dry || strcmp(e->msg, "not kept by a dry run"))
+				rc = -1;
+		} else {
+			json_t *was = order_to_application(rec);
+			if (json_equal(was, (json_t *)app)) {
+				snprintf(no, n, "%s", o);
+				reg_print(r, raw.p, raw.n);
+				rc = 1;
+			}
+			json_decref(was);
+			json_decref(rec);
 		}
-		if (reg_read(r, ro->first, 0, &o, &raw, e) < 0) {
-			buf_free(&raw);
-			return -1;
-		}
-		json_t *was = order_to_application(o);
-		int same = json_equal(was, (json_t *)app);
-		json_decref(was);
-		json_decref(o);
-		if (same) {
-			snprintf(no, n, "%s", k);
-			reg_print(r, raw.p, raw.n);
-			buf_free(&raw);
-			return 1;
-		}
-		k = ro->same;
+		o = ro->same;
 	}
+	if (!rc && live && reg_state(r, *live, now) == REG_LIVE) {
+		snprintf(no, n, "%s", *live);
+		rc = 2;
+	}
+	buf_free(&k);
 	buf_free(&raw);
-	return 0;
+	return rc;
 }
 
 /* ---- numbers ---- */
@@ -411,8 +424,8 @@ reg_unnumber(struct reg *r, const char *order_no)
 
 /* ---- adding, and printing after the register is synced ---- */
 
-static struct reg_pend *
-pend_new(struct reg *r, size_t at, const char *no, int print_only)
+static void
+pend_new(struct reg *r, size_t at, const char *no, off_t off)
 {
 	if (r->npend == r->cpend) {
 		r->cpend = r->cpend ? r->cpend * 2 : 256;
@@ -422,16 +435,7 @@ pend_new(struct reg *r, size_t at, const char *no, int print_only)
 	p->at = at;
 	p->n = r->pending.n - at;
 	p->no = no;
-	p->print_only = print_only;
-	return p;
-}
-
-/* The locations in ro that name pending entry i now name off. */
-static void
-fix_loc(struct reg_loc *l, size_t i, off_t off)
-{
-	if (l->len && l->off == -(off_t)i - 1)
-		l->off = off;
+	p->off = off;
 }
 
 int
@@ -447,15 +451,11 @@ reg_flush(struct reg *r, FILE *out, struct werr *e)
 	}
 	if (r->settle)
 		r->settle(r->settle_ctx, &r->pending);
-	for (size_t i = 0; i < r->npend; i++) {
+	for (size_t i = 0; !r->dry && i < r->npend; i++) {
 		struct reg_pend *p = &r->pend[i];
-		if (p->print_only)
-			continue;
-		off_t off = r->dry ? REG_GONE : store_add(&r->s, r->pending.p + p->at, p->n - 1);
-		struct reg_order *ro = hmap_get(&r->orders, p->no);
-		fix_loc(&ro->latest, i, off);
-		fix_loc(&ro->first, i, off);
-		fix_loc(&ro->stop, i, off);
+		if (p->off >= 0 && store_add(&r->s, r->pending.p + p->at, p->n - 1) != p->off)
+			die("internal error: the register's line for %s is not where it was foreseen",
+			    p->no);
 	}
 	if (!r->dry && store_flush(&r->s, e) < 0) {
 		r->halted = 1;
@@ -463,21 +463,13 @@ reg_flush(struct reg *r, FILE *out, struct werr *e)
 		r->npend = 0;
 		return -1;
 	}
-	size_t i = 0;
-	for (; i < r->npend; i++) {
-		struct reg_pend *p = &r->pend[i];
-		if (fwrite(r->pending.p + p->at, 1, p->n, out) != p->n)
-			break;
-	}
-	if (i == r->npend && fflush(out) == EOF)
-		i = 0;
-	if (i < r->npend) {
+	/* Every line, registered or printed again, is in pending in input order. */
+	if (fwrite(r->pending.p, 1, r->pending.n, out) != r->pending.n || fflush(out) == EOF) {
 		/* What the buffer held is lost with what failed: count the batch. */
-		i = 0;
 		int err = errno;
 		r->halted = 1;
-		for (size_t j = i; j < r->npend; j++)
-			if (!r->pend[j].print_only && !r->dry && !r->lost++)
+		for (size_t j = 0; j < r->npend; j++)
+			if (r->pend[j].off >= 0 && !r->dry && !r->lost++)
 				snprintf(r->lost_first, sizeof r->lost_first, "%s", r->pend[j].no);
 		r->pending.n = 0;
 		r->npend = 0;
@@ -502,14 +494,14 @@ reg_add_line(struct reg *r, const json_t *rec, const char *line, size_t n, FILE 
 {
 	size_t at = r->pending.n;
 	buf_add(&r->pending, line, n);
-	size_t i = r->npend;
-	struct reg_loc loc = { -(off_t)i - 1, (uint32_t)(n - 1), 0 };
-	if (index_line(r, rec, loc, e) < 0) {
+	struct reg_loc loc = { r->next, (uint32_t)(store_line_len(&r->s, n - 1) - 1), 0 };
+	const char *no;
+	if (index_line(r, rec, loc, &no, e) < 0) {
 		r->pending.n = at;
 		return -1;
 	}
-	const char *no = hmap_key(&r->orders, hmap_get(&r->orders, jstr(rec, "order_no")));
-	pend_new(r, at, no, 0);
+	pend_new(r, at, no, r->next);
+	r->next += (off_t)loc.len + 1;
 	return added(r, out, e);
 }
 
@@ -529,7 +521,7 @@ reg_print(struct reg *r, const char *rec, size_t n)
 	size_t at = r->pending.n;
 	buf_add(&r->pending, rec, n);
 	buf_addc(&r->pending, '\n');
-	pend_new(r, at, NULL, 1);
+	pend_new(r, at, NULL, -1);
 }
 
 int

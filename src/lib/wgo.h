@@ -409,6 +409,8 @@ int store_flush(struct store *s, struct werr *e); /* write, then sync */
 int store_get(struct store *s, off_t off, size_t len, struct buf *out, struct werr *e);
 /* Release the lock and the file; what is sealed and not written is dropped. */
 void store_close(struct store *s);
+/* How long, newline included, the line a record of n bytes becomes. */
+size_t store_line_len(const struct store *s, size_t n);
 /* BLAKE2b-256 of a line, in hex: what the next line's "prev" holds (CHAIN). */
 void store_line_hash(const char *p, size_t n, char out[65]);
 /* The "prev" a CHAIN line carries, or -1 when it carries none. */
@@ -515,7 +517,7 @@ enum { REG_UNKNOWN, REG_LIVE, REG_ENDED, REG_STOPPED };
 struct reg_pend {
 	size_t at, n;     /* the line in pending, newline included */
 	const char *no;   /* its order (the key in orders) */
-	int print_only;   /* printed again, not registered */
+	off_t off;        /* where it goes in the register; -1: printed again, not registered */
 };
 struct reg {
 	struct store s;
@@ -525,6 +527,7 @@ struct reg {
 	struct buf pending; /* lines to register, then print, in input order */
 	struct reg_pend *pend;
 	size_t npend, cpend;
+	off_t next;         /* where the next line registered goes */
 	/* Called on the pending lines before they are written or read back. */
 	void (*settle)(void *ctx, struct buf *pending);
 	void *settle_ctx;
@@ -541,10 +544,13 @@ struct reg {
 int reg_open(struct reg *r, int dry, struct werr *e);
 /* Trust k's public half for what is read back (the key signing this run). */
 void reg_trust(struct reg *r, const struct wkey *k);
-/* An application issued before with the same content: its order as issued is queued
- * to print again (the same bytes, in input order) and its number put in no; 1. 0
- * when there is none; -1 (e filled) when that order's line fails verification. */
-int reg_same(struct reg *r, const struct json_t *app, char *no, size_t n, struct werr *e);
+/* What the register holds for an application: 1, it was issued before with the
+ * same content (its order as issued is queued to print again, the same bytes, in
+ * input order; its number is put in no); 2, a live order has its grant, employee
+ * and beneficiary (its number in no); 0, neither; -1 (e filled), that order's line
+ * fails verification. */
+int reg_lookup(struct reg *r, const struct json_t *app, wmonth now, char *no, size_t n,
+               struct werr *e);
 /* The live order with the same grant, employee and beneficiary, or NULL. */
 const char *reg_duplicate(struct reg *r, const struct json_t *order, wmonth now);
 /* REG_UNKNOWN, REG_LIVE, REG_ENDED (its last month is before now) or REG_STOPPED. */
