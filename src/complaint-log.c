@@ -461,37 +461,48 @@ bad:
 }
 
 static int
-on_log(void *ctx, const struct store_rec *r, struct werr *e)
+on_log(struct rloop *L, json_t *ev, const struct rpos *pos, struct werr *e)
 {
-	(void)ctx;
-	json_t *ev = log_event(r, e);
-	if (!ev)
-		return -1;
+	if (jint(ev, "seq", 0) != (long long)pos->line) {
+		char where[300];
+		snprintf(where, sizeof where, "%s:%lu", pos->file, pos->line);
+		return werr_set(e, where, "damaged: seq is %lld", jint(ev, "seq", 0)), -2;
+	}
 	struct werr ae;
 	if (history && load_only && !strcmp(jstr(ev, "id"), load_only))
-		json_array_append(history, ev);
+		json_array_append_new(history, json_deep_copy(ev));
 	if ((!load_only || !strcmp(jstr(ev, "id"), load_only)) && apply(ev, &ae) < 0 &&
 	    load_bad++ < 5)
-		warnf("%s:%lu: %s: %s (complaint-log verify says more)", log_path, r->line, ae.field,
+		warnf("%s:%lu: %s: %s (complaint-log verify says more)", log_path, pos->line, ae.field,
 		      ae.msg);
-	json_decref(ev);
 	return 0;
 }
 
+/* A line that is no complaint event is damage: the loop stops there. */
+static void
+on_damage(struct rloop *L, const struct rpos *pos, const json_t *rec, const struct werr *e)
+{
+	L->stop = 1;
+}
+
 /* Read the whole log into cpls, every line checked against the chain and the
- * head: a damaged line stops the command. Events that do not follow from the
- * state before them are reported (verify says more) and skipped. */
+ * head (in two threads: parsing is most of the work); a damaged line stops the
+ * command. Events that do not follow from the state before them are reported
+ * (verify says more) and skipped. */
 static void
 load_log(const char *only_id)
 {
+	static const char *const kinds[] = { "complaint", NULL };
 	hmap_init(&cpls, sizeof(struct cpl));
 	load_only = only_id;
-	struct store s;
-	struct store_opts o = { STORE_CHAIN, STORE_READ, NULL, 0 };
-	struct werr e;
-	if (store_open(&s, log_path, &o, on_log, NULL, &e) < 0)
-		die("%s: %s (complaint-log verify says more)", e.field, e.msg);
-	store_close(&s);
+	struct rloop L = { 0 };
+	L.cb = on_log;
+	L.kinds = kinds;
+	L.validate = 1;
+	L.transient = !history; /* show keeps the events it prints */
+	L.on_reject = on_damage;
+	if (store_loop(log_path, STORE_CHAIN, &L) != 0 || L.stop)
+		die("%s: damaged: nothing is read from it (complaint-log verify says more)", log_path);
 }
 
 /* ---- writing: in the store, under its lock, each line chained to the one before ---- */
@@ -512,18 +523,41 @@ struct writer {
 };
 
 /* What a complaint added in bulk is known by: what it was given, and its time
- * when that was given too (with_at). */
+ * when that was given too; as BLAKE2b-128 digests in hex (k[0] without the time,
+ * k[1] with it, either may be NULL), so that a large log's index stays small. */
 static void
-bulk_key(const json_t *ev, int with_at, struct buf *k)
+bulk_keys(const json_t *ev, struct buf *k0, struct buf *k1)
 {
 	static const char *const f[] = { "office", "service", "desk", "category", "name",
 		                         "mobile", "nid", "text", "by", "at" };
-	k->n = 0;
-	for (size_t i = 0; i < sizeof f / sizeof f[0] - !with_at; i++) {
-		const char *v = jstr(ev, f[i]);
-		buf_printf(k, "%s\x1f%s\x1e", f[i], v ? v : "");
+	enum { NF = sizeof f / sizeof f[0] };
+	crypto_generichash_state st[2];
+	struct buf *k[2] = { k0, k1 };
+	for (int j = 0; j < 2; j++)
+		if (k[j])
+			crypto_generichash_init(&st[j], NULL, 0, 16);
+	for (size_t i = 0; i < NF; i++) {
+		json_t *v = json_object_get(ev, f[i]);
+		const char *s = json_string_value(v);
+		/* Each value with its length: no two lists of values hash alike. */
+		uint64_t n = s ? json_string_length(v) + 1 : 0;
+		for (int j = 0; j < 2; j++) {
+			if (!k[j] || (j == 0 && i == NF - 1))
+				continue;
+			crypto_generichash_update(&st[j], (const uint8_t *)&n, sizeof n);
+			if (s)
+				crypto_generichash_update(&st[j], (const uint8_t *)s, n - 1);
+		}
 	}
-	buf_str(k);
+	for (int j = 0; j < 2; j++) {
+		if (!k[j])
+			continue;
+		uint8_t h[16];
+		crypto_generichash_final(&st[j], h, sizeof h);
+		buf_grow(k[j], 33);
+		sodium_bin2hex(k[j]->p, 33, h, sizeof h);
+		k[j]->n = 32;
+	}
 }
 
 static void
@@ -547,14 +581,14 @@ note_given(struct writer *w, const json_t *ev, off_t off, size_t len)
 {
 	if (!w->bulk || strcmp(jstr(ev, "event"), "add"))
 		return;
-	struct buf k = { 0 };
-	for (int with_at = 0; with_at < 2; with_at++) {
-		bulk_key(ev, with_at, &k);
-		struct store_rec *r = hmap_put(&w->given, k.p, NULL);
+	struct buf k[2] = { { 0 }, { 0 } };
+	bulk_keys(ev, &k[0], &k[1]);
+	for (int j = 0; j < 2; j++) {
+		struct store_rec *r = hmap_put(&w->given, k[j].p, NULL);
 		r->off = off;
 		r->len = len;
+		buf_free(&k[j]);
 	}
-	buf_free(&k);
 }
 
 static int
@@ -972,7 +1006,7 @@ on_bulk(struct rloop *L, json_t *r, const struct rpos *pos, struct werr *e)
 	/* A complaint logged before (a rerun after a failure part-way) is printed
 	 * again as it was logged, and not logged twice. */
 	struct buf bk = { 0 };
-	bulk_key(ev, at != NULL, &bk);
+	bulk_keys(ev, at ? NULL : &bk, at ? &bk : NULL);
 	struct store_rec *was = hmap_get(&b->w.given, bk.p);
 	buf_free(&bk);
 	if (was) {
@@ -990,6 +1024,10 @@ on_bulk(struct rloop *L, json_t *r, const struct rpos *pos, struct werr *e)
 			      jstr(old, "id"));
 		told(&b->w, old, 1);
 		json_decref(old);
+		if (++b->since_sync == BULK_SYNC) {
+			writer_flush(&b->w);
+			b->since_sync = 0;
+		}
 		return 0;
 	}
 	writer_put(&b->w, ev);

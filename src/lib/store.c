@@ -415,68 +415,102 @@ damaged(struct werr *e, const char *path, unsigned long line, const char *fmt, .
 	return werr_set(e, where, "%s", m);
 }
 
+/* The check of a log's lines, one after the other. */
+struct checker {
+	const char *path;
+	int check;
+	char hash[65];            /* CHAIN: the hash of the line before */
+	unsigned long lines;      /* lines checked */
+	off_t off;                /* where the next line starts */
+	const struct store_head *hd; /* CHAIN, a full replay: the head to hold the log to */
+};
+
+/* Check the next line, p[0..*n), complete or not: 0, its record in p[0..*n) (SUM
+ * puts the record's } where its check began); 1, a torn tail; -1, damage (e). */
+static int
+check_line(struct checker *c, char *p, size_t *n, int complete, struct werr *e)
+{
+	unsigned long line = c->lines + 1;
+	size_t len = *n;
+	if (!complete) {
+		if (c->hd && c->off < c->hd->size)
+			return damaged(e, c->path, line, "cut short: the head records %lld bytes, the log "
+			               "has %lld (its end was lost)", c->hd->size,
+			               (long long)(c->off + (off_t)len));
+		return 1;
+	}
+	if (c->check == STORE_SUM) {
+		char *q = (char *)trailer(p, len, SUM_KEY, SUM_HEX);
+		char want[SUM_HEX], had[SUM_HEX];
+		if (!q)
+			return damaged(e, c->path, line, "damaged: the line does not end with its check "
+			               "(\"check\":\"16 hex digits\"})");
+		memcpy(had, q + sizeof SUM_KEY - 1, SUM_HEX);
+		*q = '}';
+		*n = (size_t)(q - p) + 1;
+		line_sum(p, *n, want);
+		if (memcmp(want, had, SUM_HEX))
+			return damaged(e, c->path, line, "damaged: its check does not match its content "
+			               "(the line was changed)");
+	} else {
+		char prev[65];
+		if (store_line_prev(p, len, prev) < 0)
+			return damaged(e, c->path, line, "damaged: the line does not end with the hash of "
+			               "the line before (\"prev\":\"64 hex digits\"})");
+		if (strcmp(prev, c->hash)) {
+			if (line == 1)
+				return damaged(e, c->path, 1, "damaged: the first line's prev is not zero "
+				               "(lines were removed before it)");
+			return damaged(e, c->path, line - 1, "damaged: line %lu does not follow it (this line "
+			               "was changed, or lines were removed, inserted or moved after it)",
+			               line);
+		}
+		store_line_hash(p, len, c->hash);
+	}
+	c->lines = line;
+	c->off += (off_t)len + 1;
+	if (c->hd && line == c->hd->seq && (strcmp(c->hash, c->hd->hash) || c->off != c->hd->size))
+		return damaged(e, c->path, line, strcmp(c->hash, c->hd->hash)
+		               ? "damaged: not the line the head recorded as the last written (it was "
+		                 "changed)"
+		               : "damaged: the log is not as long here as its head records (lines "
+		                 "before it changed their length)");
+	return 0;
+}
+
+/* After the last line: a head that records more lines than there are. */
+static int
+check_end(const struct checker *c, struct werr *e)
+{
+	if (c->hd && c->lines < c->hd->seq)
+		return werr_set(e, c->path, "its head records %lu lines, the log has %lu: lines were "
+		                "removed from its end", c->hd->seq, c->lines);
+	return 0;
+}
+
 /* Check each line from offset from (the line before it hashing to s->hash) and
- * hand it to fn. stop_at: CHAIN, the head's line count (0: none). */
+ * hand it to fn; a torn tail a writer sets aside. */
 static int
 replay(struct store *s, off_t from, const struct store_head *hd, store_fn fn, void *ctx,
        struct werr *e)
 {
+	struct checker c = { s->path, s->check, { 0 }, s->lines, from, hd };
+	memcpy(c.hash, s->hash, 65);
 	struct store_scan sc;
 	struct store_line l;
 	int rc = 0, got;
 	store_scan_open(&sc, s->fd, from, s->lines);
 	s->size = from;
 	while ((got = store_scan_next(&sc, &l, e)) > 0) {
-		if (!l.complete) {
-			if (hd && l.off < hd->size) {
-				rc = damaged(e, s->path, l.line, "cut short: the head records %lld bytes, the "
-				             "log has %lld (its end was lost)", hd->size,
-				             (long long)(l.off + (off_t)l.n));
-			} else if (s->writer) {
-				rc = set_aside(s, l.off, l.off + (off_t)l.n, e);
-			}
+		size_t n = l.n;
+		int k = check_line(&c, (char *)l.p, &n, l.complete, e);
+		if (k == 1 && s->writer)
+			rc = set_aside(s, l.off, l.off + (off_t)l.n, e);
+		if (k != 0) {
+			rc = k < 0 ? -1 : rc;
 			break;
 		}
-		struct store_rec r = { NULL, 0, l.line, l.off, l.n };
-		if (s->check == STORE_SUM) {
-			const char *q = trailer(l.p, l.n, SUM_KEY, SUM_HEX);
-			if (!q) {
-				rc = damaged(e, s->path, l.line, "damaged: the line does not end with its "
-				             "check (\"check\":\"16 hex digits\"})");
-				break;
-			}
-			s->scratch.n = 0;
-			buf_add(&s->scratch, l.p, (size_t)(q - l.p));
-			buf_addc(&s->scratch, '}');
-			char want[SUM_HEX + 1];
-			line_sum(s->scratch.p, s->scratch.n, want);
-			if (memcmp(want, q + sizeof SUM_KEY - 1, SUM_HEX)) {
-				rc = damaged(e, s->path, l.line, "damaged: its check does not match its "
-				             "content (the line was changed)");
-				break;
-			}
-			r.p = s->scratch.p;
-			r.n = s->scratch.n;
-		} else {
-			char prev[65];
-			if (store_line_prev(l.p, l.n, prev) < 0) {
-				rc = damaged(e, s->path, l.line, "damaged: the line does not end with the "
-				             "hash of the line before (\"prev\":\"64 hex digits\"})");
-				break;
-			}
-			if (strcmp(prev, s->hash)) {
-				if (l.line == 1)
-					rc = damaged(e, s->path, 1, "damaged: the first line's prev is not "
-					             "zero (lines were removed before it)");
-				else
-					rc = damaged(e, s->path, l.line - 1, "damaged: line %lu does not follow "
-					             "it (this line was changed, or lines were removed, "
-					             "inserted or moved after it)", l.line);
-				break;
-			}
-			r.p = l.p;
-			r.n = l.n;
-		}
+		struct store_rec r = { l.p, n, l.line, l.off, l.n };
 		int took = fn ? fn(ctx, &r, e) : 0;
 		if (took == -2) {
 			rc = -2;
@@ -488,28 +522,54 @@ replay(struct store *s, off_t from, const struct store_head *hd, store_fn fn, vo
 			             why.field[0] ? ": " : "", why.msg);
 			break;
 		}
-		if (s->check == STORE_CHAIN)
-			store_line_hash(l.p, l.n, s->hash);
-		s->lines = l.line;
-		s->size = l.off + (off_t)l.n + 1;
-		if (hd && l.line == hd->seq && (strcmp(s->hash, hd->hash) || s->size != hd->size)) {
-			rc = damaged(e, s->path, l.line, strcmp(s->hash, hd->hash)
-			             ? "damaged: not the line the head recorded as the last written (it was "
-			               "changed)"
-			             : "damaged: the log is not as long here as its head records (lines "
-			               "before it changed their length)");
-			break;
-		}
+		memcpy(s->hash, c.hash, 65);
+		s->lines = c.lines;
+		s->size = c.off;
 	}
 	store_scan_close(&sc);
 	if (got < 0 && !rc) {
 		struct werr why = *e;
 		rc = werr_set(e, s->path, "%s", why.msg);
 	}
-	if (!rc && hd && s->lines < hd->seq)
-		rc = werr_set(e, s->path, "its head records %lu lines, the log has %lu: lines were removed "
-		              "from its end", hd->seq, s->lines);
+	if (!rc)
+		rc = check_end(&c, e);
 	return rc;
+}
+
+static int
+loop_check(void *ctx, char *line, size_t *len, int complete, struct werr *e)
+{
+	struct checker *c = ctx;
+	int k = check_line(c, line, len, complete, e);
+	return k < 0 ? -1 : k;
+}
+
+int
+store_loop(const char *path, int check, struct rloop *L)
+{
+	struct store_head hd;
+	struct werr e;
+	int hr = check == STORE_CHAIN ? store_head_read(path, &hd, NULL, &e) : 1;
+	if (hr < 0) {
+		warnf("%s: %s", e.field, e.msg);
+		return WGO_EXIT_USAGE;
+	}
+	if (access(path, F_OK) < 0 && errno == ENOENT)
+		return hr == 0 && hd.seq ? (warnf("%s: missing, though its head records %lu lines", path,
+		                                  hd.seq), WGO_EXIT_USAGE) : 0;
+	struct checker c = { path, check, { 0 }, 0, 0, hr == 0 ? &hd : NULL };
+	memcpy(c.hash, zero_hash, 65);
+	L->line_check = loop_check;
+	L->line_ctx = &c;
+	char *argv[] = { (char *)path };
+	int st = rec_loop(L, 1, argv);
+	if (!L->stop && check_end(&c, &e) < 0) {
+		warnf("%s: %s", e.field, e.msg);
+		st = wgo_worse(st, WGO_EXIT_USAGE);
+	}
+	L->line_check = NULL;
+	L->line_ctx = NULL;
+	return st;
 }
 
 /* The line the head vouches for, its last: it ends where the head says, and

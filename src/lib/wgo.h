@@ -241,6 +241,12 @@ struct rloop {
 	/* Optional: told of each rejected record, after it is reported. */
 	void (*on_reject)(struct rloop *L, const struct rpos *pos, const struct json_t *rec,
 	                  const struct werr *e);
+	/* Optional, run in the reader thread on every line, in order, before it is
+	 * parsed (the store's check, store_loop): it may shorten the line in place;
+	 * 1 skips it; -1 (e filled) stops the loop there, e reported, status 2.
+	 * complete is 0 for a last line without its newline. */
+	int (*line_check)(void *ctx, char *line, size_t *len, int complete, struct werr *e);
+	void *line_ctx;
 };
 /* Parse one line (no newline) into an object; NULL with e filled on error. */
 struct json_t *rec_parse(const char *line, size_t len, struct werr *e);
@@ -411,6 +417,12 @@ int store_get(struct store *s, off_t off, size_t len, struct buf *out, struct we
 void store_close(struct store *s);
 /* How long, newline included, the line a record of n bytes becomes. */
 size_t store_line_len(const struct store *s, size_t n);
+/* Replay the log at path, read only, through a record loop, in two threads: the
+ * loop's reader checks each line as store_open does (without the lock), then
+ * parses it, and L->cb runs in the caller's thread (for logs read whole and
+ * often: the complaint log). A damaged line stops the loop, said as FILE:LINE:
+ * damaged: ...; the loop's status is then 2. L->line_check is the store's. */
+int store_loop(const char *path, int check, struct rloop *L);
 /* BLAKE2b-256 of a line, in hex: what the next line's "prev" holds (CHAIN). */
 void store_line_hash(const char *p, size_t n, char out[65]);
 /* The "prev" a CHAIN line carries, or -1 when it carries none. */
