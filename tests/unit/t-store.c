@@ -91,6 +91,15 @@ collect(void *ctx, const struct store_rec *r, struct werr *e)
 	return 0;
 }
 
+static int loop_seen;
+
+static int
+counted(struct rloop *L, struct json_t *r, const struct rpos *pos, struct werr *e)
+{
+	loop_seen++;
+	return 0;
+}
+
 int
 main(void)
 {
@@ -265,6 +274,28 @@ main(void)
 	ok(store_open(&s, path("chain"), &cw, NULL, NULL, &e) == 0, "a line after the head is taken in");
 	is_int(s.lines, 4, "the chain has 4 lines");
 	store_close(&s);
+
+	/* ---- store_loop: the same check, in the record loop's reader thread */
+	struct buf lw = { 0 };
+	sum_line("{\"kind\":\"card_return\",\"v\":1,\"order_no\":\"A-1\",\"office\":\"KHL\",\"last_month\":\"2026-01\",\"returned\":\"2026-02-10\"}", &lw);
+	sum_line("{\"kind\":\"card_return\",\"v\":1,\"order_no\":\"A-2\",\"office\":\"KHL\",\"last_month\":\"2026-01\",\"returned\":\"2026-02-11\"}", &lw);
+	spill(path("loop"), buf_str(&lw));
+	struct rloop L = { 0 };
+	L.cb = counted;
+	L.validate = 1;
+	loop_seen = 0;
+	is_int(store_loop(path("loop"), STORE_SUM, &L), 0, "store_loop reads a log through the record loop");
+	is_int(loop_seen, 2, "each record, its check taken off and valid");
+	char *lb = strstr(lw.p, "A-2");
+	lb[2] = '3';
+	spill(path("loop"), buf_str(&lw));
+	memset(&L, 0, sizeof L);
+	L.cb = counted;
+	loop_seen = 0;
+	is_int(store_loop(path("loop"), STORE_SUM, &L), 2, "a damaged line stops it, status 2");
+	is_int(loop_seen, 1, "after the lines before it");
+	buf_free(&lw);
+	unlink(path("loop"));
 
 	buf_free(&want);
 	buf_free(&rec);
