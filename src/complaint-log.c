@@ -616,8 +616,11 @@ writer_open(struct writer *w, int bulk)
 	hmap_init(&w->given, sizeof(struct store_rec));
 	struct store_opts o = { STORE_CHAIN, STORE_WAIT, lock_path, !bulk };
 	struct werr e;
-	if (store_open(&w->s, log_path, &o, on_written, w, &e) < 0)
+	if (store_open(&w->s, log_path, &o, on_written, w, &e) < 0) {
+		hmap_free(&w->ids);
+		hmap_free(&w->given);
 		die("%s: %s (complaint-log verify says more)", e.field, e.msg);
+	}
 	/* The numbers given, as the head (read under the lock) has them; replay has
 	 * noted those of the lines after it. */
 	struct buf extra = { 0 };

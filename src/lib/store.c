@@ -199,7 +199,7 @@ store_scan_open(struct store_scan *sc, int fd, off_t from, unsigned long line0)
 {
 	memset(sc, 0, sizeof *sc);
 	sc->fd = fd;
-	sc->cap = 1 << 20;
+	sc->cap = 64 << 10; /* grows to the longest line */
 	sc->b = xmalloc(sc->cap);
 	sc->off = from;
 	sc->line = line0;
