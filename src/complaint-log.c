@@ -614,7 +614,8 @@ writer_open(struct writer *w, int bulk)
 	w->bulk = bulk;
 	hmap_init(&w->ids, sizeof(long long));
 	hmap_init(&w->given, sizeof(struct store_rec));
-	struct store_opts o = { STORE_CHAIN, STORE_WAIT, lock_path, !bulk };
+	struct store_opts o = { .check = STORE_CHAIN, .lock = STORE_WAIT, .lockpath = lock_path,
+	                          .from_head = !bulk };
 	struct werr e;
 	if (store_open(&w->s, log_path, &o, on_written, w, &e) < 0) {
 		hmap_free(&w->ids);

@@ -439,7 +439,7 @@ static int
 ledger_open(const char *dir, struct werr *e)
 {
 	char *p = state_file(NULL, dir, "ledger.jsonl"), *lp = state_file(NULL, dir, "lock");
-	struct store_opts o = { STORE_SUM, STORE_TRY, lp, 0 };
+	struct store_opts o = { .check = STORE_SUM, .lock = STORE_TRY, .lockpath = lp };
 	int rc = store_open(&ledger, p, &o, on_ledger_line, NULL, e);
 	if (rc < 0 && !strcmp(e->field, lp))
 		snprintf(e->msg + strlen(e->msg), sizeof e->msg - strlen(e->msg),

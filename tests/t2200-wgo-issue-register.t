@@ -281,6 +281,19 @@ expect 2 "--since goes with --reprint" wgo-issue --since KHL-2025-26-000001
 expect 2 "--reprint takes no --key" wgo-issue --reprint --key x
 expect 2 "--stop and --amend together" wgo-issue --stop --amend
 
+# ---- a register of an earlier wgo (order records, no checks) is sealed by the
+# next run that writes, the old file kept beside it
+home old
+head -3 "$TESTDATA/applications.jsonl" >three.jsonl
+wgo-issue $D three.jsonl >three.out
+unseal "$REG" >old.jsonl
+cp old.jsonl "$REG"
+expect 0 "a register without checks" wgo-issue $D three.jsonl
+like "$err" 'orders.jsonl: written before its lines had checks: its 3 lines are sealed now' "is sealed, and said so"
+ok "the old file is kept" cmp old.jsonl "$REG.unsealed"
+is "$(grep -c '"check":"[0-9a-f]\{16\}"}$' "$REG")" 3 "each line has its check"
+is "$out" "$(cat three.out)" "and its orders are printed again, as they were issued"
+
 # ---- a correction applied, then its output lost: printed again
 home amendagain
 wgo-issue $D app1.jsonl >/dev/null

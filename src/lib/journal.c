@@ -41,7 +41,7 @@ journal_open(struct journal *j, struct werr *e)
 	memset(j, 0, sizeof *j);
 	hmap_init(&j->acc, sizeof(struct jentry));
 	char *path = home_path("push/journal.jsonl"), *lock = home_path("push/lock");
-	struct store_opts o = { STORE_SUM, STORE_WAIT, lock, 0 };
+	struct store_opts o = { .check = STORE_SUM, .lock = STORE_WAIT, .lockpath = lock };
 	int rc = store_open(&j->s, path, &o, on_line, j, e);
 	free(path);
 	free(lock);

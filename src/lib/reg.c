@@ -166,7 +166,10 @@ reg_open(struct reg *r, int dry, struct werr *e)
 	hmap_init(&r->firsts, sizeof(const char *));
 	hmap_init(&r->series, sizeof(long long));
 	char *path = home_path("register/orders.jsonl"), *lock = home_path("register/lock");
-	struct store_opts o = { STORE_SUM, dry ? STORE_READ : STORE_WAIT, lock, 0 };
+	/* A register of an earlier wgo (no checks) is sealed by the first run that
+	 * writes; a dry run reads it as it is. */
+	struct store_opts o = { .check = STORE_SUM, .lock = dry ? STORE_READ : STORE_WAIT,
+	                          .lockpath = lock, .adopt = 1 };
 	int rc = store_open(&r->s, path, &o, on_line, r, e);
 	if (rc < 0 && strstr(e->field, ".jsonl:"))
 		snprintf(e->msg + strlen(e->msg), sizeof e->msg - strlen(e->msg),
@@ -617,7 +620,7 @@ reg_reprint(struct reg_select *sel, FILE *out, unsigned long *printed, unsigned 
 	struct reprint rp = { sel, &r, out, { 0 }, 0, 0 };
 	hmap_init(&rp.dated, 1);
 	char *path = home_path("register/orders.jsonl");
-	struct store_opts o = { STORE_SUM, STORE_READ, NULL, 0 };
+	struct store_opts o = { .check = STORE_SUM, .lock = STORE_READ };
 	int rc = store_open(&r.s, path, &o, on_reprint, &rp, e);
 	store_close(&r.s);
 	free(path);

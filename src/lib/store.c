@@ -613,6 +613,63 @@ head_line(struct store *s, const struct store_head *hd, struct werr *e)
 	return 0;
 }
 
+/* A log that no line of has a check (written before the store): every whole line
+ * sealed, the file replaced, the old one kept beside it. What the lines hold, the
+ * replay that follows checks. */
+static int
+adopt(struct store *s, struct werr *e)
+{
+	struct store_scan sc;
+	struct store_line l;
+	struct buf old = { 0 }, sealed = { 0 };
+	int rc = 0, got;
+	unsigned long n = 0;
+	store_scan_open(&sc, s->fd, 0, 0);
+	while ((got = store_scan_next(&sc, &l, e)) > 0) {
+		buf_add(&old, l.p, l.n);
+		if (l.complete)
+			buf_addc(&old, '\n');
+		if (!l.complete || l.n < 3 || l.p[0] != '{' || l.p[l.n - 1] != '}') {
+			buf_add(&sealed, l.p, l.n); /* the replay says what it is */
+			if (l.complete)
+				buf_addc(&sealed, '\n');
+			continue;
+		}
+		if (trailer(l.p, l.n, SUM_KEY, SUM_HEX)) {
+			rc = 1; /* sealed already, at least in part: not a log to adopt */
+			break;
+		}
+		size_t at = sealed.n;
+		buf_grow(&sealed, l.n + SUM_TRAILER + 1);
+		memcpy(sealed.p + at, l.p, l.n - 1);
+		memcpy(sealed.p + at + l.n - 1, SUM_KEY, sizeof SUM_KEY - 1);
+		line_sum(l.p, l.n, sealed.p + at + l.n - 1 + sizeof SUM_KEY - 1);
+		memcpy(sealed.p + at + l.n - 1 + sizeof SUM_KEY - 1 + SUM_HEX, "\"}\n", 3);
+		sealed.n += l.n - 1 + SUM_TRAILER + 1;
+		n++;
+	}
+	store_scan_close(&sc);
+	if (got < 0)
+		rc = -1;
+	if (rc == 0 && n) {
+		char *keep = side_path(s->path, ".unsealed");
+		rc = atomic_write(keep, old.p, old.n, 0600, e);
+		if (rc == 0)
+			rc = atomic_write(s->path, sealed.p, sealed.n, 0600, e);
+		if (rc == 0) {
+			warnf("%s: written before its lines had checks: its %lu lines are sealed now (it "
+			      "was kept as %s)", s->path, n, keep);
+			close(s->fd);
+			if ((s->fd = open(s->path, O_RDWR | O_APPEND | O_CLOEXEC)) < 0)
+				rc = werr_set(e, s->path, "%s", strerror(errno));
+		}
+		free(keep);
+	}
+	buf_free(&old);
+	buf_free(&sealed);
+	return rc < 0 ? -1 : 0;
+}
+
 int
 store_open(struct store *s, const char *path, const struct store_opts *o, store_fn fn, void *ctx,
            struct werr *e)
@@ -651,6 +708,8 @@ store_open(struct store *s, const char *path, const struct store_opts *o, store_
 			rc = -1;
 		}
 	}
+	if (rc == 0 && s->fd >= 0 && o->adopt && s->writer && s->check == STORE_SUM)
+		rc = adopt(s, e);
 	if (rc == 0 && s->fd >= 0) {
 		struct stat st;
 		off_t from = 0;

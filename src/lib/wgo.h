@@ -365,6 +365,9 @@ struct store_opts {
 	int from_head;        /* STORE_CHAIN writers: check the head's last line, and
 	                       * replay only what follows it (the rest, a full replay
 	                       * checks) */
+	int adopt;            /* STORE_SUM writers: a log written before the store, no
+	                       * line with a check, is sealed (the old one kept as
+	                       * PATH.unsealed), then replayed as any other */
 };
 /* One line as replay hands it over. */
 struct store_rec {

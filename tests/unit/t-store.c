@@ -115,7 +115,8 @@ main(void)
 	struct werr e;
 	struct store s;
 	struct seen seen;
-	struct store_opts w = { STORE_SUM, STORE_WAIT, NULL, 0 }, r = { STORE_SUM, STORE_READ, NULL, 0 };
+	struct store_opts w = { .check = STORE_SUM, .lock = STORE_WAIT },
+	                  r = { .check = STORE_SUM, .lock = STORE_READ };
 	const char *recs[] = { "{\"t\":\"a\",\"n\":1}", "{\"t\":\"b\",\"s\":\"\\u00e9\"}", "{\"t\":\"c\"}" };
 	struct buf want = { 0 };
 	for (int i = 0; i < 3; i++)
@@ -195,7 +196,7 @@ main(void)
 
 	/* ---- the lock: a second writer that will not wait is refused, naming the first */
 	struct store s2;
-	struct store_opts t = { STORE_SUM, STORE_TRY, NULL, 0 };
+	struct store_opts t = { .check = STORE_SUM, .lock = STORE_TRY };
 	ok(store_open(&s2, path("log"), &t, NULL, NULL, &e) < 0, "a second writer is refused");
 	char pid[32];
 	snprintf(pid, sizeof pid, "locked by process %ld", (long)getpid());
@@ -217,7 +218,8 @@ main(void)
 	free(got);
 
 	/* ---- STORE_CHAIN: each line carries the hash of the one before; the head */
-	struct store_opts cw = { STORE_CHAIN, STORE_WAIT, NULL, 1 }, cr = { STORE_CHAIN, STORE_READ, NULL, 0 };
+	struct store_opts cw = { .check = STORE_CHAIN, .lock = STORE_WAIT, .from_head = 1 },
+	                  cr = { .check = STORE_CHAIN, .lock = STORE_READ };
 	ok(store_open(&s, path("chain"), &cw, NULL, NULL, &e) == 0, "a chain opens");
 	for (int i = 0; i < 3; i++)
 		store_add(&s, recs[i], strlen(recs[i]));
