@@ -288,6 +288,10 @@ head -3 "$TESTDATA/applications.jsonl" >three.jsonl
 wgo-issue $D three.jsonl >three.out
 unseal "$REG" >old.jsonl
 cp old.jsonl "$REG"
+expect 0 "a register without checks is read as it is by --reprint" wgo-issue --reprint
+is "$out" "$(cat three.out)" "which prints its orders"
+expect 0 "and by --dry-run" wgo-issue $D --dry-run three.jsonl
+ok "neither writes it" cmp old.jsonl "$REG"
 expect 0 "a register without checks" wgo-issue $D three.jsonl
 like "$err" 'orders.jsonl: written before its lines had checks: its 3 lines are sealed now' "is sealed, and said so"
 ok "the old file is kept" cmp old.jsonl "$REG.unsealed"

@@ -620,7 +620,7 @@ reg_reprint(struct reg_select *sel, FILE *out, unsigned long *printed, unsigned 
 	struct reprint rp = { sel, &r, out, { 0 }, 0, 0 };
 	hmap_init(&rp.dated, 1);
 	char *path = home_path("register/orders.jsonl");
-	struct store_opts o = { .check = STORE_SUM, .lock = STORE_READ };
+	struct store_opts o = { .check = STORE_SUM, .lock = STORE_READ, .adopt = 1 };
 	int rc = store_open(&r.s, path, &o, on_reprint, &rp, e);
 	store_close(&r.s);
 	free(path);

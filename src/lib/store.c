@@ -423,6 +423,7 @@ struct checker {
 	unsigned long lines;      /* lines checked */
 	off_t off;                /* where the next line starts */
 	const struct store_head *hd; /* CHAIN, a full replay: the head to hold the log to */
+	int unsealed;             /* SUM, read only: a log of before the store, no checks */
 };
 
 /* Check the next line, p[0..*n), complete or not: 0, its record in p[0..*n) (SUM
@@ -439,7 +440,11 @@ check_line(struct checker *c, char *p, size_t *n, int complete, struct werr *e)
 			               (long long)(c->off + (off_t)len));
 		return 1;
 	}
-	if (c->check == STORE_SUM) {
+	if (c->check == STORE_SUM && c->unsealed) {
+		if (trailer(p, len, SUM_KEY, SUM_HEX))
+			return damaged(e, c->path, line, "damaged: a line with a check in a log whose "
+			               "first line has none");
+	} else if (c->check == STORE_SUM) {
 		char *q = (char *)trailer(p, len, SUM_KEY, SUM_HEX);
 		char want[SUM_HEX], had[SUM_HEX];
 		if (!q)
@@ -494,7 +499,7 @@ static int
 replay(struct store *s, off_t from, const struct store_head *hd, store_fn fn, void *ctx,
        struct werr *e)
 {
-	struct checker c = { s->path, s->check, { 0 }, s->lines, from, hd };
+	struct checker c = { s->path, s->check, { 0 }, s->lines, from, hd, s->unsealed };
 	memcpy(c.hash, s->hash, 65);
 	struct store_scan sc;
 	struct store_line l;
@@ -557,7 +562,7 @@ store_loop(const char *path, int check, struct rloop *L)
 	if (access(path, F_OK) < 0 && errno == ENOENT)
 		return hr == 0 && hd.seq ? (warnf("%s: missing, though its head records %lu lines", path,
 		                                  hd.seq), WGO_EXIT_USAGE) : 0;
-	struct checker c = { path, check, { 0 }, 0, 0, hr == 0 ? &hd : NULL };
+	struct checker c = { path, check, { 0 }, 0, 0, hr == 0 ? &hd : NULL, 0 };
 	memcpy(c.hash, zero_hash, 65);
 	L->line_check = loop_check;
 	L->line_ctx = &c;
@@ -710,6 +715,13 @@ store_open(struct store *s, const char *path, const struct store_opts *o, store_
 	}
 	if (rc == 0 && s->fd >= 0 && o->adopt && s->writer && s->check == STORE_SUM)
 		rc = adopt(s, e);
+	if (rc == 0 && s->fd >= 0 && o->adopt && !s->writer && s->check == STORE_SUM) {
+		/* A reader takes a log that is still to be sealed as it is. */
+		char b[65536];
+		ssize_t k = pread(s->fd, b, sizeof b, 0);
+		char *nl = k > 0 ? memchr(b, '\n', (size_t)k) : NULL;
+		s->unsealed = nl && nl > b && nl[-1] == '}' && !trailer(b, (size_t)(nl - b), SUM_KEY, SUM_HEX);
+	}
 	if (rc == 0 && s->fd >= 0) {
 		struct stat st;
 		off_t from = 0;
@@ -845,7 +857,9 @@ store_get(struct store *s, off_t off, size_t len, struct buf *out, struct werr *
 	}
 	out->n = 0;
 	int rc = 0;
-	if (s->check == STORE_CHAIN) {
+	if (s->unsealed) {
+		buf_add(out, p, len); /* read as it is, as replay took it */
+	} else if (s->check == STORE_CHAIN) {
 		/* Only its neighbours can vouch for a line of a chain: it was checked when
 		 * the log was replayed, under the lock. */
 		if (trailer(p, len, CHAIN_KEY, CHAIN_HEX))

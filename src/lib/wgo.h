@@ -365,9 +365,10 @@ struct store_opts {
 	int from_head;        /* STORE_CHAIN writers: check the head's last line, and
 	                       * replay only what follows it (the rest, a full replay
 	                       * checks) */
-	int adopt;            /* STORE_SUM writers: a log written before the store, no
-	                       * line with a check, is sealed (the old one kept as
-	                       * PATH.unsealed), then replayed as any other */
+	int adopt;            /* STORE_SUM: a log written before the store, no line
+	                       * with a check, is sealed by a writer (the old one kept
+	                       * as PATH.unsealed), then replayed as any other; a
+	                       * reader reads it as it is */
 };
 /* One line as replay hands it over. */
 struct store_rec {
@@ -385,6 +386,7 @@ typedef int (*store_fn)(void *ctx, const struct store_rec *r, struct werr *e);
 struct store {
 	char *path, *lockpath;
 	int check, fd, lockfd, writer;
+	int unsealed;          /* read only: a log of before the store, read as it is */
 	int broken;            /* a write or sync failed: nothing more is taken */
 	off_t size;            /* bytes of whole lines written to the file */
 	unsigned long lines;   /* lines written and sealed */
