@@ -901,7 +901,6 @@ store_close(struct store *s)
 	free(s->lockpath);
 	buf_free(&s->pending);
 	buf_free(&s->head);
-	buf_free(&s->scratch);
 	memset(s, 0, sizeof *s);
 	s->fd = s->lockfd = -1;
 }

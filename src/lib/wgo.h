@@ -393,10 +393,9 @@ struct store {
 	char hash[65];         /* CHAIN: the hash of the last line sealed */
 	struct buf pending;    /* sealed lines not yet written */
 	struct buf head;       /* CHAIN: the owner's lines of the head file, "word ...\n" */
-	/* private */
+	/* private: what was written, to go back to when a write fails */
 	unsigned long wlines;
 	char whash[65];
-	struct buf scratch;
 };
 /* Open (creating it for a writer) and replay the log at path; fn may be NULL.
  * Returns 0, or -1 with e->field "PATH:LINE" (or the file) and the reason (-2 when
@@ -440,7 +439,7 @@ struct store_head {
 	char hash[65];
 };
 int store_head_read(const char *path, struct store_head *h, struct buf *extra, struct werr *e);
-/* Reading a log line by line, whatever the lines hold (verify, show). */
+/* Reading a log line by line, whatever the lines hold (complaint-log verify). */
 struct store_scan {
 	int fd;
 	char *b;
