@@ -37,7 +37,7 @@ PKGS_wgo-pull = jansson libsodium libcurl
 PKGS_lifeverify = jansson
 PKGS_reconcile = jansson
 PKGS_complaint-log = jansson libsodium readline
-PKGS_wgo-export = jansson sqlite3
+PKGS_wgo-export = jansson libsodium sqlite3
 PKGS_tests = jansson libsodium libcurl
 
 pkglibs = $(if $(strip $(1)),$(shell pkg-config --libs $(1)))

@@ -84,7 +84,7 @@ static const char *o_office, *o_service, *o_desk, *o_category, *o_name, *o_mobil
 static int o_overdue, o_reveal, o_bn, o_quiet;
 static long o_count = -1;
 
-static char *log_path, *head_path, *lock_path;
+static char *log_path, *lock_path;
 static struct calendar cal;
 static int days[10], nlevels;
 static int table_out;
@@ -320,179 +320,6 @@ event_at(const json_t *ev)
 	return t;
 }
 
-/* ---- the head: the last line's hash and the ids given, beside the log ---- */
-
-struct head {
-	long long seq, size;
-	char hash[65];
-	struct hmap ids; /* "KHL-2026" -> long long: the last number given */
-};
-
-static void
-head_init(struct head *h)
-{
-	h->seq = h->size = 0;
-	memcpy(h->hash, ZERO_HASH, 65);
-	hmap_init(&h->ids, sizeof(long long));
-}
-
-/* 0 read, 1 no head file, -1 unreadable (e says why). */
-static int
-head_read(struct head *h, struct werr *e)
-{
-	head_init(h);
-	FILE *f = fopen(head_path, "r");
-	if (!f) {
-		if (errno == ENOENT)
-			return 1;
-		return werr_set(e, head_path, "%s", strerror(errno));
-	}
-	char line[256], key[64];
-	unsigned long ln = 0;
-	int have = 0, rc = 0;
-	while (fgets(line, sizeof line, f)) {
-		ln++;
-		long long n;
-		char hx[80];
-		if (sscanf(line, "seq %lld", &n) == 1 && n >= 0) {
-			h->seq = n;
-			have |= 1;
-		} else if (sscanf(line, "size %lld", &n) == 1 && n >= 0) {
-			h->size = n;
-			have |= 2;
-		} else if (sscanf(line, "hash %79s", hx) == 1 && strlen(hx) == 64 &&
-		           strspn(hx, "0123456789abcdef") == 64) {
-			memcpy(h->hash, hx, 65);
-			have |= 4;
-		} else if (sscanf(line, "id %63s %lld", key, &n) == 2 && n >= 0) {
-			*(long long *)hmap_put(&h->ids, key, NULL) = n;
-		} else {
-			rc = werr_set(e, head_path, "line %lu is not understood", ln);
-			break;
-		}
-	}
-	fclose(f);
-	if (!rc && have != 7)
-		rc = werr_set(e, head_path, "incomplete: it needs seq, size and hash");
-	if (rc) { /* nothing is kept from a head that cannot be read */
-		hmap_free(&h->ids);
-		hmap_init(&h->ids, sizeof(long long));
-	}
-	return rc;
-}
-
-static int
-head_write(const struct head *h, struct werr *e)
-{
-	struct buf b = { 0 };
-	buf_printf(&b, "seq %lld\nsize %lld\nhash %s\n", h->seq, h->size, h->hash);
-	size_t i = 0;
-	long long *v;
-	while ((v = hmap_iter(&h->ids, &i)))
-		buf_printf(&b, "id %s %lld\n", hmap_key(&h->ids, v), *v);
-	int rc = atomic_write(head_path, b.p, b.n, 0600, e);
-	buf_free(&b);
-	return rc;
-}
-
-static void
-line_hash(const char *p, size_t n, char out[65])
-{
-	unsigned char h[32];
-	crypto_generichash(h, sizeof h, (const unsigned char *)p, n, NULL, 0);
-	sodium_bin2hex(out, 65, h, sizeof h);
-}
-
-/* ---- reading the log line by line ---- */
-
-struct lines {
-	int fd;
-	char *b;
-	size_t cap, have, start;
-	int eof;
-	off_t off; /* file offset of b[0] */
-};
-
-static void
-lines_open(struct lines *r, int fd, off_t from)
-{
-	memset(r, 0, sizeof *r);
-	r->fd = fd;
-	r->cap = 1 << 20;
-	r->b = xmalloc(r->cap);
-	r->off = from;
-	if (lseek(fd, from, SEEK_SET) < 0)
-		die("%s: seek:", log_path);
-}
-
-/* The next line (no newline); *complete is 0 for a last line with no newline.
- * Returns 0 at the end. *end is the file offset just past the line. */
-static int
-lines_next(struct lines *r, const char **p, size_t *n, int *complete, off_t *end)
-{
-	for (;;) {
-		char *nl = memchr(r->b + r->start, '\n', r->have - r->start);
-		if (nl) {
-			*p = r->b + r->start;
-			*n = (size_t)(nl - *p);
-			*complete = 1;
-			r->start += *n + 1;
-			*end = r->off + (off_t)r->start;
-			return 1;
-		}
-		if (r->eof) {
-			if (r->start == r->have)
-				return 0;
-			*p = r->b + r->start;
-			*n = r->have - r->start;
-			*complete = 0;
-			r->start = r->have;
-			*end = r->off + (off_t)r->start;
-			return 1;
-		}
-		if (r->start > 0) {
-			memmove(r->b, r->b + r->start, r->have - r->start);
-			r->have -= r->start;
-			r->off += (off_t)r->start;
-			r->start = 0;
-		}
-		if (r->have == r->cap) {
-			r->cap *= 2;
-			r->b = xrealloc(r->b, r->cap);
-		}
-		ssize_t k = read(r->fd, r->b + r->have, r->cap - r->have);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			die("%s: read error:", log_path);
-		if (k == 0)
-			r->eof = 1;
-		r->have += (size_t)k;
-	}
-}
-
-static void
-lines_close(struct lines *r)
-{
-	free(r->b);
-}
-
-/* Whether the line holds needle (a cheap test before parsing it). */
-static int
-holds(const char *p, size_t n, const char *needle)
-{
-	size_t k = strlen(needle);
-	const char *end = p + n;
-	for (const char *q = p; (size_t)(end - q) >= k; q++) {
-		q = memchr(q, needle[0], (size_t)(end - q));
-		if (!q || (size_t)(end - q) < k)
-			return 0;
-		if (!memcmp(q, needle, k))
-			return 1;
-	}
-	return 0;
-}
-
 /* ---- complaints: the events folded into where each stands ---- */
 
 struct cpl {
@@ -608,170 +435,219 @@ cpls_free(void)
 
 static const char *load_only;
 static long load_bad;
+static json_t *history; /* show: the events of load_only, in the log's order */
+
+/* A line of the log as an event: valid, a complaint's, numbered by its line. */
+static json_t *
+log_event(const struct store_rec *r, struct werr *e)
+{
+	json_t *ev = rec_parse(r->p, r->n, e);
+	if (!ev)
+		return NULL;
+	if (rec_validate(ev, e) < 0)
+		goto bad;
+	if (strcmp(jstr(ev, "kind"), "complaint")) {
+		werr_set(e, "kind", "a %s record, not a complaint event", jstr(ev, "kind"));
+		goto bad;
+	}
+	if (jint(ev, "seq", 0) != (long long)r->line) {
+		werr_set(e, "seq", "%lld on line %lu", jint(ev, "seq", 0), r->line);
+		goto bad;
+	}
+	return ev;
+bad:
+	json_decref(ev);
+	return NULL;
+}
 
 static int
 on_log(struct rloop *L, json_t *ev, const struct rpos *pos, struct werr *e)
 {
-	(void)L;
-	const char *id = jstr(ev, "id");
-	if (load_only && strcmp(id, load_only))
-		return 0;
-	if (apply(ev, e) < 0 && load_bad++ < 5)
-		warnf("%s:%lu: %s: %s (complaint-log verify says more)", pos->file, pos->line, e->field,
-		      e->msg);
+	if (jint(ev, "seq", 0) != (long long)pos->line) {
+		char where[300];
+		snprintf(where, sizeof where, "%s:%lu", pos->file, pos->line);
+		return werr_set(e, where, "damaged: seq is %lld", jint(ev, "seq", 0)), -2;
+	}
+	struct werr ae;
+	if (history && load_only && !strcmp(jstr(ev, "id"), load_only))
+		json_array_append_new(history, json_deep_copy(ev));
+	if ((!load_only || !strcmp(jstr(ev, "id"), load_only)) && apply(ev, &ae) < 0 &&
+	    load_bad++ < 5)
+		warnf("%s:%lu: %s: %s (complaint-log verify says more)", log_path, pos->line, ae.field,
+		      ae.msg);
 	return 0;
 }
 
-/* Read the whole log into cpls (in two threads: parsing is most of the work).
- * Lines that do not parse, or events that do not follow, are reported (verify
- * says more) and skipped. */
+/* A line that is no complaint event is damage: the loop stops there. */
+static void
+on_damage(struct rloop *L, const struct rpos *pos, const json_t *rec, const struct werr *e)
+{
+	L->stop = 1;
+}
+
+/* Read the whole log into cpls, every line checked against the chain and the
+ * head (in two threads: parsing is most of the work); a damaged line stops the
+ * command. Events that do not follow from the state before them are reported
+ * (verify says more) and skipped. */
 static void
 load_log(const char *only_id)
 {
 	static const char *const kinds[] = { "complaint", NULL };
 	hmap_init(&cpls, sizeof(struct cpl));
-	if (access(log_path, F_OK) < 0 && errno == ENOENT)
-		return;
+	load_only = only_id;
 	struct rloop L = { 0 };
 	L.cb = on_log;
 	L.kinds = kinds;
 	L.validate = 1;
-	L.transient = 1;
-	load_only = only_id;
-	char *argv[] = { log_path };
-	if (rec_loop(&L, 1, argv) == WGO_EXIT_USAGE)
-		die("%s: cannot read the log", log_path);
+	L.transient = !history; /* show keeps the events it prints */
+	L.on_reject = on_damage;
+	if (store_loop(log_path, STORE_CHAIN, &L) != 0 || L.stop)
+		die("%s: damaged: nothing is read from it (complaint-log verify says more)", log_path);
 }
 
-/* ---- writing: lock, head, append, fsync ---- */
+/* ---- writing: in the store, under its lock, each line chained to the one before ---- */
+
+struct told {
+	json_t *ev;
+	int again; /* logged before: printed again, not alerted */
+};
 
 struct writer {
-	int fd, lockfd;
-	struct head h;
-	struct buf pending;
-	json_t **done; /* events written, not yet announced */
+	struct store s;
+	struct hmap ids;   /* "KHL-2026" -> long long: the last number given */
+	int bulk;          /* index what each complaint logged was given */
+	struct hmap given; /* bulk key -> struct store_rec of the add event (p unused) */
+	struct told *done; /* events written or met again, to tell once durable */
 	size_t ndone, cdone;
 	int status;
 };
 
+/* What a complaint added in bulk is known by: what it was given, and its time
+ * when that was given too; as BLAKE2b-128 digests in hex (k[0] without the time,
+ * k[1] with it, either may be NULL), so that a large log's index stays small. */
 static void
-torn_keep(int fd, off_t from, off_t to)
+bulk_keys(const json_t *ev, struct buf *k0, struct buf *k1)
 {
-	char *p = xmalloc((size_t)(to - from));
-	ssize_t k = pread(fd, p, (size_t)(to - from), from);
-	struct buf tp = { 0 };
-	buf_printf(&tp, "%s.torn", log_path);
-	int tf = open(buf_str(&tp), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	if (k != to - from || tf < 0 || append_sync(tf, p, (size_t)k) < 0)
-		die("%s: cannot keep the torn line:", buf_str(&tp));
-	close(tf);
-	warnf("%s: an incomplete last line of %lld bytes, left by a crash, was moved to %s", log_path,
-	      (long long)(to - from), buf_str(&tp));
-	buf_free(&tp);
-	free(p);
-	if (ftruncate(fd, from) < 0 || fsync(fd) < 0)
-		die("%s: cannot cut the torn line:", log_path);
+	static const char *const f[] = { "office", "service", "desk", "category", "name",
+		                         "mobile", "nid", "text", "by", "at" };
+	enum { NF = sizeof f / sizeof f[0] };
+	crypto_generichash_state st[2];
+	struct buf *k[2] = { k0, k1 };
+	for (int j = 0; j < 2; j++)
+		if (k[j])
+			crypto_generichash_init(&st[j], NULL, 0, 16);
+	for (size_t i = 0; i < NF; i++) {
+		json_t *v = json_object_get(ev, f[i]);
+		const char *s = json_string_value(v);
+		/* Each value with its length: no two lists of values hash alike. */
+		uint64_t n = s ? json_string_length(v) + 1 : 0;
+		for (int j = 0; j < 2; j++) {
+			if (!k[j] || (j == 0 && i == NF - 1))
+				continue;
+			crypto_generichash_update(&st[j], (const uint8_t *)&n, sizeof n);
+			if (s)
+				crypto_generichash_update(&st[j], (const uint8_t *)s, n - 1);
+		}
+	}
+	for (int j = 0; j < 2; j++) {
+		if (!k[j])
+			continue;
+		uint8_t h[16];
+		crypto_generichash_final(&st[j], h, sizeof h);
+		buf_grow(k[j], 33);
+		sodium_bin2hex(k[j]->p, 33, h, sizeof h);
+		k[j]->n = 32;
+	}
 }
 
-/* Rebuild the head from the log's lines after `from` (0: all), adopting lines
- * that chain on; returns 0, or -1 when a line does not chain (tampering). */
+static void
+note_id(struct writer *w, const json_t *ev)
+{
+	const char *id = jstr(ev, "id");
+	long long num;
+	char key[64];
+	int year;
+	if (strcmp(jstr(ev, "event"), "add") || strlen(id) <= 3 ||
+	    sscanf(id + 3, "-C-%d-%lld", &year, &num) != 2 || num <= 0)
+		return;
+	snprintf(key, sizeof key, "%.3s-%d", id, year);
+	long long *v = hmap_put(&w->ids, key, NULL);
+	if (num > *v)
+		*v = num;
+}
+
+static void
+note_given(struct writer *w, const json_t *ev, off_t off, size_t len)
+{
+	if (!w->bulk || strcmp(jstr(ev, "event"), "add"))
+		return;
+	struct buf k[2] = { { 0 }, { 0 } };
+	bulk_keys(ev, &k[0], &k[1]);
+	for (int j = 0; j < 2; j++) {
+		struct store_rec *r = hmap_put(&w->given, k[j].p, NULL);
+		r->off = off;
+		r->len = len;
+		buf_free(&k[j]);
+	}
+}
+
 static int
-head_catch_up(struct writer *w, off_t from)
+on_written(void *ctx, const struct store_rec *r, struct werr *e)
 {
-	struct lines r;
-	lines_open(&r, w->fd, from);
-	const char *p;
-	size_t n;
-	int complete, rc = 0;
-	off_t end, good = from;
-	long took = 0;
-	while (lines_next(&r, &p, &n, &complete, &end)) {
-		if (!complete) {
-			torn_keep(w->fd, good, end);
-			break;
-		}
-		struct werr e;
-		json_t *ev = rec_parse(p, n, &e);
-		if (ev && (rec_validate(ev, &e) < 0 || strcmp(jstr(ev, "kind"), "complaint"))) {
-			json_decref(ev);
-			ev = NULL; /* only a valid event is taken in */
-		}
-		const char *prev = ev ? jstr(ev, "prev") : NULL;
-		if (!ev || strcmp(prev, w->h.hash) || jint(ev, "seq", 0) != w->h.seq + 1) {
-			json_decref(ev);
-			rc = -1;
-			break;
-		}
-		const char *id = jstr(ev, "id");
-		long long num;
-		char key[64];
-		int year;
-		if (!strcmp(jstr(ev, "event"), "add") && strlen(id) > 3 &&
-		    sscanf(id + 3, "-C-%d-%lld", &year, &num) == 2 && num > 0) {
-			snprintf(key, sizeof key, "%.3s-%d", id, year);
-			long long *v = hmap_put(&w->h.ids, key, NULL);
-			if (num > *v)
-				*v = num;
-		}
-		line_hash(p, n, w->h.hash);
-		w->h.seq++;
-		good = end;
-		took++;
-		json_decref(ev);
+	struct writer *w = ctx;
+	json_t *ev = log_event(r, e);
+	if (!ev)
+		return -1;
+	note_id(w, ev);
+	note_given(w, ev, r->off, r->len);
+	json_decref(ev);
+	return 0;
+}
+
+/* Take the lock and the log; a writer for a bulk add reads it all, to know what
+ * was logged before, others only what follows the head. A damaged log stops here:
+ * nothing is ever appended after a line that cannot be read. */
+static void
+writer_open(struct writer *w, int bulk)
+{
+	memset(w, 0, sizeof *w);
+	w->bulk = bulk;
+	hmap_init(&w->ids, sizeof(long long));
+	hmap_init(&w->given, sizeof(struct store_rec));
+	struct store_opts o = { .check = STORE_CHAIN, .lock = STORE_WAIT, .lockpath = lock_path,
+	                          .from_head = !bulk };
+	struct werr e;
+	if (store_open(&w->s, log_path, &o, on_written, w, &e) < 0) {
+		hmap_free(&w->ids);
+		hmap_free(&w->given);
+		die("%s: %s (complaint-log verify says more)", e.field, e.msg);
 	}
-	lines_close(&r);
-	w->h.size = good;
-	if (took && from > 0)
-		warnf("%s: took in %ld event%s written before a crash", log_path, took,
-		      took == 1 ? "" : "s");
-	return rc;
+	/* The numbers given, as the head (read under the lock) has them; replay has
+	 * noted those of the lines after it. */
+	struct buf extra = { 0 };
+	buf_add(&extra, w->s.head.p, w->s.head.n);
+	char *save, *l = extra.n ? strtok_r((char *)buf_str(&extra), "\n", &save) : NULL;
+	for (; l; l = strtok_r(NULL, "\n", &save)) {
+		char key[64];
+		long long n;
+		if (sscanf(l, "id %63s %lld", key, &n) == 2 && n >= 0) {
+			long long *v = hmap_put(&w->ids, key, NULL);
+			if (n > *v)
+				*v = n;
+		}
+	}
+	buf_free(&extra);
 }
 
 static void
-writer_open(struct writer *w)
+told(struct writer *w, json_t *ev, int again)
 {
-	struct werr e;
-	memset(w, 0, sizeof *w);
-	char *dir = xstrdup(log_path);
-	char *sl = strrchr(dir, '/');
-	if (sl && sl != dir) {
-		*sl = 0;
-		if (mkdirs(dir, &e) < 0)
-			die("%s: %s", e.field, e.msg);
+	if (w->ndone == w->cdone) {
+		w->cdone = w->cdone ? w->cdone * 2 : 64;
+		w->done = xrealloc(w->done, w->cdone * sizeof *w->done);
 	}
-	free(dir);
-	if ((w->lockfd = lock_file(lock_path, 0, &e)) < 0)
-		die("%s: %s", e.field, e.msg);
-	w->fd = open(log_path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	if (w->fd < 0)
-		die("%s:", log_path);
-	struct stat st;
-	if (fstat(w->fd, &st) < 0)
-		die("%s:", log_path);
-	int hr = head_read(&w->h, &e);
-	if (hr < 0)
-		die("%s: %s (complaint-log verify, then remove it to rebuild it from the log)",
-		    e.field, e.msg);
-	if (hr == 1 && st.st_size == 0) {
-		if (head_write(&w->h, &e) < 0) /* so that a crash after the first append is told */
-			die("%s: %s", e.field, e.msg);
-	} else if (hr == 1 && st.st_size > 0) {
-		warnf("%s: no head file: rebuilt from the log (run complaint-log verify)", head_path);
-		head_init(&w->h);
-		if (head_catch_up(w, 0) < 0)
-			warnf("%s: the log's chain is broken; new events chain on its last good line",
-			      log_path);
-	} else if (st.st_size > w->h.size) {
-		/* Lines after the head: written before a crash, or by someone else. */
-		struct head keep = w->h;
-		if (head_catch_up(w, (off_t)w->h.size) < 0) {
-			warnf("%s: lines after line %lld do not follow the chain; run complaint-log verify",
-			      log_path, keep.seq);
-		}
-	} else if (st.st_size < w->h.size) {
-		warnf("%s: the log is shorter than its head says (lines removed?); run complaint-log "
-		      "verify", log_path);
-	}
+	w->done[w->ndone].ev = json_incref(ev);
+	w->done[w->ndone++].again = again;
 }
 
 static void
@@ -787,22 +663,26 @@ writer_put(struct writer *w, json_t *ev)
 		int y, m, d;
 		date_to_ymd(bd_date(event_at(ev)), &y, &m, &d);
 		snprintf(key, sizeof key, "%s-%d", jstr(ev, "office"), y);
-		long long *v = hmap_put(&w->h.ids, key, NULL);
+		long long *v = hmap_put(&w->ids, key, NULL);
 		++*v;
 		snprintf(id, sizeof id, "%s-C-%d-%06lld", jstr(ev, "office"), y, *v);
 		json_object_set_new(ev, "id", json_string(id));
 	}
-	json_object_set_new(ev, "seq", json_integer(w->h.seq + 1));
-	json_object_set_new(ev, "prev", json_string(w->h.hash));
-	size_t at = w->pending.n;
-	rec_dump(ev, &w->pending);
-	line_hash(w->pending.p + at, w->pending.n - at - 1, w->h.hash);
-	w->h.seq++;
-	if (w->ndone == w->cdone) {
-		w->cdone = w->cdone ? w->cdone * 2 : 64;
-		w->done = xrealloc(w->done, w->cdone * sizeof *w->done);
-	}
-	w->done[w->ndone++] = json_incref(ev);
+	json_object_set_new(ev, "seq", json_integer((json_int_t)w->s.lines + 1));
+	/* The store puts the chain's link on, last, where the kind has it. */
+	json_object_del(ev, "prev");
+	struct buf line = { 0 };
+	char prev[65];
+	memcpy(prev, w->s.hash, sizeof prev);
+	rec_dump(ev, &line);
+	size_t before = w->s.pending.n;
+	off_t off = store_add(&w->s, line.p, line.n - 1);
+	if (off < 0)
+		die("%s: cannot be written to now", log_path);
+	json_object_set_new(ev, "prev", json_string(prev));
+	note_given(w, ev, off, w->s.pending.n - before - 1);
+	buf_free(&line);
+	told(w, ev, 0);
 }
 
 /* Run the notify command with ev on its standard input; 0 when it succeeded. */
@@ -854,19 +734,20 @@ static void
 writer_flush(struct writer *w)
 {
 	struct werr e;
-	if (w->pending.n) {
-		if (append_sync(w->fd, w->pending.p, w->pending.n) < 0)
-			die("%s: write error:", log_path);
-		w->h.size += (long long)w->pending.n;
-		w->pending.n = 0;
-		if (head_write(&w->h, &e) < 0)
+	if (w->s.pending.n) {
+		w->s.head.n = 0;
+		size_t i = 0;
+		long long *v;
+		while ((v = hmap_iter(&w->ids, &i)))
+			buf_printf(&w->s.head, "id %s %lld\n", hmap_key(&w->ids, v), *v);
+		if (store_flush(&w->s, &e) < 0)
 			die("%s: %s", e.field, e.msg);
 	}
 	const char *cmd = o_notify ? o_notify : cfg_get(wgo_config(), "complaint.notify");
 	for (size_t i = 0; i < w->ndone; i++) {
-		json_t *ev = w->done[i];
+		json_t *ev = w->done[i].ev;
 		print_event(ev);
-		if (cmd && *cmd && !strcmp(jstr(ev, "event"), "add")) {
+		if (!w->done[i].again && cmd && *cmd && !strcmp(jstr(ev, "event"), "add")) {
 			int rc = notify(cmd, ev);
 			if (rc) {
 				warnf("notify: '%s' failed (%s %d) for %s; the complaint is logged", cmd,
@@ -883,10 +764,9 @@ static int
 writer_close(struct writer *w)
 {
 	writer_flush(w);
-	close(w->fd);
-	close(w->lockfd);
-	hmap_free(&w->h.ids);
-	buf_free(&w->pending);
+	store_close(&w->s);
+	hmap_free(&w->ids);
+	hmap_free(&w->given);
 	free(w->done);
 	return w->status;
 }
@@ -1084,10 +964,11 @@ struct bulk {
 	long since_sync;
 };
 
+static unsigned long again; /* complaints of a bulk add logged before */
+
 static int
 on_bulk(struct rloop *L, json_t *r, const struct rpos *pos, struct werr *e)
 {
-	(void)pos;
 	struct bulk *b = L->ctx;
 	const char *event = jstr(r, "event");
 	if (event && strcmp(event, "add"))
@@ -1129,6 +1010,33 @@ on_bulk(struct rloop *L, json_t *r, const struct rpos *pos, struct werr *e)
 		instant_fmt(t, ab);
 		json_object_set_new(ev, "at", json_string(ab));
 	}
+	/* A complaint logged before (a rerun after a failure part-way) is printed
+	 * again as it was logged, and not logged twice. */
+	struct buf bk = { 0 };
+	bulk_keys(ev, at ? NULL : &bk, at ? &bk : NULL);
+	struct store_rec *was = hmap_get(&b->w.given, bk.p);
+	buf_free(&bk);
+	if (was) {
+		struct buf line = { 0 };
+		struct werr ge;
+		json_t *old = store_get(&b->w.s, was->off, was->len, &line, &ge) == 0
+		              ? rec_parse(line.p, line.n, &ge) : NULL;
+		buf_free(&line);
+		json_decref(ev);
+		if (!old)
+			return werr_set(e, "", "%s: %s", ge.field, ge.msg);
+		again++;
+		if (!o_quiet)
+			warnf("%s:%lu: logged before as %s: printed again", pos->file, pos->line,
+			      jstr(old, "id"));
+		told(&b->w, old, 1);
+		json_decref(old);
+		if (++b->since_sync == BULK_SYNC) {
+			writer_flush(&b->w);
+			b->since_sync = 0;
+		}
+		return 0;
+	}
 	writer_put(&b->w, ev);
 	json_decref(ev);
 	if (++b->since_sync == BULK_SYNC) {
@@ -1150,9 +1058,12 @@ add_bulk(int argc, char **argv)
 	L.quiet = o_quiet;
 	if (o_rejects)
 		L.rejects = rec_open_rejects(o_rejects);
-	writer_open(&b.w);
+	writer_open(&b.w, 1);
 	int rc = rec_loop(&L, argc, argv);
 	rc = wgo_worse(rc, writer_close(&b.w));
+	if (again)
+		warnf("%lu complaint%s logged before: printed again, not logged twice", again,
+		      again == 1 ? "" : "s");
 	if (L.rejects && L.rejects != stderr && fclose(L.rejects) == EOF) {
 		warnf("%s: write error:", o_rejects);
 		rc = WGO_EXIT_USAGE;
@@ -1164,7 +1075,7 @@ static int
 add_one(json_t *ev)
 {
 	struct writer w;
-	writer_open(&w);
+	writer_open(&w, 0);
 	writer_put(&w, ev);
 	return writer_close(&w);
 }
@@ -1421,12 +1332,12 @@ cmd_event(const char *event, int argc, char **argv)
 		die_usage("--decision goes with resolve");
 	}
 	struct writer w;
-	writer_open(&w); /* under the lock: the state cannot change while we look */
+	writer_open(&w, 0); /* under the lock: the state cannot change while we look */
 	keep_text = 1;
 	load_log(id);
 	struct cpl *c = hmap_get(&cpls, id);
 	if (!c || !c->nevents) {
-		close(w.lockfd);
+		store_close(&w.s);
 		die("no complaint %s", id);
 	}
 	json_t *ev = json_object();
@@ -1603,6 +1514,7 @@ cmd_show(int argc, char **argv)
 		die_usage("show takes one complaint ID");
 	const char *id = argv[0];
 	keep_text = 1;
+	history = json_array();
 	load_log(id);
 	struct cpl *c = hmap_get(&cpls, id);
 	if (!c || !c->nevents) {
@@ -1670,28 +1582,13 @@ cmd_show(int argc, char **argv)
 	}
 	fputs(buf_str(&b), stdout);
 	b.n = 0;
-	/* The history, from the log again, event by event. */
+	/* The history: the events load_log kept, in the log's order. */
 	printf("%s\n", tr("history:", "ইতিহাস:"));
-	int fd = open(log_path, O_RDONLY | O_CLOEXEC);
-	struct lines r;
-	lines_open(&r, fd, 0);
-	const char *p;
-	size_t n;
-	int complete;
-	off_t end;
-	char needle[64];
-	snprintf(needle, sizeof needle, "\"id\":\"%s\"", id);
 	static const char *const ev_bn[][2] = { { "add", "অভিযোগ" }, { "ack", "প্রাপ্তি স্বীকার" },
 		{ "resolve", "নিষ্পত্তি" }, { "escalate", "আপিলে" }, { "reopen", "পুনরায় খোলা" } };
-	while (lines_next(&r, &p, &n, &complete, &end)) {
-		if (!holds(p, n, needle))
-			continue;
-		struct werr e;
-		json_t *ev = rec_parse(p, n, &e);
-		if (!ev || rec_validate(ev, &e) < 0) {
-			json_decref(ev);
-			continue;
-		}
+	size_t hi;
+	json_t *ev;
+	json_array_foreach(history, hi, ev) {
 		const char *evn = jstr(ev, "event");
 		for (size_t k = 0; k < 5; k++)
 			if (o_bn && !strcmp(ev_bn[k][0], evn))
@@ -1714,10 +1611,9 @@ cmd_show(int argc, char **argv)
 		if (jstr(ev, "note"))
 			buf_printf(&b, " (%s)", jstr(ev, "note"));
 		buf_addc(&b, '\n');
-		json_decref(ev);
 	}
-	lines_close(&r);
-	close(fd);
+	json_decref(history);
+	history = NULL;
 	fputs(buf_str(&b), stdout);
 	buf_free(&b);
 	buf_free(&m);
@@ -2049,9 +1945,9 @@ cmd_verify(int argc, char **argv)
 	if (o_expect && (strlen(o_expect) != 64 || strspn(o_expect, "0123456789abcdef") != 64))
 		die_usage("--expect: a line hash, 64 hex digits");
 	hmap_init(&cpls, sizeof(struct cpl));
-	struct head hd;
+	struct store_head hd;
 	struct werr he;
-	int hr = head_read(&hd, &he);
+	int hr = store_head_read(log_path, &hd, NULL, &he);
 	char at_head[65] = ZERO_HASH;
 	off_t size_at_head = 0;
 	int fd = open(log_path, O_RDONLY | O_CLOEXEC);
@@ -2063,22 +1959,21 @@ cmd_verify(int argc, char **argv)
 	off_t size = 0;
 	int found_expect = 0;
 	if (fd >= 0) {
-		struct lines r;
-		lines_open(&r, fd, 0);
-		const char *p;
-		size_t n;
-		int complete;
-		off_t end;
-		while (lines_next(&r, &p, &n, &complete, &end)) {
-			ln++;
-			size = end;
-			line_hash(p, n, h);
+		struct store_scan sc;
+		struct store_line l;
+		struct werr se;
+		int got;
+		store_scan_open(&sc, fd, 0, 0);
+		while ((got = store_scan_next(&sc, &l, &se)) > 0) {
+			ln = (long)l.line;
+			size = l.off + (off_t)l.n + l.complete;
+			store_line_hash(l.p, l.n, h);
 			found_expect |= o_expect && !strcmp(h, o_expect);
-			if (!complete)
+			if (!l.complete)
 				problem(ln, "the last line has no newline: it is incomplete (a crash while "
 				            "writing, or an edit)");
 			struct werr e = { { 0 }, { 0 } };
-			json_t *ev = rec_parse(p, n, &e);
+			json_t *ev = rec_parse(l.p, l.n, &e);
 			if (!ev || rec_validate(ev, &e) < 0) {
 				problem(ln, "%s%s%s: the line was changed", e.field, e.field[0] ? ": " : "",
 				        e.msg);
@@ -2087,18 +1982,25 @@ cmd_verify(int argc, char **argv)
 				        jstr(ev, "kind"));
 			} else {
 				long long seq = jint(ev, "seq", 0);
-				const char *pv = jstr(ev, "prev");
 				if (seq != want_seq)
 					problem(ln, "seq is %lld where %lld was due: %s", seq, want_seq,
 					        seq > want_seq ? "a line was removed before it"
 					                       : "a line was inserted or moved here");
 				want_seq = seq + 1;
-				if (strcmp(pv, prev))
-					problem(ln, "prev is not the hash of line %ld: line %ld was changed, or a "
-					            "line was removed, inserted or moved here", ln - 1, ln - 1);
+				/* A line is vouched for by the next one's prev: when that fails, it
+				 * is the line before that was changed (or lines went missing or came
+				 * in between). */
+				if (strcmp(jstr(ev, "prev"), prev)) {
+					if (ln == 1)
+						problem(1, "prev is not zero: lines were removed before it");
+					else
+						problem(ln - 1, "the line was changed, or lines were removed, "
+						        "inserted or moved after it: line %ld's prev is not its hash",
+						        ln);
+				}
 				struct buf b = { 0 };
 				rec_dump(ev, &b);
-				if (b.n - 1 != n || memcmp(b.p, p, n))
+				if (b.n - 1 != l.n || memcmp(b.p, l.p, l.n))
 					problem(ln, "the line is not in the form the log writes: it was edited");
 				buf_free(&b);
 				if (apply(ev, &e) < 0)
@@ -2106,34 +2008,43 @@ cmd_verify(int argc, char **argv)
 			}
 			json_decref(ev);
 			memcpy(prev, h, 65);
-			if (hr == 0 && ln == hd.seq) {
+			if (hr == 0 && (unsigned long)ln == hd.seq) {
 				memcpy(at_head, h, 65);
-				size_at_head = end;
+				size_at_head = size;
 			}
 		}
-		lines_close(&r);
+		if (got < 0)
+			die("%s: %s", log_path, se.msg);
+		store_scan_close(&sc);
 		close(fd);
 	}
 	long after = 0;
 	if (hr < 0)
 		problem(0, "%s: %s", he.field, he.msg);
 	else if (hr == 1 && ln > 0)
-		problem(0, "%s: missing: the last lines cannot be checked", head_path);
-	else if (hr == 0 && hd.seq < ln && !strcmp(at_head, hd.hash) && size_at_head == hd.size) {
+		problem(0, "%s.head: missing: the last lines cannot be checked", log_path);
+	else if (hr == 0 && hd.seq < (unsigned long)ln && !strcmp(at_head, hd.hash) &&
+	         size_at_head == hd.size) {
 		/* Whole lines that chain on from the head: written before a crash. */
 		after = ln - (long)hd.seq;
-	} else if (hr == 0 && (hd.seq != ln || strcmp(hd.hash, prev) || hd.size != size)) {
-		if (hd.seq > ln)
-			problem(0, "%s: the head says %lld events, the log has %ld: %lld removed", head_path,
-			        hd.seq, ln, hd.seq - ln);
-		else if (hd.seq < ln)
-			problem(0, "%s: the head says %lld events, the log has %ld: lines were added "
-			           "outside complaint-log", head_path, hd.seq, ln);
-		else
-			problem(ln, "the last line is not the line last written (the head has its hash): "
-			            "it was changed");
-	}
-	hmap_free(&hd.ids);
+	} else if (hr == 0 && (hd.seq > (unsigned long)ln))
+		problem(0, "%s.head: the head says %lu events, the log has %ld: %lu removed", log_path,
+		        hd.seq, ln, hd.seq - (unsigned long)ln);
+	else if (hr == 0 && hd.seq < (unsigned long)ln && !strcmp(at_head, hd.hash))
+		problem(0, "%s.head: the log is %lld bytes long up to line %lu, the head says %lld: "
+		        "a line before it changed its length", log_path, (long long)size_at_head,
+		        hd.seq, hd.size);
+	else if (hr == 0 && hd.seq < (unsigned long)ln)
+		problem(0, "%s.head: the head says %lu events, the log has %ld: lines were added "
+		        "outside complaint-log", log_path, hd.seq, ln);
+	else if (hr == 0 && strcmp(hd.hash, prev))
+		problem(ln, "the last line is not the line last written (the head has its hash): "
+		            "it was changed");
+	else if (hr == 0 && hd.size != size)
+		/* The last line is the one written: what differs is before it, and the
+		 * chain has said where. */
+		problem(0, "%s.head: the log is %lld bytes long, the head says %lld: a line before "
+		        "the last changed its length", log_path, (long long)size, hd.size);
 	if (o_expect && !found_expect)
 		problem(0, "no line of the log has the hash %s: the log was rewritten", o_expect);
 	if (problems > 100)
@@ -2216,9 +2127,6 @@ main(int argc, char **argv)
 		log_path = home_path("complaints.jsonl");
 	}
 	struct buf b = { 0 };
-	buf_printf(&b, "%s.head", log_path);
-	head_path = xstrdup(buf_str(&b));
-	b.n = 0;
 	buf_printf(&b, "%s.lock", log_path);
 	lock_path = xstrdup(buf_str(&b));
 	buf_free(&b);
@@ -2242,7 +2150,6 @@ main(int argc, char **argv)
 		die_usage("unknown command '%s'", cmd);
 	free(pos);
 	free(log_path);
-	free(head_path);
 	free(lock_path);
 	cal_free(&cal);
 	return wgo_finish(rc);

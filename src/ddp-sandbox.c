@@ -115,10 +115,8 @@ static struct hmap paid;     /* "order_no|month" -> int (times paid) */
 static struct hmap months;   /* "YYYY-MM" -> char: month runs done */
 static struct feed feeds[9][NFEEDS];
 static long long seq_bank_ref, seq_pay, seq_ver, seq_ret;
-static int ledger_fd = -1;
-static off_t ledger_size;           /* bytes of whole lines written */
+static struct store ledger;        /* STATE/ledger.jsonl, in the store; added to under mu */
 static atomic_int ledger_broken;    /* a write or sync failed: take nothing more */
-static struct buf pending; /* ledger lines of the request being handled */
 static struct keyring ring;
 static struct calendar cal;
 static struct sched_params params;
@@ -173,30 +171,25 @@ splitmix(uint64_t x)
 static void
 ledger_add(json_t *line)
 {
-	json_dump_compact(line, &pending);
-	buf_addc(&pending, '\n');
+	struct buf b = { 0 };
+	json_dump_compact(line, &b);
+	store_add(&ledger, b.p, b.n);
+	buf_free(&b);
 }
 
-/* Under the lock: write what this request changed. */
+/* Under the lock: write what this request changed. What it wrote goes, whole lines
+ * of it and all, when the write fails: the state in memory has run ahead of the
+ * disk, so nothing more is taken until a restart replays the ledger. */
 static int
 ledger_write(void)
 {
-	if (!pending.n)
-		return 0;
-	int rc = write_all(ledger_fd, pending.p, pending.n);
-	if (rc < 0) {
-		/* What this request wrote goes, whole lines of it and all: the state in
-		 * memory has run ahead of the disk, so nothing more is taken until a
-		 * restart replays the ledger. */
-		warnf("ledger: write error:");
-		if (ftruncate(ledger_fd, ledger_size) < 0)
-			warnf("ledger: cannot cut back a failed write:");
+	struct werr e;
+	if (store_write(&ledger, &e) < 0) {
+		warnf("%s: %s", e.field, e.msg);
 		ledger_broken = 1;
-	} else {
-		ledger_size += (off_t)pending.n;
+		return -1;
 	}
-	pending.n = 0;
-	return rc;
+	return 0;
 }
 
 /* After the lock, before answering: every write so far reaches the disk. Each
@@ -205,8 +198,9 @@ ledger_write(void)
 static int
 ledger_durable(void)
 {
-	if (fdatasync(ledger_fd) < 0) {
-		warnf("ledger: sync error:");
+	struct werr e;
+	if (store_sync(&ledger, &e) < 0) {
+		warnf("%s: %s", e.field, e.msg);
 		ledger_broken = 1;
 		return -1;
 	}
@@ -362,44 +356,96 @@ state_file(const char *given, const char *dir, const char *name)
 	return p;
 }
 
+/* A ledger line the sandbox wrote has what apply() needs, and an order it took
+ * is one the bank can still stand behind: valid, in canonical form, signed by its
+ * office's key. Anything else is damage, named by its line. */
+static int
+ledger_check(json_t *l, struct werr *e)
+{
+	static const char *const feed_kinds[NFEEDS] = { "return", "verification", "payment",
+		                                        "card_return" };
+	const char *t = jstr(l, "t"), *why;
+	if (!t)
+		return werr_set(e, "t", "missing: not a ledger line");
+	if (!strcmp(t, "acc")) {
+		const char *ref = jstr(l, "ref"), *hash = jstr(l, "hash"), *br = jstr(l, "bank_ref");
+		json_t *order = json_object_get(l, "order");
+		wdate d;
+		char want[96];
+		if (!ref || !hash || strlen(hash) != 32 || strspn(hash, "0123456789abcdef") != 32 || !br)
+			return werr_set(e, "acc", "an acceptance has ref, hash (32 hex digits) and bank_ref");
+		if (!jstr(l, "date") || date_parse(jstr(l, "date"), &d, &why) < 0)
+			return werr_set(e, "date", "not a date");
+		if (!json_is_object(order))
+			return werr_set(e, "order", "missing");
+		json_t *o = json_deep_copy(order);
+		int rc = order_verify(o, &ring, e);
+		json_decref(o);
+		if (rc < 0) {
+			werr_prefix(e, "order");
+			return -1;
+		}
+		if (strcmp(api_reference_id(order, want, sizeof want), ref))
+			return werr_set(e, "ref", "not the order's reference (%s)", want);
+	} else if (!strcmp(t, "msg")) {
+		if (!jstr(l, "id"))
+			return werr_set(e, "id", "a message line has its message_id");
+	} else if (!strcmp(t, "month")) {
+		wmonth m;
+		if (!jstr(l, "month") || month_parse(jstr(l, "month"), &m, &why) < 0)
+			return werr_set(e, "month", "not a month");
+	} else if (!strcmp(t, "feed")) {
+		const char *f = jstr(l, "feed");
+		json_t *rec = json_object_get(l, "rec");
+		int fi;
+		for (fi = 0; f && fi < NFEEDS && strcmp(feed_names[fi], f); fi++)
+			;
+		if (!f || fi == NFEEDS)
+			return werr_set(e, "feed", "not one of the bank's feeds");
+		if (!json_is_object(rec))
+			return werr_set(e, "rec", "missing");
+		json_t *r = json_deep_copy(rec);
+		int rc = rec_validate(r, e);
+		if (rc == 0 && strcmp(jstr(r, "kind"), feed_kinds[fi]))
+			rc = werr_set(e, "kind", "a %s record in the %s feed", jstr(r, "kind"), f);
+		if (rc == 0 && !jstr(r, "office"))
+			rc = werr_set(e, "office", "missing: the feed is the office's");
+		json_decref(r);
+		if (rc < 0) {
+			werr_prefix(e, "rec");
+			return -1;
+		}
+	} else {
+		return werr_set(e, "t", "unknown line \"%.20s\"", t);
+	}
+	return 0;
+}
+
+static int
+on_ledger_line(void *ctx, const struct store_rec *r, struct werr *e)
+{
+	json_t *l = json_loadb(r->p, r->n, JSON_REJECT_DUPLICATES, NULL);
+	if (!l)
+		return werr_set(e, "", "not JSON");
+	int rc = ledger_check(l, e);
+	if (rc == 0)
+		apply(l);
+	json_decref(l);
+	return rc;
+}
+
+/* The ledger, locked: a second sandbox on the same state refuses to start. */
 static int
 ledger_open(const char *dir, struct werr *e)
 {
-	char *p = state_file(NULL, dir, "ledger.jsonl");
-	ledger_fd = open(p, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	if (ledger_fd < 0) {
-		werr_set(e, p, "%s", strerror(errno));
-		free(p);
-		return -1;
-	}
-	FILE *f = fdopen(dup(ledger_fd), "r");
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	off_t good = 0;
-	unsigned long ln = 0;
-	int rc = 0;
-	while ((n = getline(&line, &cap, f)) > 0) {
-		ln++;
-		if (line[n - 1] != '\n') {
-			warnf("%s: dropping an incomplete last line left by a crash", p);
-			if (ftruncate(ledger_fd, good) < 0)
-				rc = werr_set(e, p, "cannot truncate: %s", strerror(errno));
-			break;
-		}
-		json_t *l = json_loadb(line, (size_t)n, 0, NULL);
-		if (!l) {
-			rc = werr_set(e, p, "damaged at line %lu", ln);
-			break;
-		}
-		apply(l);
-		json_decref(l);
-		good += n;
-	}
-	free(line);
-	fclose(f);
+	char *p = state_file(NULL, dir, "ledger.jsonl"), *lp = state_file(NULL, dir, "lock");
+	struct store_opts o = { .check = STORE_SUM, .lock = STORE_TRY, .lockpath = lp };
+	int rc = store_open(&ledger, p, &o, on_ledger_line, NULL, e);
+	if (rc < 0 && !strcmp(e->field, lp))
+		snprintf(e->msg + strlen(e->msg), sizeof e->msg - strlen(e->msg),
+		         " by another ddp-sandbox on this state directory");
 	free(p);
-	ledger_size = good;
+	free(lp);
 	return rc;
 }
 
@@ -578,11 +624,14 @@ accept_item(json_t *d, const uint8_t hash[16], const char *order_text)
 	sodium_bin2hex(hex, sizeof hex, hash, 16);
 	date_fmt(today, ds);
 	/* The order was written out before the lock was taken. */
-	buf_adds(&pending, "{\"t\":\"acc\",\"ref\":");
-	json_put_string(&pending, ref, strlen(ref));
-	buf_printf(&pending, ",\"hash\":\"%s\",\"bank_ref\":\"%s\",\"date\":\"%s\",\"order\":", hex, br, ds);
-	buf_adds(&pending, order_text);
-	buf_add(&pending, "}\n", 2);
+	struct buf line = { 0 };
+	buf_adds(&line, "{\"t\":\"acc\",\"ref\":");
+	json_put_string(&line, ref, strlen(ref));
+	buf_printf(&line, ",\"hash\":\"%s\",\"bank_ref\":\"%s\",\"date\":\"%s\",\"order\":", hex, br, ds);
+	buf_adds(&line, order_text);
+	buf_addc(&line, '}');
+	store_add(&ledger, line.p, line.n);
+	buf_free(&line);
 	apply_acc(ref, hash, br, today, order);
 	/* Some accepted orders come back: the bank found them faulty. */
 	if (o_return_rate > 0 && unit("return", ref) < o_return_rate) {
@@ -1695,7 +1744,7 @@ main(int argc, char **argv)
 		usleep(100000);
 	MHD_stop_daemon(d);
 	fclose(reqlog);
-	close(ledger_fd);
+	store_close(&ledger);
 	free(cert);
 	free(key);
 	free(ca);

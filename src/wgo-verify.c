@@ -9,10 +9,11 @@
 
 static const char usage_text[] =
 	"Usage: wgo-verify [OPTIONS] [FILE...]\n"
-	"Check each order's signature against the keyring: the key id is known, the key\n"
-	"is the order's office's, the signature holds over the order's canonical form,\n"
-	"and the order is in canonical form. Good orders go to standard output; each bad\n"
-	"one is reported as FILE:LINE: FIELD: REASON with its order number.\n"
+	"Check the signature of each order (and stop) against the keyring: the key id is\n"
+	"known, the key is the order's office's, the signature holds over the order's\n"
+	"canonical form, and the order is in canonical form. Good orders go to standard\n"
+	"output; each bad one is reported as FILE:LINE: FIELD: REASON with its order\n"
+	"number.\n"
 	"\n"
 	"Options:\n"
 	"  -k, --keyring PATH         a file of public keys, or a directory of *.pub files\n"
@@ -73,7 +74,7 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 	};
-	static const char *const kinds[] = { "order", NULL };
+	static const char *const kinds[] = { "order", "stop", NULL };
 	int npos;
 	struct werr e;
 

@@ -230,3 +230,30 @@ golden() {
 		if [ -z "$_g_bad" ]; then pass "$_g_name"; else fail "$_g_name" "$_g_bad"; fi
 	done
 }
+
+# gen_apps N BASE: N distinct applications, the first sample one with the NID and
+# application number varied from BASE on.
+gen_apps() {
+	awk -v n="$1" -v base="$2" 'NR == 1 { line = $0 } END {
+		for (i = 1; i <= n; i++) { l = line; sub(/"nid":"[0-9]+"/, sprintf("\"nid\":\"%013d\"", base + i), l);
+		sub(/"application_no":"[^"]*"/, sprintf("\"application_no\":\"T-%d\"", base + i), l); print l } }' \
+		"$TESTDATA/applications.jsonl"
+}
+
+# unseal [FILE]: the records of a log of the store (the register, the push journal,
+# the sandbox's ledger), each line with the store's check taken off its end.
+unseal() { sed 's/,"check":"[0-9a-f]\{16\}"}$/}/' "$@"; }
+
+# seal: each record on standard input with the store's check put on, computed here
+# as wgo(7) defines it (the first 16 hex digits of BLAKE2b-128 of the record): what
+# a hand edit that knew the format would write.
+seal() {
+	while IFS= read -r _l; do
+		_s=$(printf '%s' "$_l" | b2sum -l 128 | cut -c1-16)
+		printf '%s,"check":"%s"}\n' "${_l%\}}" "$_s"
+	done
+}
+
+# whole FILE: its complete lines (what a run killed, or cut short, mid-line printed
+# whole).
+whole() { if [ -n "$(tail -c1 "$1")" ]; then sed '$d' "$1"; else cat "$1"; fi; }

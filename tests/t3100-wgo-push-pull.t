@@ -7,12 +7,6 @@ office_home "$SCRATCH/home"
 refs_once() { # every accepted reference exactly once in the bank's ledger
 	grep -o '"t":"acc","ref":"[^"]*"' "$1/ledger.jsonl" | sort | uniq -d | wc -l
 }
-gen_apps() {
-	awk -v n="$1" -v base="$2" 'NR == 1 { line = $0 } END {
-		for (i = 1; i <= n; i++) { l = line; sub(/"nid":"[0-9]+"/, sprintf("\"nid\":\"%013d\"", base + i), l);
-		sub(/"application_no":"[^"]*"/, sprintf("\"application_no\":\"P-%d\"", base + i), l); print l } }' \
-		"$TESTDATA/applications.jsonl"
-}
 wgo-issue --date 2025-12-10 "$TESTDATA/applications.jsonl" >orders.jsonl
 gen_apps 300 7000000 | wgo-issue --date 2025-12-10 >many.jsonl
 
@@ -106,17 +100,18 @@ is "$(bank_accepted "$SB")" 1920 "the bank holds each of the 1920 revisions"
 is "$(refs_once "$SB")" 0 "exactly once"
 sandbox_stop
 
-# The journal: a damaged line stops the run; a torn last line is dropped.
+# The journal: a damaged line stops the run; a torn last line is set aside.
 j=$WGO_HOME/push/journal.jsonl
 cp "$j" journal.good
 sed -i '3s/"bank_ref":"DDP/"bank_ref":"XDP/' "$j"
 expect 2 "a damaged journal is not trusted" wgo-push orders.jsonl
-like "$err" 'journal.jsonl: damaged at line 3 \(checksum mismatch\)' "and says where"
+like "$err" 'journal.jsonl:3: damaged: its check does not match its content' "and says where"
 cp journal.good "$j"
 printf '{"ref":"KHL-2025-26-0000' >>"$j"
 SB=$SCRATCH/kill sandbox_start --today 2025-12-10
-expect 0 "a torn last line is dropped" wgo-push big.jsonl
-like "$err" 'dropping an incomplete last line' "with a warning"
+expect 0 "a torn last line is set aside" wgo-push big.jsonl
+like "$err" 'journal.jsonl: an incomplete last line of 24 bytes .* was moved to .*journal.jsonl.torn' "with a warning"
+is "$(cat "$j.torn")" '{"ref":"KHL-2025-26-0000' "the torn bytes are kept in journal.jsonl.torn"
 sandbox_stop
 
 # Secrets: a token or key file others can read is refused.

@@ -37,7 +37,7 @@ tamper() { # DESC EXPECTED-PATTERN: the log as tampered is refused, then restore
 	else fail "tampering found: $1" "status $status" "$err"; fi
 	cp orig "$LOG"; cp orig.head "$LOG.head"
 }
-sed -i '3s/"N03"/"N33"/' "$LOG"; tamper "a field edited in line 3" 'complaints.jsonl:4: prev is not the hash of line 3'
+sed -i '3s/"N03"/"N33"/' "$LOG"; tamper "a field edited in line 3" 'complaints.jsonl:3: the line was changed, or lines were removed, inserted or moved after it: line 4.s prev is not its hash'
 sed -i '3s/"seq":3,/"seq":3, /' "$LOG"; tamper "white space added to line 3" 'complaints.jsonl:3: the line is not in the form|complaints.jsonl:4: prev'
 sed -i '6s/"N06"/"N66"/' "$LOG"; tamper "the last line edited" 'complaints.jsonl:6: the last line is not the line last written'
 sed -i '3d' "$LOG"; tamper "line 3 removed" 'complaints.jsonl:3: seq is 4 where 3 was due: a line was removed'
@@ -74,7 +74,7 @@ h5=$(sed -n 5p orig | tr -d '\n' | b2sum -l 256 | cut -d' ' -f1)
 printf 'seq 5\nsize %s\nhash %s\nid KHL-2026 5\n' "$(wc -c <"$LOG")" "$h5" >"$LOG.head"
 sed -n 6p orig >>"$LOG"; printf '{"kind":"compl' >>"$LOG"
 expect 0 "an add after a crash" complaint-log add -s welfare -c delay -t after -n N07 --now 2026-11-07T04:00:00Z
-like "$err" "took in 1 event written before a crash" "the event written before the crash is taken in"
+like "$err" "1 line after its head, written before a crash, taken in" "the event written before the crash is taken in"
 like "$err" "incomplete last line of 14 bytes.*moved to" "the torn line is kept aside, and said so"
 like "$out" '"id":"KHL-C-2026-000007","office":"KHL".*"seq":7|"seq":7.*"id":"KHL-C-2026-000007"' "the new complaint follows on: seq 7, id 7"
 expect 0 "the chain verifies after recovery" complaint-log verify

@@ -153,7 +153,8 @@ void
 buf_add(struct buf *b, const void *p, size_t n)
 {
 	buf_grow(b, n);
-	memcpy(b->p + b->n, p, n);
+	if (n) /* p may be an empty buffer's NULL */
+		memcpy(b->p + b->n, p, n);
 	b->n += n;
 }
 

@@ -182,6 +182,10 @@ order_terms(const json_t *app, wdate issued, const struct rules *r, json_t *orde
 				                rate_keys[kind], ds2);
 			}
 		}
+		if (lump > WGO_MAX_POISHA)
+			return werr_set(e, amount ? "sanction.amount_poisha" : "grant",
+			                "the lump sum, %lld poisha, is over the most a record holds "
+			                "(%lld)", (long long)lump, WGO_MAX_POISHA);
 		json_object_set_new(order, "lump_poisha", json_integer(lump));
 		json_object_set_new(order, "arrears_months", json_integer(0));
 		json_object_set_new(order, "arrears_poisha", json_integer(0));
@@ -220,6 +224,12 @@ order_terms(const json_t *app, wdate issued, const struct rules *r, json_t *orde
 		month_parse(json_string_value(last_override), &last, &why);
 	}
 	char ms[8];
+	wmonth end_of_time = date_month(date_from_ymd(DATE_MAX_YEAR, 12, 31));
+	if (first > end_of_time || last > end_of_time) {
+		month_fmt(end_of_time, ms);
+		return werr_set(e, first > end_of_time ? "employee.event_date" : "sanction.last_month",
+		                "the term would run past %s, the last month a record holds", ms);
+	}
 	if (last < first) {
 		month_fmt(last, ms);
 		return werr_set(e, last_override ? "sanction.last_month" : "employee.event_date",
@@ -264,10 +274,17 @@ order_terms(const json_t *app, wdate issued, const struct rules *r, json_t *orde
 		}
 		int64_t seg_total, n_arr = m < issue_month ? (end < issue_month ? end : issue_month - 1) - m + 1 : 0;
 		int64_t arr_total;
-		if (money_mul(&seg_total, v, end - m + 1) < 0 || money_add(&total, seg_total) < 0 ||
+		/* Every sum is checked, and held to what a record can hold: an order
+		 * that cannot be written is refused before it takes a number. */
+		if (v > WGO_MAX_POISHA || money_mul(&seg_total, v, end - m + 1) < 0 ||
+		    money_add(&total, seg_total) < 0 || total > WGO_MAX_POISHA ||
 		    money_mul(&arr_total, v, n_arr) < 0 || money_add(&arrears, arr_total) < 0) {
 			json_decref(rates);
-			return werr_set(e, "sanction.amount_poisha", "the total overflows");
+			month_fmt(m, ms);
+			return werr_set(e, amount ? "sanction.amount_poisha" : "grant",
+			                "the order's total would be over %lld poisha, the most a record "
+			                "holds (at %lld poisha a month from %s)", WGO_MAX_POISHA,
+			                (long long)v, ms);
 		}
 		narrears += (int)n_arr;
 		json_t *seg = json_object();

@@ -306,7 +306,7 @@ json_memory(void)
  * callback in input order. Parsing is half the work of most tools, so this nearly
  * halves their time on two cores. */
 
-enum { IT_OK, IT_PASS, IT_REJECT, IT_MSG };
+enum { IT_OK, IT_PASS, IT_REJECT, IT_MSG, IT_STOP };
 
 struct item {
 	int state;
@@ -567,8 +567,22 @@ read_fd(struct reader *R, int fd, const char *name)
 		if (start >= have)
 			break;
 		/* A missing final newline is accepted. */
-		size_t len = nl ? (size_t)(nl - (b + start)) : have - start;
-		prep_line(R, name, ++ln, b + start, len);
+		size_t len = nl ? (size_t)(nl - (b + start)) : have - start, use = len;
+		int c = 0;
+		struct werr e = { { 0 }, { 0 } };
+		if (L->line_check && (c = L->line_check(L->line_ctx, b + start, &use, nl != NULL, &e)) < 0) {
+			struct item *it = new_item(R, name, ++ln);
+			it->state = IT_STOP;
+			it->e = xmalloc(sizeof *it->e);
+			*it->e = e;
+			item_done(R);
+			rc = WGO_EXIT_USAGE;
+			break;
+		}
+		if (c == 0)
+			prep_line(R, name, ++ln, b + start, use);
+		else
+			ln++;
 		start += len + (nl ? 1 : 0);
 	}
 	free(b);
@@ -631,6 +645,11 @@ consume(struct rloop *L, struct item *it)
 	switch (it->state) {
 	case IT_MSG:
 		warnf("%s", it->e->msg);
+		return;
+	case IT_STOP:
+		warnf("%s%s%s", it->e->field, it->e->field[0] ? ": " : "", it->e->msg);
+		L->status = wgo_worse(L->status, WGO_EXIT_USAGE);
+		L->stop = 1;
 		return;
 	case IT_REJECT:
 		L->nread++;

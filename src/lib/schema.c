@@ -24,7 +24,7 @@ enum ftype {
 	T_B64,
 };
 
-#define MAX_POISHA 1000000000000000LL /* Tk 10 lakh crore: no single amount comes near */
+#define MAX_POISHA WGO_MAX_POISHA /* Tk 10 lakh crore: no single amount comes near */
 
 struct schema;
 struct fdef {

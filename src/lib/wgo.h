@@ -101,6 +101,8 @@ size_t money_fmt(char *out, size_t outsz, int64_t poisha, int flags);
 /* Checked arithmetic: returns 0, or -1 on overflow. */
 int money_add(int64_t *acc, int64_t v);
 int money_mul(int64_t *out, int64_t a, int64_t b);
+/* The largest amount a record holds (Tk 10 lakh crore), wgo-record(5). */
+#define WGO_MAX_POISHA 1000000000000000LL
 
 /* ---- date.c: Gregorian dates, months, fiscal years, working days ---- */
 
@@ -267,6 +269,12 @@ struct rloop {
 	const char *rejects_name; /* set by rec_rejects_to, for the summary */
 	const char *unit;         /* what the progress counts (default "records") */
 	struct progress progress; /* shown while the loop runs */
+	/* Optional, run in the reader thread on every line, in order, before it is
+	 * parsed (the store's check, store_loop): it may shorten the line in place;
+	 * 1 skips it; -1 (e filled) stops the loop there, e reported, status 2.
+	 * complete is 0 for a last line without its newline. */
+	int (*line_check)(void *ctx, char *line, size_t *len, int complete, struct werr *e);
+	void *line_ctx;
 };
 /* Parse one line (no newline) into an object; NULL with e filled on error. */
 struct json_t *rec_parse(const char *line, size_t len, struct werr *e);
@@ -392,6 +400,134 @@ int atomic_write(const char *path, const void *p, size_t n, mode_t mode, struct 
 int counter_read(const char *path, long long *v, struct werr *e);
 int counter_write(const char *path, long long v, struct werr *e);
 
+/* ---- store.c: the store, every append-only log of the state directory ----
+ * The order register, the push journal, the sandbox's ledger, the complaint log
+ * (and the scan's review log) are logs of this one kind. A log is a file of lines,
+ * each a JSON object whose last key is the store's check on it:
+ *   STORE_SUM   ...,"check":"<16 hex>"}  the first 8 bytes of BLAKE2b-128 of the
+ *               line with the check taken out (the record);
+ *   STORE_CHAIN ...,"prev":"<64 hex>"}   BLAKE2b-256 of the line before (64 zeros
+ *               for the first), and a head file PATH.head ("seq N", "size N",
+ *               "hash H", then the owner's own lines) vouching for the last line,
+ *               so that lines cut from the end are found too.
+ * A log is opened under a lock and replayed through a callback. A line that fails
+ * its check, or that the callback refuses, is damage: an error naming PATH:LINE,
+ * and nothing after it is trusted. A last line without its newline (a torn tail:
+ * a crash mid-append, never acknowledged) is moved by a writer to PATH.torn with a
+ * message, never appended to; a reader skips it (it may be an append under way).
+ * Appends are batched: store_add seals a record in memory, store_write writes what
+ * is sealed, store_sync makes it durable. Several threads may each write under the
+ * caller's own mutex and sync after releasing it (group commit: every answer waits
+ * for a sync that began after its own write, and no request waits for another's). */
+enum { STORE_SUM, STORE_CHAIN };
+enum {
+	STORE_READ, /* no lock, read only: a missing file is an empty log */
+	STORE_WAIT, /* take the lock, waiting for whoever holds it */
+	STORE_TRY,  /* take the lock, or fail at once naming the process that holds it */
+};
+struct store_opts {
+	int check;            /* STORE_SUM or STORE_CHAIN */
+	int lock;             /* STORE_READ, STORE_WAIT or STORE_TRY */
+	const char *lockpath; /* the lock file; default PATH.lock */
+	int from_head;        /* STORE_CHAIN writers: check the head's last line, and
+	                       * replay only what follows it (the rest, a full replay
+	                       * checks) */
+	int adopt;            /* STORE_SUM: a log written before the store, no line
+	                       * with a check, is sealed by a writer (the old one kept
+	                       * as PATH.unsealed), then replayed as any other; a
+	                       * reader reads it as it is */
+};
+/* One line as replay hands it over. */
+struct store_rec {
+	const char *p;      /* the record: SUM, the line without its check; CHAIN, the line */
+	size_t n;
+	unsigned long line; /* 1 for the file's first line */
+	off_t off;          /* where the line starts in the file */
+	size_t len;         /* its length in the file, newline excluded */
+};
+/* 0 to take the line; -1 (e filled: field and reason) to call it damaged; -2 to
+ * stop the replay for a reason of the caller's own (e as it was filled; store_open
+ * returns -2). A line is handed over before the lines after it are checked: when
+ * the replay fails, the caller drops all it was given. */
+typedef int (*store_fn)(void *ctx, const struct store_rec *r, struct werr *e);
+struct store {
+	char *path, *lockpath;
+	int check, fd, lockfd, writer;
+	int unsealed;          /* read only: a log of before the store, read as it is */
+	int broken;            /* a write or sync failed: nothing more is taken */
+	off_t size;            /* bytes of whole lines written to the file */
+	unsigned long lines;   /* lines written and sealed */
+	char hash[65];         /* CHAIN: the hash of the last line sealed */
+	struct buf pending;    /* sealed lines not yet written */
+	struct buf head;       /* CHAIN: the owner's lines of the head file, "word ...\n" */
+	/* private: what was written, to go back to when a write fails */
+	unsigned long wlines;
+	char whash[65];
+};
+/* Open (creating it for a writer) and replay the log at path; fn may be NULL.
+ * Returns 0, or -1 with e->field "PATH:LINE" (or the file) and the reason (-2 when
+ * fn stopped it); the store is then closed. */
+int store_open(struct store *s, const char *path, const struct store_opts *o, store_fn fn,
+               void *ctx, struct werr *e);
+/* Seal a record (one JSON object, no newline) into memory; its offset in the file
+ * to be, or -1 when the store is read only or broken. CHAIN: the record has no
+ * "prev" yet; it gets s->hash as it was before this call. */
+off_t store_add(struct store *s, const char *rec, size_t n);
+/* Write what is sealed (no sync). On an error the file is cut back to its last
+ * whole line, what was sealed is dropped, and the store is broken. */
+int store_write(struct store *s, struct werr *e);
+/* Make what is written durable; CHAIN: then write the head. SUM: it may run
+ * outside the lock the caller writes under. */
+int store_sync(struct store *s, struct werr *e);
+int store_flush(struct store *s, struct werr *e); /* write, then sync */
+/* The record of the line at off (len as replay gave it, or as store_add made it)
+ * into out, replacing what out held: SUM, checked again; CHAIN, the line as it is
+ * (its chain was checked when it was replayed). */
+int store_get(struct store *s, off_t off, size_t len, struct buf *out, struct werr *e);
+/* Release the lock and the file; what is sealed and not written is dropped. */
+void store_close(struct store *s);
+/* How long, newline included, the line a record of n bytes becomes. */
+size_t store_line_len(const struct store *s, size_t n);
+/* Replay the log at path, read only, through a record loop, in two threads: the
+ * loop's reader checks each line as store_open does (without the lock), then
+ * parses it, and L->cb runs in the caller's thread (for logs read whole and
+ * often: the complaint log). A damaged line stops the loop, said as FILE:LINE:
+ * damaged: ...; the loop's status is then 2. L->line_check is the store's. */
+int store_loop(const char *path, int check, struct rloop *L);
+/* BLAKE2b-256 of a line, in hex: what the next line's "prev" holds (CHAIN). */
+void store_line_hash(const char *p, size_t n, char out[65]);
+/* The "prev" a CHAIN line carries, or -1 when it carries none. */
+int store_line_prev(const char *p, size_t n, char out[65]);
+/* PATH.head: 0 read (seq, size, hash; the owner's lines into extra if not NULL),
+ * 1 there is none, -1 it cannot be read (e says why). */
+struct store_head {
+	unsigned long seq;
+	long long size;
+	char hash[65];
+};
+int store_head_read(const char *path, struct store_head *h, struct buf *extra, struct werr *e);
+/* Reading a log line by line, whatever the lines hold (complaint-log verify). */
+struct store_scan {
+	int fd;
+	char *b;
+	size_t cap, have, start;
+	int eof;
+	off_t off;          /* file offset of b[0] */
+	unsigned long line;
+};
+struct store_line {
+	const char *p;
+	size_t n;
+	unsigned long line;
+	off_t off;
+	int complete;       /* 0 for a last line without its newline */
+};
+/* Scan fd from offset from, the first line numbered line0 + 1. */
+void store_scan_open(struct store_scan *sc, int fd, off_t from, unsigned long line0);
+/* 1 with the next line, 0 at the end, -1 on a read error (e says so). */
+int store_scan_next(struct store_scan *sc, struct store_line *l, struct werr *e);
+void store_scan_close(struct store_scan *sc);
+
 /* ---- hmap.c: string-keyed hash table, fixed-size values ---- */
 struct hmap_slot {
 	const char *key;
@@ -448,32 +584,97 @@ struct json_t *order_from_application(const struct json_t *app, wdate issued,
                                       const struct rules *r, struct werr *e);
 struct json_t *order_to_application(const struct json_t *order);
 
-/* ---- reg.c: the order register ---- */
+/* ---- reg.c: the order register ----
+ * $WGO_HOME/register/orders.jsonl, a STORE_SUM log locked by register/lock: every
+ * revision of every order and every stop, one record a line. It is the office's
+ * truth: an order's number is the highest registered in its office and fiscal year
+ * plus one (a number is taken only by registering its order, so none is skipped);
+ * duplicates and what an application was issued as come from it. A line read back
+ * to be used (printed again, amended, stopped) is verified first: its check, its
+ * form, and its signature against the office's keys ($WGO_HOME/keyring, or the
+ * configuration's keyring, and $WGO_HOME/keys/\*.pub). */
+#define REG_SERIAL_MAX 999999999LL /* numbers an office has in a fiscal year */
+struct keyring;
+struct wkey;
+enum { REG_UNKNOWN, REG_LIVE, REG_ENDED, REG_STOPPED };
+struct reg_pend {
+	size_t at, n;     /* the line in pending, newline included */
+	const char *no;   /* its order (the key in orders) */
+	off_t off;        /* where it goes in the register; -1: printed again, not registered */
+};
 struct reg {
-	char *dir, *path;
-	int dry, fd, lockfd;
-	off_t end; /* bytes synced to the register */
-	struct hmap orders, dups, counters;
-	struct buf pending;
-	size_t npending;
+	struct store s;
+	int dry;
+	int signing;      /* what is read back to be signed from must be signed */
+	struct hmap orders, dups, firsts, series;
+	struct buf pending; /* lines to register, then print, in input order */
+	struct reg_pend *pend;
+	size_t npend, cpend;
+	off_t next;         /* where the next line registered goes */
 	/* Called on the pending lines before they are written or read back. */
 	void (*settle)(void *ctx, struct buf *pending);
 	void *settle_ctx;
+	struct keyring *ring; /* keys the lines read back are verified against */
+	/* Optional: the key of an office whose key signed a line and is in no keyring
+	 * (the key this run signs with, when only its secret file is at hand). */
+	const struct wkey *(*key_of)(void *ctx, const char *office);
+	void *key_ctx;
+	int halted;          /* standard output or the register failed: nothing more */
+	unsigned long lost;  /* registered, then not printed: standard output failed */
+	char lost_first[64];
 };
-/* Lock (unless dry), load and index the register; a torn last line is dropped. */
+/* Lock (unless dry) and replay the register; damage is an error naming the line. */
 int reg_open(struct reg *r, int dry, struct werr *e);
+/* Trust k's public half for what is read back (the key signing this run). */
+void reg_trust(struct reg *r, const struct wkey *k);
+/* What the register holds for an application: 1, it was issued before with the
+ * same content (its order as issued is queued to print again, the same bytes, in
+ * input order; its number is put in no); 2, a live order has its grant, employee
+ * and beneficiary (its number in no); 0, neither; -1 (e filled), that order's line
+ * fails verification. */
+int reg_lookup(struct reg *r, const struct json_t *app, wmonth now, char *no, size_t n,
+               struct werr *e);
 /* The live order with the same grant, employee and beneficiary, or NULL. */
 const char *reg_duplicate(struct reg *r, const struct json_t *order, wmonth now);
-/* The next number of OFFICE-FY; never one handed out before, even after a crash. */
+/* REG_UNKNOWN, REG_LIVE, REG_ENDED (its last month is before now) or REG_STOPPED. */
+int reg_state(struct reg *r, const char *order_no, wmonth now);
+/* The next number of OFFICE-FY (DRYRUN-... in a dry run); -1 when they have run out. */
 int reg_number(struct reg *r, const char *office, int fy, char *out, size_t n, struct werr *e);
-/* Queue an order: it reaches out only after the register holding it is synced. */
-int reg_add(struct reg *r, const struct json_t *order, FILE *out, struct werr *e);
-/* The same, with the order's line already written (newline included). */
-int reg_add_line(struct reg *r, const struct json_t *order, const char *line, size_t n,
+/* Give back the number just taken, when its order is not issued after all. */
+void reg_unnumber(struct reg *r, const char *order_no);
+/* Queue an order or stop: it is registered at the next flush, and printed once the
+ * register holding it is synced. */
+int reg_add(struct reg *r, const struct json_t *rec, FILE *out, struct werr *e);
+/* The same, with the record's line already written (newline included). */
+int reg_add_line(struct reg *r, const struct json_t *rec, const char *line, size_t n,
                  FILE *out, struct werr *e);
+/* Queue a record (no newline) to print, in turn, without registering it. */
+void reg_print(struct reg *r, const char *rec, size_t n);
+/* Register what is queued, sync, then print it. A failure halts the register: what
+ * follows is neither registered nor printed (lost and lost_first count what was
+ * registered and not printed). */
 int reg_flush(struct reg *r, FILE *out, struct werr *e);
-struct json_t *reg_latest(struct reg *r, const char *order_no, struct werr *e);
+/* The latest revision or the stop of an order, verified (its bytes into raw when
+ * raw is not NULL); NULL with e filled, or for reg_stop_of with e->msg empty when
+ * the order has no stop. */
+struct json_t *reg_latest(struct reg *r, const char *order_no, struct buf *raw, struct werr *e);
+struct json_t *reg_stop_of(struct reg *r, const char *order_no, struct buf *raw, struct werr *e);
 int reg_close(struct reg *r, FILE *out, struct werr *e);
+/* Print, verified, the lines of the register: those of the orders numbered in
+ * numbers, of those issued on date (by_date), and every line from since's first on;
+ * with none of these, all. A line that fails verification is refused (said, and
+ * counted). Returns 0, -1 (e: the register is damaged) or -2 (e: stdout failed). */
+struct reg_select {
+	char **numbers;
+	size_t nnumbers;
+	int *found;        /* per number: whether a line of it was met */
+	const char *since;
+	int since_found;
+	wdate date;
+	int by_date;
+};
+int reg_reprint(struct reg_select *sel, FILE *out, unsigned long *printed,
+                unsigned long *refused, struct werr *e);
 
 /* ---- sched.c: the payment model (domain.md) ---- */
 struct sched_params {
@@ -692,12 +893,11 @@ long http_backoff(int attempt, long retry_after, long max_ms);
 
 /* ---- journal.c: what the bank accepted, for wgo-push ---- */
 struct journal {
-	char *path;
-	int fd, lockfd;
+	struct store s; /* $WGO_HOME/push/journal.jsonl, STORE_SUM, locked by push/lock */
 	struct hmap acc;
-	struct buf pending;
 };
-/* Lock $WGO_HOME/push and read the journal; damage (but a torn last line) is an error. */
+/* Lock $WGO_HOME/push and read the journal; damage is an error naming the line (a
+ * torn last line is set aside: that acceptance is asked for again). */
 int journal_open(struct journal *j, struct werr *e);
 /* The bank's reference if ref was accepted with this content hash, else NULL. */
 const char *journal_accepted(const struct journal *j, const char *ref, const char hash[33]);
