@@ -1281,8 +1281,11 @@ do_run_month(struct answer *a, json_t *b)
 		wdate cd;
 		if (hist_card_due(o, hi, &cd) && cd >= lo && cd <= hi && !hist_card_returned(o, hi)) {
 			char rd[11], lm[8];
+			wmonth last = hist_schedule(o, hi)->so.last, sl;
+			if (hist_stop_known(o, hi, &sl) && sl < last)
+				last = sl;
 			date_fmt(workday_on_or_after(month_first(m) + 9), rd);
-			month_fmt(date_month(cd) - 1, lm);
+			month_fmt(last, lm);
 			json_t *c = rec_new("card_return");
 			json_object_set_new(c, "order_no", json_string(no));
 			json_object_set_new(c, "office", json_string(o->office));

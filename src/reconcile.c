@@ -619,8 +619,6 @@ legacy_order(const char *const *v, wdate when, struct werr *e)
 	set_if(acc, "number", opt_str(v[16]));
 	set_if(acc, "name", opt_str(v[17]));
 	json_object_set_new(o, "account", acc);
-	int64_t total = 0, arrears = 0;
-	int narrears = 0;
 	if (monthly >= 0) {
 		wmonth first, last;
 		if (month_parse(v[19], &first, &why) < 0) {
@@ -642,24 +640,15 @@ legacy_order(const char *const *v, wdate when, struct werr *e)
 		json_object_set_new(r, "monthly_poisha", json_integer(monthly));
 		json_array_append_new(rates, r);
 		json_object_set_new(o, "rates", rates);
-		wmonth im = date_month(issued);
-		for (wmonth m = first; m <= last; m++) {
-			if (money_add(&total, monthly) < 0) {
-				json_decref(o);
-				return werr_set(e, "monthly_taka", "the total overflows"), NULL;
-			}
-			if (m < im) {
-				narrears++;
-				money_add(&arrears, monthly);
-			}
-		}
 	} else {
 		json_object_set_new(o, "lump_poisha", json_integer(lump));
-		total = lump;
 	}
-	json_object_set_new(o, "arrears_months", json_integer(narrears));
-	json_object_set_new(o, "arrears_poisha", json_integer(arrears));
-	json_object_set_new(o, "total_poisha", json_integer(total));
+	/* Arrears and total by the grant rules, as for an order wgo-issue makes. */
+	if (order_totals(o, issued, e) < 0) {
+		json_decref(o);
+		snprintf(e->field, sizeof e->field, "%s", monthly >= 0 ? "monthly_taka" : "lump_taka");
+		return NULL;
+	}
 	json_t *s = json_object();
 	set_if(s, "officer", opt_str(v[3]));
 	json_object_set_new(s, "date", json_string(ds));

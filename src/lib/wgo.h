@@ -385,6 +385,9 @@ struct json_t *order_new(const char *order_no, const char *office, wdate issued)
 struct json_t *order_from_application(const struct json_t *app, wdate issued,
                                       const struct rules *r, struct werr *e);
 struct json_t *order_to_application(const struct json_t *order);
+/* Set an order's arrears_months, arrears_poisha and total_poisha from its rates (or
+ * lump sum) and the day it is issued; -1 with e filled when past MONEY_MAX. */
+int order_totals(struct json_t *order, wdate issued, struct werr *e);
 
 /* ---- reg.c: the order register ---- */
 struct reg {
