@@ -743,6 +743,8 @@ hist_status(struct hist *h, const struct hist_order *o, wdate d, struct hist_sta
 		} else if (x->stopped) {
 			continue;
 		} else if (x->state == SCHED_DUE && x->held && x->held_to == HIST_NEVER) {
+			if (x->due > d)
+				continue; /* not due yet: held only when it falls due */
 			if (x->kind != SCHED_LUMP)
 				st->held_months++;
 			ok = money_sum(&st->held_poisha, x->poisha);
