@@ -1039,8 +1039,10 @@ sorted_orders(size_t *n)
 {
 	struct hist_order *const *all = hist_orders(&hist, n);
 	struct hist_order **o = xmalloc((*n + 1) * sizeof *o);
-	memcpy(o, all, *n * sizeof *o);
-	qsort(o, *n, sizeof *o, namecmp);
+	if (*n) {
+		memcpy(o, all, *n * sizeof *o);
+		qsort(o, *n, sizeof *o, namecmp);
+	}
 	return o;
 }
 
