@@ -472,8 +472,9 @@ size_t sched_count(const struct sched_order *so);
 /* One item per payable month (or the lump sum), given sorted verification dates. */
 size_t sched_items(const struct sched_order *so, const wdate *v, size_t nv,
                    const struct sched_params *p, struct sched_item *out, size_t cap);
-/* Where the order stands on as_of, knowing the verifications up to that day: 0, or
- * -1 when a sum would pass MONEY_MAX (the sums are then short). */
+/* Where the order stands on as_of, knowing the verifications up to that day, by the
+ * model alone (no revisions, returns or stops): 0, or -1 when a sum would pass
+ * MONEY_MAX (the sums are then short). Programs ask hist_status (hist.c) instead. */
 int sched_status(const struct sched_order *so, const wdate *v, size_t nv,
                   const struct sched_params *p, wdate as_of, struct sched_status *st);
 const char *sched_state_name(int state);
