@@ -20,7 +20,7 @@ printf '2025-12-16 Victory Day\n2026-02-21 Language Martyrs Day\n2026-03-26 Inde
 NOW=2026-09-01 # today: the as-of dates are before it, so later records are not known yet
 SEEDS=${HIST_SEEDS:-12} # HIST_SEEDS=200 for a longer run
 bad_r=0 bad_s=0 bad_o=0
-: >classes; : >states
+: >classes; : >states; : >forfeited
 for seed in $(seq 1 "$SEEDS"); do
 	"$HELPERS/recon-gen" "$seed" 100 hol in.jsonl
 	# The same records in another order: sorted by a hash of the line.
@@ -49,7 +49,18 @@ for seed in $(seq 1 "$SEEDS"); do
 		fi
 		tail -1 check.out | tr ' ' '\n' >>states
 	done
+	# With resume-arrears off, the months of a lapse are forfeited.
+	[ "$seed" -le 4 ] || continue
+	lifeverify -q --resume-arrears no --now ${NOW}T00:00:00Z --as-of 2026-07-20 -H hol shuf.jsonl >s.jsonl 2>/dev/null
+	python3 "$MODEL" status --resume-arrears no --as-of 2026-07-20 --today $NOW --holidays hol shuf.jsonl >want.jsonl
+	if ! python3 "$CHECK" status s.jsonl want.jsonl >check.out; then
+		bad_s=$((bad_s + 1))
+		diag "seed $seed, resume-arrears no: lifeverify"
+		head -8 check.out | while IFS= read -r l; do diag "$l"; done
+	fi
+	grep -o '"forfeited_months":[1-9]' s.jsonl >>forfeited || true
 done
+ok "with resume-arrears off, some months are forfeited ($(wc -l <forfeited) orders)" test -s forfeited
 is "$bad_r" 0 "$SEEDS generated months: reconcile's classes and totals are the model's"
 is "$bad_o" 0 "and the same with the records shuffled"
 is "$bad_s" 0 "$SEEDS offices on 3 days each: every lifeverify status is the model's"
