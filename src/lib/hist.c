@@ -194,7 +194,8 @@ hist_account_code(const char *code)
 }
 
 /* The last payable month a stop leaves a monthly order: its last_month; without
- * one, the month of death, or else the month before the board decided. */
+ * one (wgo-issue --stop always gives one), the month of death, or else the month
+ * the board decided in. */
 static wmonth
 stop_last(const struct hist_stop *s)
 {
@@ -202,7 +203,7 @@ stop_last(const struct hist_stop *s)
 		return s->last;
 	if (s->has_death)
 		return date_month(s->death_date);
-	return date_month(s->date) - 1;
+	return date_month(s->date);
 }
 
 const struct hist_stop *

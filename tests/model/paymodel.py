@@ -190,12 +190,12 @@ def read(files, today):
 
 def stop_last(s):
     """The last payable month a stop leaves: its last_month; without one, the
-    month of the death, or the month before the board decided."""
+    month of the death, or the month the board decided in."""
     if s["last"] is not None:
         return s["last"]
     if s["death"] is not None:
         return month_of(s["death"])
-    return month_of(s["date"]) - 1
+    return month_of(s["date"])
 
 
 def known_stop(o, k):

@@ -137,16 +137,16 @@ main(void)
 	hist_status(&h, o, D("2026-03-20"), &st, &e);
 	is_str(hist_state_name(st.state), "active", "active again on 03-20");
 
-	/* A withdrawal decided 2026-05-10 with no last month: April is the last. */
+	/* A withdrawal decided 2026-05-10 with no last month: May is the last. */
 	add(&h, rec("{s:s, s:i, s:s, s:i, s:s, s:s, s:s, s:s}", "kind", "stop", "v", 1, "order_no", "KHL-1",
 	            "revision", 2, "office", "KHL", "reason", "withdrawal", "date", "2026-05-10", "officer", "DD"));
 	wmonth last;
 	ok(hist_stop_known(o, D("2026-05-09"), &last) == NULL, "the stop is not known the day before");
-	ok(hist_stop_known(o, D("2026-05-10"), &last) != NULL && last == M("2026-04"),
-	   "without last_month, the month before the decision is the last");
+	ok(hist_stop_known(o, D("2026-05-10"), &last) != NULL && last == M("2026-05"),
+	   "without last_month, the month of the decision is the last");
 	n = hist_items(&h, o, D("2026-06-01"), &it);
-	ok(!hist_item_of(it, n, M("2026-04"))->stopped && hist_item_of(it, n, M("2026-05"))->stopped,
-	   "April is payable, May is not");
+	ok(!hist_item_of(it, n, M("2026-05"))->stopped && hist_item_of(it, n, M("2026-06"))->stopped,
+	   "May is payable, June is not");
 	hist_status(&h, o, D("2026-06-01"), &st, &e);
 	is_str(hist_state_name(st.state), "stopped", "stopped");
 	wdate cd = 0;
