@@ -88,15 +88,10 @@ struct acc {
 	wdate accepted;
 };
 
-struct ord {
-	char office[5];
-	int latest;        /* latest accepted revision */
-	json_t *order;     /* that revision */
-	json_t *prev;      /* the revision before it, for wrong-account errors */
-	wdate accepted;
-	wdate *ver;
-	size_t nver, vcap;
-	int card_returned;
+/* A stop the bank took (POST /disburse/sync/stop): idempotent by content. */
+struct stopref {
+	uint8_t hash[16];
+	char bank_ref[24];
 };
 
 enum { F_RETURNS, F_VERIFICATIONS, F_PAYMENTS, F_CARDS, NFEEDS };
@@ -109,7 +104,8 @@ struct feed {
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static struct hmap accs;     /* reference_id -> struct acc */
-static struct hmap ords;     /* order_no -> struct ord */
+static struct hist hist;     /* every accepted order's life: revisions, returns, stops, ... */
+static struct hmap stops;    /* ORDER_NO-stop -> struct stopref */
 static struct hmap msgs;     /* message_id -> char */
 static struct hmap paid;     /* "order_no|month" -> int (times paid) */
 static struct hmap months;   /* "YYYY-MM" -> char: month runs done */
@@ -224,23 +220,16 @@ feed_add(int office, int f, json_t *rec)
 	fd->rec[fd->n++] = json_incref(rec);
 }
 
-static int
-datecmp(const void *a, const void *b)
-{
-	wdate x = *(const wdate *)a, y = *(const wdate *)b;
-	return (x > y) - (x < y);
-}
-
+/* What the ledger holds goes into the order history; a line it refuses is reported
+ * (the ledger was edited by hand) and otherwise left alone. */
 static void
-add_verification(struct ord *o, wdate d)
+to_history(json_t *rec)
 {
-	if (o->nver == o->vcap) {
-		o->vcap = o->vcap ? o->vcap * 2 : 4;
-		o->ver = xrealloc(o->ver, o->vcap * sizeof *o->ver);
-	}
-	o->ver[o->nver++] = d;
-	if (o->nver > 1)
-		qsort(o->ver, o->nver, sizeof *o->ver, datecmp);
+	static const struct rpos where = { "ledger.jsonl", 0 };
+	struct werr e;
+	if (hist_add(&hist, rec, &where, &e) < 0)
+		warnf("ledger: %s %s: %s: %s", jstr(rec, "kind") ? jstr(rec, "kind") : "record",
+		      jstr(rec, "order_no") ? jstr(rec, "order_no") : "?", e.field, e.msg);
 }
 
 static long long
@@ -263,18 +252,34 @@ apply_acc(const char *ref, const uint8_t hash[16], const char *bank_ref, wdate d
 	long long br = num_after(a->bank_ref, "DDP");
 	if (br > seq_bank_ref)
 		seq_bank_ref = br;
-	struct ord *o = hmap_put(&ords, a->order_no, &isnew);
-	if (isnew || a->revision > o->latest) {
-		if (!isnew) {
-			json_decref(o->prev);
-			o->prev = o->order;
-		}
-		snprintf(o->office, sizeof o->office, "%s", jstr(order, "office"));
-		o->latest = a->revision;
-		o->order = json_incref(order);
-		if (isnew)
-			o->accepted = a->accepted;
-	}
+	to_history(order);
+}
+
+/* A stop taken: idempotency, and the history (nothing after it is paid). */
+static void
+apply_stop(json_t *l)
+{
+	uint8_t hash[16];
+	size_t hl;
+	json_t *stop = json_object_get(l, "stop");
+	if (!jstr(l, "ref") || !jstr(l, "hash") || !json_is_object(stop))
+		return;
+	struct stopref *sr = hmap_put(&stops, jstr(l, "ref"), NULL);
+	sodium_hex2bin(hash, 16, jstr(l, "hash"), 32, NULL, &hl, NULL);
+	memcpy(sr->hash, hash, 16);
+	snprintf(sr->bank_ref, sizeof sr->bank_ref, "%s", jstr(l, "bank_ref") ? jstr(l, "bank_ref") : "");
+	long long br = num_after(sr->bank_ref, "DDP");
+	if (br > seq_bank_ref)
+		seq_bank_ref = br;
+	to_history(stop);
+}
+
+/* A feed record the history reads: a return, a verification, a card return. */
+static void
+feed_to_history(int f, json_t *rec)
+{
+	if (f == F_RETURNS || f == F_VERIFICATIONS || f == F_CARDS)
+		to_history(rec);
 }
 
 /* Apply one ledger line to memory: at start-up, and as each change is made. */
@@ -296,6 +301,8 @@ apply(json_t *l)
 		hmap_put(&msgs, jstr(l, "id"), NULL);
 	} else if (!strcmp(t, "month")) {
 		hmap_put(&months, jstr(l, "month"), NULL);
+	} else if (!strcmp(t, "stop")) {
+		apply_stop(l);
 	} else if (!strcmp(t, "feed")) {
 		json_t *rec = json_object_get(l, "rec");
 		const char *f = jstr(l, "feed");
@@ -306,8 +313,8 @@ apply(json_t *l)
 		if (fi == NFEEDS || oi < 0)
 			return;
 		feed_add(oi, fi, rec);
+		feed_to_history(fi, rec);
 		const char *no = jstr(rec, "order_no");
-		struct ord *o = no ? hmap_get(&ords, no) : NULL;
 		if (fi == F_RETURNS) {
 			struct acc *a = hmap_get(&accs, jstr(rec, "reference_id"));
 			if (a)
@@ -315,11 +322,7 @@ apply(json_t *l)
 			long long v = num_after(jstr(rec, "return_id"), "RT");
 			if (v > seq_ret)
 				seq_ret = v;
-		} else if (fi == F_VERIFICATIONS && o) {
-			wdate d;
-			const char *why;
-			if (date_parse(jstr(rec, "date"), &d, &why) == 0)
-				add_verification(o, d);
+		} else if (fi == F_VERIFICATIONS) {
 			long long v = num_after(jstr(rec, "verification_id"), "LV");
 			if (v > seq_ver)
 				seq_ver = v;
@@ -331,8 +334,6 @@ apply(json_t *l)
 			long long v = num_after(jstr(rec, "payment_id"), "PAY");
 			if (v > seq_pay)
 				seq_pay = v;
-		} else if (fi == F_CARDS && o) {
-			o->card_returned = 1;
 		}
 	}
 }
@@ -387,6 +388,23 @@ ledger_check(json_t *l, struct werr *e)
 		}
 		if (strcmp(api_reference_id(order, want, sizeof want), ref))
 			return werr_set(e, "ref", "not the order's reference (%s)", want);
+	} else if (!strcmp(t, "stop")) {
+		const char *ref = jstr(l, "ref"), *hash = jstr(l, "hash"), *br = jstr(l, "bank_ref");
+		json_t *stop = json_object_get(l, "stop");
+		wdate d;
+		if (!ref || !hash || strlen(hash) != 32 || strspn(hash, "0123456789abcdef") != 32 || !br)
+			return werr_set(e, "stop", "a stop taken has ref, hash (32 hex digits) and bank_ref");
+		if (!jstr(l, "date") || date_parse(jstr(l, "date"), &d, &why) < 0)
+			return werr_set(e, "date", "not a date");
+		if (!json_is_object(stop) || !jstr(stop, "kind") || strcmp(jstr(stop, "kind"), "stop"))
+			return werr_set(e, "stop", "missing");
+		json_t *o = json_deep_copy(stop);
+		int rc = order_verify(o, &ring, e);
+		json_decref(o);
+		if (rc < 0) {
+			werr_prefix(e, "stop");
+			return -1;
+		}
 	} else if (!strcmp(t, "msg")) {
 		if (!jstr(l, "id"))
 			return werr_set(e, "id", "a message line has its message_id");
@@ -613,10 +631,10 @@ accept_item(json_t *d, const uint8_t hash[16], const char *order_text)
 			                   "this reference_id was accepted with other content", NULL);
 		return item_status(ref, "succ", NULL, NULL, a->bank_ref); /* the same again */
 	}
-	struct ord *o = hmap_get(&ords, jstr(order, "order_no"));
-	if (o && o->latest > jint(order, "revision", 0)) {
+	struct hist_order *o = hist_find(&hist, jstr(order, "order_no"));
+	if (o && hist_latest(o)->revision > jint(order, "revision", 0)) {
 		char m[100];
-		snprintf(m, sizeof m, "revision %d of this order is in force", o->latest);
+		snprintf(m, sizeof m, "revision %d of this order is in force", hist_latest(o)->revision);
 		return item_status(ref, "rjct", "rjct.revision.superseded", m, NULL);
 	}
 	char br[24], hex[33], ds[11];
@@ -644,9 +662,7 @@ accept_item(json_t *d, const uint8_t hash[16], const char *order_text)
 		char rid[24], rd[11];
 		snprintf(rid, sizeof rid, "RT%010lld", ++seq_ret);
 		date_fmt(cal_add_workdays(&cal, today, 1), rd);
-		json_t *r = json_object();
-		json_object_set_new(r, "kind", json_string("return"));
-		json_object_set_new(r, "v", json_integer(1));
+		json_t *r = rec_new("return");
 		json_object_set_new(r, "return_id", json_string(rid));
 		json_object_set_new(r, "reference_id", json_string(ref));
 		json_object_set(r, "order_no", json_object_get(order, "order_no"));
@@ -755,6 +771,145 @@ do_disburse(struct answer *a, json_t *env)
 	answer_json(a, 200, r);
 }
 
+/* ---- /disburse/sync/stop: the end of an order ---- */
+
+/* Checks that need no shared state: NULL when the stop may be taken. */
+static json_t *
+check_stop(json_t *d, const char *sender, uint8_t hash[16])
+{
+	const char *ref = jstr(d, "reference_id");
+	json_t *stop = json_object_get(d, "stop");
+	char want[96];
+	struct werr e;
+	if (!json_is_object(stop) || !jstr(stop, "kind") || strcmp(jstr(stop, "kind"), "stop"))
+		return item_status(ref, "rjct", "rjct.stop.invalid", "the item carries no stop", NULL);
+	if (!ref || strcmp(api_stop_reference(stop, want, sizeof want), ref))
+		return item_status(ref, "rjct", "rjct.reference_id.invalid",
+		                   "reference_id is not the stop's ORDER_NO-stop", NULL);
+	if (order_verify(stop, &ring, &e) < 0) {
+		char m[sizeof e.field + sizeof e.msg + 4];
+		snprintf(m, sizeof m, "%s%s%s", e.field, e.field[0] ? ": " : "", e.msg);
+		const char *code = !strncmp(e.field, "signature", 9) || strstr(e.msg, "key")
+		                   ? "rjct.stop.signature" : "rjct.stop.invalid";
+		return item_status(ref, "rjct", code, m, NULL);
+	}
+	if (strcmp(jstr(stop, "office"), sender))
+		return item_status(ref, "rjct", "rjct.order.office", "the stop is another office's", NULL);
+	api_stop_hash(d, hash);
+	return NULL;
+}
+
+static json_t *
+accept_stop(json_t *d, const uint8_t hash[16])
+{
+	const char *ref = jstr(d, "reference_id");
+	json_t *stop = json_object_get(d, "stop");
+	struct stopref *sr = hmap_get(&stops, ref);
+	if (sr) {
+		if (memcmp(sr->hash, hash, 16))
+			return item_status(ref, "rjct", "rjct.reference_id.duplicate",
+			                   "the order was stopped with other content", NULL);
+		return item_status(ref, "succ", NULL, NULL, sr->bank_ref); /* the same again */
+	}
+	struct hist_order *o = hist_find(&hist, jstr(stop, "order_no"));
+	if (!o)
+		return item_status(ref, "rjct", "rjct.order.unknown", "no accepted order by that number", NULL);
+	wdate sd;
+	const char *why;
+	if (date_parse(jstr(stop, "date"), &sd, &why) < 0 || sd < o->issued)
+		return item_status(ref, "rjct", "rjct.stop.invalid", "the stop is dated before the order", NULL);
+	char br[24], hex[33], ds[11];
+	snprintf(br, sizeof br, "DDP%010lld", seq_bank_ref + 1);
+	sodium_bin2hex(hex, sizeof hex, hash, 16);
+	date_fmt(today, ds);
+	json_t *l = json_object();
+	json_object_set_new(l, "t", json_string("stop"));
+	json_object_set_new(l, "ref", json_string(ref));
+	json_object_set_new(l, "hash", json_string(hex));
+	json_object_set_new(l, "bank_ref", json_string(br));
+	json_object_set_new(l, "date", json_string(ds));
+	json_object_set(l, "stop", stop);
+	commit(l);
+	return item_status(ref, "succ", NULL, NULL, br);
+}
+
+static void
+do_stop(struct answer *a, json_t *env)
+{
+	json_t *h = json_object_get(env, "header"), *m = json_object_get(env, "message");
+	const char *sender = jstr(h, "sender_id");
+	json_t *ds = json_object_get(m, "stops");
+	struct api_err e;
+	if (!json_is_array(ds) || !jstr(m, "transaction_id")) {
+		api_err(&e, 400, "err.request.bad", "message has transaction_id and stops[]");
+		answer_error(a, &e, "on-stop", sender);
+		return;
+	}
+	size_t n = json_array_size(ds);
+	if ((long)n != jint(h, "total_count", -1)) {
+		api_err(&e, 400, "err.request.bad", "total_count is not the number of stops");
+		answer_error(a, &e, "on-stop", sender);
+		return;
+	}
+	if (n > (size_t)o_max_batch) {
+		api_err(&e, 413, "err.batch.too_large", "at most %d stops a request", o_max_batch);
+		answer_error(a, &e, "on-stop", sender);
+		return;
+	}
+	a->items = (long)n;
+	/* Signatures are checked outside the lock. */
+	json_t **st = xcalloc(n ? n : 1, sizeof *st);
+	uint8_t (*hash)[16] = xcalloc(n ? n : 1, 16);
+	size_t i;
+	json_t *d;
+	json_array_foreach(ds, i, d)
+		st[i] = json_is_object(d) ? check_stop(d, sender, hash[i])
+		                          : item_status(NULL, "rjct", "rjct.request.bad", "not an object", NULL);
+	pthread_mutex_lock(&mu);
+	if (hmap_get(&msgs, jstr(h, "message_id"))) {
+		pthread_mutex_unlock(&mu);
+		for (i = 0; i < n; i++)
+			json_decref(st[i]);
+		free(st);
+		free(hash);
+		api_err(&e, 409, "err.message_id.duplicate", "this message_id was seen before");
+		answer_error(a, &e, "on-stop", sender);
+		return;
+	}
+	json_t *ml = json_object();
+	json_object_set_new(ml, "t", json_string("msg"));
+	json_object_set(ml, "id", json_object_get(h, "message_id"));
+	commit(ml);
+	long done = 0;
+	json_array_foreach(ds, i, d) {
+		if (!st[i])
+			st[i] = accept_stop(d, hash[i]);
+		done += !strcmp(jstr(st[i], "status"), "succ");
+	}
+	int rc = ledger_write();
+	pthread_mutex_unlock(&mu);
+	if (rc == 0)
+		rc = ledger_durable();
+	free(hash);
+	json_t *out = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(out, st[i]);
+	free(st);
+	if (rc < 0) {
+		json_decref(out);
+		api_err(&e, 500, "err.server.storage", "the bank could not record the request");
+		answer_error(a, &e, "on-stop", sender);
+		return;
+	}
+	json_t *msg = json_object();
+	json_object_set(msg, "transaction_id", json_object_get(m, "transaction_id"));
+	json_object_set_new(msg, "stops_status", out);
+	json_t *r = json_object();
+	json_object_set_new(r, "header", resp_header("on-stop", sender, "succ", NULL, NULL, (long)n, done));
+	json_object_set_new(r, "message", msg);
+	answer_json(a, 200, r);
+}
+
 /* ---- /disburse/sync/txn/status ---- */
 
 static void
@@ -854,18 +1009,16 @@ do_feed(struct answer *a, json_t *env, int f)
 /* ---- the sandbox's own endpoints: branches, simulation, the bank's month ---- */
 
 static json_t *
-verification_rec(const struct ord *o, const char *order_no, wdate d, const char *branch,
-                 const char *method)
+verification_rec(const struct hist_order *o, wdate d, const char *branch, const char *method)
 {
-	char id[24], ds[11];
+	char id[24];
 	snprintf(id, sizeof id, "LV%010lld", seq_ver + 1);
-	date_fmt(d, ds);
-	json_t *r = json_object();
-	json_object_set_new(r, "kind", json_string("verification"));
-	json_object_set_new(r, "v", json_integer(1));
+	json_t *r = rec_new("verification");
 	json_object_set_new(r, "verification_id", json_string(id));
-	json_object_set_new(r, "order_no", json_string(order_no));
+	json_object_set_new(r, "order_no", json_string(o->order_no));
 	json_object_set_new(r, "office", json_string(o->office));
+	char ds[11];
+	date_fmt(d, ds);
 	json_object_set_new(r, "date", json_string(ds));
 	json_object_set_new(r, "branch", json_string(branch));
 	if (method)
@@ -892,6 +1045,9 @@ plain_error(struct answer *a, int http, const char *code, const char *msg)
 	answer_json(a, http, j);
 }
 
+/* A branch records an appearance, by the toolkit's one rule for verifications:
+ * not on a day the order was verified already, not before the order was issued,
+ * not more than a year after the bank's date. */
 static void
 do_verify(struct answer *a, json_t *b)
 {
@@ -903,20 +1059,28 @@ do_verify(struct answer *a, json_t *b)
 		return;
 	}
 	pthread_mutex_lock(&mu);
-	struct ord *o = hmap_get(&ords, no);
+	struct hist_order *o = hist_find(&hist, no);
 	if (!o) {
 		pthread_mutex_unlock(&mu);
 		plain_error(a, 404, "err.order.unknown", "no accepted order by that number");
 		return;
 	}
 	if (!br)
-		br = json_string_value(jget(o->order, "account.routing"));
+		br = hist_in_force(o, d) ? hist_in_force(o, d)->routing : hist_latest(o)->routing;
 	if (routing_check(br, norm, sizeof norm, &why) < 0) {
 		pthread_mutex_unlock(&mu);
 		plain_error(a, 400, "err.request.bad", "branch is not a valid routing number");
 		return;
 	}
-	json_t *r = verification_rec(o, no, d, norm, jstr(b, "method"));
+	struct werr e;
+	int rule = hist_verification_check(&hist, o, d, &e);
+	if (rule) {
+		pthread_mutex_unlock(&mu);
+		plain_error(a, rule > 0 ? 409 : 400,
+		            rule > 0 ? "err.verification.duplicate" : "err.verification.date", e.msg);
+		return;
+	}
+	json_t *r = verification_rec(o, d, norm, jstr(b, "method"));
 	json_incref(r);
 	feed_commit("verifications", r);
 	int rc = ledger_sync();
@@ -932,21 +1096,20 @@ do_verify(struct answer *a, json_t *b)
 static int
 namecmp(const void *x, const void *y)
 {
-	return strcmp(*(const char *const *)x, *(const char *const *)y);
+	return strcmp((*(struct hist_order *const *)x)->order_no, (*(struct hist_order *const *)y)->order_no);
 }
 
 /* Orders by number, for runs that must come out the same every time. */
-static const char **
+static struct hist_order **
 sorted_orders(size_t *n)
 {
-	const char **names = xmalloc((ords.n + 1) * sizeof *names);
-	size_t i = 0, k = 0;
-	struct ord *o;
-	while ((o = hmap_iter(&ords, &i)))
-		names[k++] = hmap_key(&ords, o);
-	qsort(names, k, sizeof *names, namecmp);
-	*n = k;
-	return names;
+	struct hist_order *const *all = hist_orders(&hist, n);
+	struct hist_order **o = xmalloc((*n + 1) * sizeof *o);
+	if (*n) {
+		memcpy(o, all, *n * sizeof *o);
+		qsort(o, *n, sizeof *o, namecmp);
+	}
+	return o;
 }
 
 static wdate
@@ -955,6 +1118,21 @@ workday_on_or_after(wdate d)
 	while (!cal_is_workday(&cal, d))
 		d++;
 	return d;
+}
+
+/* The day the bank first accepted a revision of the order. */
+static wdate
+accepted_on(const struct hist_order *o)
+{
+	wdate first = HIST_NEVER;
+	for (uint32_t i = 0; i < o->nrev; i++) {
+		char ref[96];
+		snprintf(ref, sizeof ref, "%s-r%d", o->order_no, o->rev[i].revision);
+		const struct acc *ac = hmap_get(&accs, ref);
+		if (ac && ac->accepted < first)
+			first = ac->accepted;
+	}
+	return first == HIST_NEVER ? o->issued : first;
 }
 
 static void
@@ -971,39 +1149,49 @@ do_simulate(struct answer *a, json_t *b)
 		            "give through (YYYY-MM-DD), late and never (shares), first_within (days)");
 		return;
 	}
+	if (through > hist.horizon) {
+		char hs[11], m[120];
+		date_fmt(hist.horizon, hs);
+		snprintf(m, sizeof m, "through is after %s, a year after the bank's date", hs);
+		plain_error(a, 400, "err.request.bad", m);
+		return;
+	}
 	long counts[3] = { 0 }, added = 0;
 	pthread_mutex_lock(&mu);
 	size_t n;
-	const char **names = sorted_orders(&n);
+	struct hist_order **ords = sorted_orders(&n);
 	for (size_t i = 0; i < n; i++) {
-		struct ord *o = hmap_get(&ords, names[i]);
-		if (o->nver || json_object_get(o->order, "lump_poisha") == NULL ? o->nver > 0 : 0)
+		struct hist_order *o = ords[i];
+		if (o->nver)
 			continue; /* already has verifications: leave it as it is */
-		double u = unit("population", names[i]);
+		const char *no = o->order_no;
+		double u = unit("population", no);
 		int kind = u < never ? 2 : u < never + late ? 1 : 0; /* 0 on time, 1 late, 2 never */
 		counts[kind]++;
 		if (kind == 2)
 			continue;
-		const char *branch = json_string_value(jget(o->order, "account.routing"));
-		wdate d = workday_on_or_after(o->accepted + 1 + (wdate)(unit("first", names[i]) * (double)within));
+		const char *branch = hist_latest(o)->routing;
+		wdate d = workday_on_or_after(accepted_on(o) + 1 + (wdate)(unit("first", no) * (double)within));
 		int round = 0;
-		int lump = json_object_get(o->order, "lump_poisha") != NULL;
+		int lump = hist_latest(o)->so.lump;
 		while (d <= through) {
-			json_t *r = verification_rec(o, names[i], d, branch, "biometric");
-			feed_commit("verifications", r);
-			added++;
+			struct werr e;
+			if (hist_verification_check(&hist, o, d, &e) == 0) {
+				feed_commit("verifications", verification_rec(o, d, branch, "biometric"));
+				added++;
+			}
 			if (lump)
 				break;
 			char salt[32];
 			snprintf(salt, sizeof salt, "next%d", ++round);
 			wdate from = sched_window_from(&params, d), to = sched_window_to(&params, d);
 			if (kind == 0)
-				d = workday_on_or_after(from + (wdate)(unit(salt, names[i]) * (double)(to - from)));
+				d = workday_on_or_after(from + (wdate)(unit(salt, no) * (double)(to - from)));
 			else
-				d = workday_on_or_after(to + 1 + (wdate)(unit(salt, names[i]) * 60));
+				d = workday_on_or_after(to + 1 + (wdate)(unit(salt, no) * 60));
 		}
 	}
-	free(names);
+	free(ords);
 	int rc = ledger_sync();
 	pthread_mutex_unlock(&mu);
 	if (rc < 0) {
@@ -1018,42 +1206,69 @@ do_simulate(struct answer *a, json_t *b)
 	answer_json(a, 200, j);
 }
 
+/* A payment of an item: against the revision in force on its due date, into the
+ * account given (that revision's, unless the bank erred). */
 static json_t *
-payment_rec(const json_t *order, wmonth m, int64_t amount, wdate paid_on, const json_t *account)
+payment_rec(const struct hist_order *o, const struct hist_item *it, int64_t amount, wdate paid_on,
+            const char *routing, const char *number, long long seq)
 {
 	char id[24], ref[96], ds[11], ms[8];
-	snprintf(id, sizeof id, "PAY%010lld", seq_pay + 1);
-	api_reference_id(order, ref, sizeof ref);
+	snprintf(id, sizeof id, "PAY%010lld", seq);
+	snprintf(ref, sizeof ref, "%s-r%d", o->order_no, it->rev->revision);
 	date_fmt(paid_on, ds);
-	json_t *p = json_object();
-	json_object_set_new(p, "kind", json_string("payment"));
-	json_object_set_new(p, "v", json_integer(1));
+	json_t *p = rec_new("payment");
 	json_object_set_new(p, "payment_id", json_string(id));
 	json_object_set_new(p, "reference_id", json_string(ref));
-	json_object_set(p, "order_no", json_object_get(order, "order_no"));
-	json_object_set(p, "revision", json_object_get(order, "revision"));
-	json_object_set(p, "office", json_object_get(order, "office"));
-	if (m >= 0) {
-		month_fmt(m, ms);
+	json_object_set_new(p, "order_no", json_string(o->order_no));
+	json_object_set_new(p, "revision", json_integer(it->rev->revision));
+	json_object_set_new(p, "office", json_string(o->office));
+	if (it->month >= 0) {
+		month_fmt(it->month, ms);
 		json_object_set_new(p, "month", json_string(ms));
 	}
 	json_object_set_new(p, "amount_poisha", json_integer(amount));
 	json_object_set_new(p, "paid", json_string(ds));
 	json_t *acct = json_object();
-	json_object_set(acct, "routing", json_object_get(account, "routing"));
-	json_object_set(acct, "number", json_object_get(account, "number"));
+	json_object_set_new(acct, "routing", json_string(routing));
+	json_object_set_new(acct, "number", json_string(number));
 	json_object_set_new(p, "account", acct);
 	return p;
 }
 
+/* A month's records, staged: nothing is committed until the whole month adds up. */
+struct staged {
+	json_t **rec;
+	size_t n, cap, npay;
+	int64_t sum;
+	int over; /* the payments add up past what a record holds */
+};
+
 static void
-pay(json_t *rec, long *count, int64_t *sum)
+stage(struct staged *s, json_t *rec)
 {
-	(*count)++;
-	money_add(sum, jint(rec, "amount_poisha", 0));
-	feed_commit("payments", rec);
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 256;
+		s->rec = xrealloc(s->rec, s->cap * sizeof *s->rec);
+	}
+	s->rec[s->n++] = rec;
 }
 
+static void
+pay(struct staged *s, const struct hist_order *o, const struct hist_item *it, int64_t amount,
+    wdate paid_on, const char *routing, const char *number)
+{
+	if (money_sum(&s->sum, amount) < 0) {
+		s->over = 1;
+		return;
+	}
+	stage(s, payment_rec(o, it, amount, paid_on, routing, number, seq_pay + 1 + (long long)s->npay));
+	s->npay++;
+}
+
+/* The bank's month: every item the order history makes payable in the month, as
+ * known at its end, paid on its due date into the account of the revision in force
+ * then (a held or stopped order is not paid); some with an error when asked; and
+ * the cards of ended and stopped orders returned by the 15th. */
 static void
 do_run_month(struct answer *a, json_t *b)
 {
@@ -1072,91 +1287,98 @@ do_run_month(struct answer *a, json_t *b)
 		return;
 	}
 	wdate lo = month_first(m), hi = month_last(m);
-	long npay = 0, ncards = 0, nerr[4] = { 0 };
-	int64_t sum = 0;
+	long ncards = 0, nerr[4] = { 0 };
+	struct staged sg = { 0 };
 	size_t n;
-	const char **names = sorted_orders(&n);
-	for (size_t i = 0; i < n; i++) {
-		struct ord *o = hmap_get(&ords, names[i]);
-		char ref[96];
-		api_reference_id(o->order, ref, sizeof ref);
-		struct acc *ac = hmap_get(&accs, ref);
-		if (!ac || ac->returned)
-			continue; /* a returned revision is not paid until corrected */
-		struct sched_order so;
-		struct werr e;
-		if (sched_order_load(o->order, &so, &e) < 0)
-			continue;
-		size_t cap = sched_count(&so);
-		struct sched_item *it = xmalloc(cap * sizeof *it);
-		size_t k = sched_items(&so, o->ver, o->nver, &params, it, cap);
-		json_t *account = json_object_get(o->order, "account");
-		for (size_t j = 0; j < k; j++) {
+	struct hist_order **ords = sorted_orders(&n);
+	for (size_t i = 0; i < n && !sg.over; i++) {
+		struct hist_order *o = ords[i];
+		const char *no = o->order_no;
+		const struct hist_item *it;
+		size_t k = hist_items(&hist, o, hi, &it);
+		for (size_t j = 0; j < k && !sg.over; j++) {
 			char key[96], mm[8] = "lump";
 			if (it[j].month >= 0)
 				month_fmt(it[j].month, mm);
-			snprintf(key, sizeof key, "%s|%s", names[i], mm);
-			int due_here = it[j].state == SCHED_DUE && it[j].due >= lo && it[j].due <= hi;
+			snprintf(key, sizeof key, "%s|%s", no, mm);
+			int due_here = hist_item_payable(&it[j]) && it[j].due >= lo && it[j].due <= hi;
 			int withheld_here = it[j].state == SCHED_WITHHELD && it[j].kind == SCHED_RESUMED &&
-			                    it[j].regular_due >= lo && it[j].regular_due <= hi;
+			                    !it[j].stopped && it[j].regular_due >= lo && it[j].regular_due <= hi;
 			char pid[128];
-			snprintf(pid, sizeof pid, "%s|%lld", key, seq_pay + 1);
+			snprintf(pid, sizeof pid, "%s|%lld", key, seq_pay + 1 + (long long)sg.npay);
 			int erred = err_rate > 0 && unit("payerr", pid) < err_rate;
 			int kind = (int)(unit("payerr-kind", pid) * 4);
+			const struct hist_rev *rv = it[j].rev;
 			if (withheld_here && erred && kind == 2 && !hmap_get(&paid, key)) {
 				/* Paid while suspended: the bank missed the lapse. */
-				pay(payment_rec(o->order, it[j].month, it[j].poisha, it[j].regular_due, account),
-				    &npay, &sum);
+				pay(&sg, o, &it[j], it[j].poisha, it[j].regular_due, rv->routing, rv->number);
 				nerr[2]++;
 				continue;
 			}
 			if (!due_here || hmap_get(&paid, key))
 				continue;
 			int64_t amt = it[j].poisha;
-			json_t *acct = account;
-			json_t *wrong = NULL;
+			const char *routing = rv->routing, *number = rv->number;
+			char wrong[64];
 			if (erred && kind == 0) {
 				amt -= 50000; /* Tk 500 short */
 				nerr[0]++;
 			} else if (erred && kind == 3) {
-				wrong = json_deep_copy(o->prev ? json_object_get(o->prev, "account") : account);
-				if (!o->prev || json_equal(wrong, account)) {
-					const char *num = jstr(wrong, "number");
-					char t[64];
-					snprintf(t, sizeof t, "%s", num);
-					size_t l = strlen(t);
-					t[l - 1] = t[l - 1] == '9' ? '0' : (char)(t[l - 1] + 1);
-					json_object_set_new(wrong, "number", json_string(t));
+				/* Into an old account: the revision before, or a mistyped number. */
+				const struct hist_rev *prev = NULL;
+				for (uint32_t r = 0; r < o->nrev && o->rev[r].revision < rv->revision; r++)
+					prev = &o->rev[r];
+				if (prev && (strcmp(prev->number, rv->number) || strcmp(prev->routing, rv->routing))) {
+					routing = prev->routing;
+					number = prev->number;
+				} else {
+					snprintf(wrong, sizeof wrong, "%s", rv->number);
+					size_t l = strlen(wrong);
+					wrong[l - 1] = wrong[l - 1] == '9' ? '0' : (char)(wrong[l - 1] + 1);
+					number = wrong;
 				}
-				acct = wrong;
 				nerr[3]++;
 			}
-			pay(payment_rec(o->order, it[j].month, amt, it[j].due, acct), &npay, &sum);
-			json_decref(wrong);
+			pay(&sg, o, &it[j], amt, it[j].due, routing, number);
 			if (erred && kind == 1) {
-				pay(payment_rec(o->order, it[j].month, amt, it[j].due, acct), &npay, &sum);
+				pay(&sg, o, &it[j], amt, it[j].due, routing, number);
 				nerr[1]++;
 			}
 		}
-		free(it);
-		sched_order_free(&so);
-		/* Ended orders go back to their office by the 15th of the next month. */
-		if (!so.lump && so.last == m - 1 && !o->card_returned) {
+		/* Cards due back this month go back to their office by the 15th. */
+		wdate cd;
+		if (hist_card_due(o, hi, &cd) && cd >= lo && cd <= hi && !hist_card_returned(o, hi)) {
 			char rd[11], lm[8];
+			wmonth last = hist_schedule(o, hi)->so.last, sl;
+			if (hist_stop_known(o, hi, &sl) && sl < last)
+				last = sl;
 			date_fmt(workday_on_or_after(month_first(m) + 9), rd);
-			month_fmt(so.last, lm);
-			json_t *c = json_object();
-			json_object_set_new(c, "kind", json_string("card_return"));
-			json_object_set_new(c, "v", json_integer(1));
-			json_object_set(c, "order_no", json_object_get(o->order, "order_no"));
-			json_object_set(c, "office", json_object_get(o->order, "office"));
+			month_fmt(last, lm);
+			json_t *c = rec_new("card_return");
+			json_object_set_new(c, "order_no", json_string(no));
+			json_object_set_new(c, "office", json_string(o->office));
 			json_object_set_new(c, "last_month", json_string(lm));
 			json_object_set_new(c, "returned", json_string(rd));
-			feed_commit("card_returns", c);
+			stage(&sg, c);
 			ncards++;
 		}
 	}
-	free(names);
+	free(ords);
+	for (size_t i = 0; i < sg.n; i++) {
+		if (sg.over)
+			json_decref(sg.rec[i]);
+		else
+			feed_commit(!strcmp(jstr(sg.rec[i], "kind"), "payment") ? "payments" : "card_returns",
+			            sg.rec[i]);
+	}
+	free(sg.rec);
+	if (sg.over) {
+		pthread_mutex_unlock(&mu);
+		plain_error(a, 500, "err.month.overflow",
+		            "the month's payments add up past the largest amount a record holds; "
+		            "nothing was paid");
+		return;
+	}
 	json_t *ml = json_object();
 	json_object_set_new(ml, "t", json_string("month"));
 	json_object_set_new(ml, "month", json_string(ms));
@@ -1169,8 +1391,8 @@ do_run_month(struct answer *a, json_t *b)
 	}
 	json_t *j = json_object();
 	json_object_set_new(j, "month", json_string(ms));
-	json_object_set_new(j, "payments", json_integer(npay));
-	json_object_set_new(j, "payments_poisha", json_integer(sum));
+	json_object_set_new(j, "payments", json_integer((json_int_t)sg.npay));
+	json_object_set_new(j, "payments_poisha", json_integer(sg.sum));
 	json_object_set_new(j, "card_returns", json_integer(ncards));
 	json_t *er = json_object();
 	json_object_set_new(er, "wrong_amount", json_integer(nerr[0]));
@@ -1187,7 +1409,7 @@ do_state(struct answer *a)
 	pthread_mutex_lock(&mu);
 	json_t *j = json_object();
 	json_object_set_new(j, "accepted", json_integer((json_int_t)accs.n));
-	json_object_set_new(j, "orders", json_integer((json_int_t)ords.n));
+	json_object_set_new(j, "orders", json_integer((json_int_t)hist.n));
 	json_t *f = json_object();
 	for (int k = 0; k < NFEEDS; k++) {
 		size_t t = 0;
@@ -1279,7 +1501,8 @@ serve(const char *url, const char *method, const char *who, const char *body, si
 		do_state(a);
 		return;
 	}
-	if (ledger_broken && (!strncmp(url, "/sandbox/", 9) || !strcmp(url, "/disburse/sync/disburse"))) {
+	if (ledger_broken && (!strncmp(url, "/sandbox/", 9) || !strcmp(url, "/disburse/sync/disburse") ||
+	                      !strcmp(url, "/disburse/sync/stop"))) {
 		plain_error(a, 500, "err.server.storage",
 		            "the bank could not write its ledger; it takes nothing more until restarted");
 		return;
@@ -1313,6 +1536,7 @@ serve(const char *url, const char *method, const char *who, const char *body, si
 	} eps[] = {
 		{ "/disburse/sync/disburse", "disburse", -1 },
 		{ "/disburse/sync/txn/status", "txn-status", -2 },
+		{ "/disburse/sync/stop", "stop", -3 },
 		{ "/bank/sync/returns", "returns", F_RETURNS },
 		{ "/bank/sync/verifications", "verifications", F_VERIFICATIONS },
 		{ "/bank/sync/payments", "payments", F_PAYMENTS },
@@ -1348,6 +1572,8 @@ serve(const char *url, const char *method, const char *who, const char *body, si
 		do_disburse(a, env);
 	} else if (eps[k].feed == -2) {
 		do_status(a, env);
+	} else if (eps[k].feed == -3) {
+		do_stop(a, env);
 	} else {
 		do_feed(a, env, eps[k].feed);
 	}
@@ -1638,7 +1864,10 @@ setup(void)
 	free(tp);
 	sched_setup(&params, &cal, o_holidays, NULL);
 	hmap_init(&accs, sizeof(struct acc));
-	hmap_init(&ords, sizeof(struct ord));
+	hist_init(&hist, &params, today + 366); /* a verification a year ahead at most */
+	hist.horizon_name = "the bank's horizon, a year past its date,";
+	hist.defer = 0;
+	hmap_init(&stops, sizeof(struct stopref));
 	hmap_init(&msgs, 1);
 	hmap_init(&paid, sizeof(int));
 	hmap_init(&months, 1);

@@ -1,6 +1,7 @@
-/* lifeverify: from orders and life verifications, where each order stands on a
- * date: awaiting its first verification, active, due, suspended or ended, what is
- * payable and when; and who must appear at a branch soon. */
+/* lifeverify: from orders, life verifications, the bank's returns, stops and card
+ * returns, where each order stands on a date (the order history says: awaiting its
+ * first verification, active, due, suspended, ended, held by a return, stopped),
+ * what is payable and when; and who must appear at a branch soon. */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +13,8 @@
 static const char usage_text[] =
 	"Usage: lifeverify [OPTIONS] [FILE...]\n"
 	"       lifeverify due --within DAYS [--notice] [OPTIONS] [FILE...]\n"
-	"Read order records (every revision; the latest counts) and verification records,\n"
-	"and write one status record per order as of a date. With 'due', list only the\n"
+	"Read order records (every revision), verification, return, stop and card_return\n"
+	"records, and write one status record per order as of a date. With 'due', list only the\n"
 	"orders whose verification window opens or closes within DAYS; with --notice,\n"
 	"write a reminder in Bengali for each beneficiary instead: MOBILE<TAB>TEXT.\n"
 	"\n"
@@ -44,29 +45,19 @@ static struct sched_params params;
 static wdate as_of, today;
 static struct rloop L;
 
-/* An order, as small as a million of them need. */
-struct ord {
-	uint32_t seq;      /* when it was first seen: the output order */
+/* What the notices need of an order besides its history: from its highest revision. */
+struct contact {
 	int revision;
-	char office[4];
-	char grant[16];
-	struct sched_order so;
-	wdate *ver;
-	uint32_t nver, vcap;
-	char *name, *mobile, *branch; /* --notice only */
+	char *name, *mobile;
 };
 
-/* A verification whose order has not been read yet. */
-struct waiting {
-	struct waiting *next;
-	struct rpos pos;
-	wdate date;
-	char *text;
-};
+static struct hist hist;
 
-static struct hmap orders;  /* order_no -> struct ord */
-static struct hmap pending; /* order_no -> struct waiting * */
-static uint32_t nseq;
+static char *
+dupstr(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
 
 static void
 on_opt(int c, char *arg)
@@ -91,187 +82,118 @@ on_opt(int c, char *arg)
 	}
 }
 
-static char *
-dupstr(const char *s)
-{
-	return s ? xstrdup(s) : NULL;
-}
-
-/* Add a verification to a known order; -1 with e filled when it cannot be. */
-static int
-add_verification(struct ord *o, wdate d, struct werr *e)
-{
-	char ds[11];
-	if (d < o->so.issued) {
-		date_fmt(o->so.issued, ds);
-		return werr_set(e, "date", "before the order was issued (%s)", ds);
-	}
-	uint32_t i = o->nver;
-	while (i > 0 && o->ver[i - 1] > d)
-		i--;
-	if (i > 0 && o->ver[i - 1] == d)
-		return werr_set(e, "date", "a duplicate: the order was verified on that day already");
-	if (o->nver == o->vcap) {
-		o->vcap = o->vcap ? o->vcap * 2 : 2;
-		o->ver = xrealloc(o->ver, o->vcap * sizeof *o->ver);
-	}
-	memmove(o->ver + i + 1, o->ver + i, (o->nver - i) * sizeof *o->ver);
-	o->ver[i] = d;
-	o->nver++;
-	return 0;
-}
-
-static void
-reject_text(const struct rpos *pos, const char *text, const struct werr *e)
-{
-	struct werr pe;
-	json_t *rec = rec_parse(text, strlen(text), &pe);
-	rec_reject(&L, pos, rec, text, strlen(text), e);
-	json_decref(rec);
-}
-
 static int
 on_record(struct rloop *Lp, json_t *r, const struct rpos *pos, struct werr *e)
 {
-	const char *kind = jstr(r, "kind"), *no = jstr(r, "order_no");
-	if (!strcmp(kind, "order")) {
-		int isnew;
-		struct ord *o = hmap_put(&orders, no, &isnew);
-		int rev = (int)jint(r, "revision", 0);
-		if (!isnew && rev <= o->revision) {
-			if (rev == o->revision)
-				return werr_set(e, "revision", "revision %d of %s was read already", rev, no);
-			return 0; /* an older revision: the latest counts */
-		}
-		struct sched_order so;
-		if (sched_order_load(r, &so, e) < 0) {
-			if (isnew)
-				memset(o, 0, sizeof *o); /* not an order we can use: forget it */
-			return -1;
-		}
-		if (isnew)
-			o->seq = nseq++;
-		else
-			sched_order_free(&o->so);
-		o->so = so;
-		o->revision = rev;
-		snprintf(o->office, sizeof o->office, "%s", jstr(r, "office"));
-		snprintf(o->grant, sizeof o->grant, "%s", jstr(r, "grant"));
-		if (o_notice) {
-			free(o->name);
-			free(o->mobile);
-			free(o->branch);
-			o->name = dupstr(json_string_value(jget(r, "beneficiary.name_bn")));
-			if (!o->name)
-				o->name = dupstr(json_string_value(jget(r, "beneficiary.name_en")));
-			o->mobile = dupstr(json_string_value(jget(r, "beneficiary.mobile")));
-			o->branch = dupstr(json_string_value(jget(r, "account.routing")));
-		}
-		/* Verifications that came before their order. */
-		struct waiting **wp = hmap_get(&pending, no);
-		for (struct waiting *w = wp ? *wp : NULL, *next; w; w = next) {
-			struct werr ve;
-			next = w->next;
-			if (add_verification(o, w->date, &ve) < 0)
-				reject_text(&w->pos, w->text, &ve);
-			free(w->text);
-			free(w);
-		}
-		if (wp)
-			*wp = NULL;
+	if (hist_add(&hist, r, pos, e) < 0)
+		return -1;
+	if (!o_notice || strcmp(jstr(r, "kind"), "order"))
 		return 0;
-	}
-	/* A verification. */
-	wdate d;
-	const char *why;
-	char ds[11];
-	date_parse(jstr(r, "date"), &d, &why);
-	/* After today is an error; after --as-of it is simply not known yet on that day. */
-	if (d > today) {
-		date_fmt(today, ds);
-		return werr_set(e, "date", "in the future (today is %s)", ds);
-	}
-	struct ord *o = hmap_get(&orders, no);
-	if (o && o->so.issued)
-		return add_verification(o, d, e);
-	struct waiting *w = xcalloc(1, sizeof *w);
-	struct buf b = { 0 };
-	rec_dump(r, &b);
-	b.p[b.n - 1] = 0;
-	w->text = b.p;
-	w->pos = *pos;
-	w->date = d;
-	struct waiting **wp = hmap_put(&pending, no, NULL);
-	w->next = *wp;
-	*wp = w;
+	struct hist_order *o = hist_find(&hist, jstr(r, "order_no"));
+	struct contact *c = o->user;
+	int rev = (int)jint(r, "revision", 0);
+	if (c && c->revision > rev)
+		return 0;
+	if (!c)
+		o->user = c = xcalloc(1, sizeof *c);
+	free(c->name);
+	free(c->mobile);
+	c->revision = rev;
+	c->name = dupstr(json_string_value(jget(r, "beneficiary.name_bn")));
+	if (!c->name)
+		c->name = dupstr(json_string_value(jget(r, "beneficiary.name_en")));
+	c->mobile = dupstr(json_string_value(jget(r, "beneficiary.mobile")));
 	return 0;
 }
 
-/* A status record, written straight out in its fixed order: a million of them need
- * no JSON objects (every value here is a date, a number or a plain identifier). */
-static void
-put_date(struct buf *b, const char *key, wdate d)
+static int
+in_range(wdate d)
 {
-	char t[11];
-	date_fmt(d, t);
-	buf_printf(b, ",\"%s\":\"%s\"", key, t);
+	int y, m, dd;
+	date_to_ymd(d, &y, &m, &dd);
+	return y >= DATE_MIN_YEAR && y <= DATE_MAX_YEAR;
 }
 
+/* A date the record format can hold; one past 2199 (a window after a verification
+ * late in 2199) is left out rather than written as a record nobody can read. */
 static void
-status_line(struct buf *b, const char *no, const struct ord *o, const struct sched_status *st)
+put_date(struct rw *w, const char *key, wdate d)
 {
-	b->n = 0;
-	buf_adds(b, "{\"kind\":\"status\",\"v\":1,\"order_no\":");
-	json_put_string(b, no, strlen(no));
-	buf_printf(b, ",\"revision\":%d,\"office\":\"%s\",\"grant\":\"%s\"", o->revision, o->office,
-	           o->grant);
-	put_date(b, "as_of", as_of);
-	buf_printf(b, ",\"state\":\"%s\"", sched_state_name(st->state));
+	if (in_range(d))
+		rw_date(w, key, d);
+}
+
+/* A status record, written through the schema straight from the values: a million
+ * of them need no JSON objects. */
+static void
+status_line(struct rw *w, struct buf *b, const struct hist_order *o, const struct hist_status *st)
+{
+	rw_begin(w, "status");
+	rw_str(w, "order_no", o->order_no);
+	rw_int(w, "revision", st->rev->revision);
+	rw_str(w, "office", o->office);
+	rw_str(w, "grant", o->grant);
+	rw_date(w, "as_of", as_of);
+	rw_str(w, "state", hist_state_name(st->state));
 	if (st->has_first) {
-		put_date(b, "first_verification", st->first_verification);
-		put_date(b, "last_verification", st->last_verification);
+		rw_date(w, "first_verification", st->first_verification);
+		rw_date(w, "last_verification", st->last_verification);
 	}
 	if (st->has_window) {
-		put_date(b, "window_from", st->window_from);
-		put_date(b, "window_to", st->window_to);
+		put_date(w, "window_from", st->window_from);
+		put_date(w, "window_to", st->window_to);
 	}
 	if (st->state == SCHED_SUSPENDED)
-		put_date(b, "suspended_from", st->suspended_from);
-	if (st->has_first)
-		put_date(b, "first_payment_due", st->first_payment_due);
-	buf_printf(b, ",\"payable_months\":%d,\"payable_poisha\":%lld,\"arrears_months\":%d,"
-	           "\"arrears_poisha\":%lld,\"withheld_months\":%d,\"forfeited_months\":%d,"
-	           "\"forfeited_poisha\":%lld", st->payable_months, (long long)st->payable_poisha,
-	           st->arrears_months, (long long)st->arrears_poisha, st->withheld_months,
-	           st->forfeited_months, (long long)st->forfeited_poisha);
-	if (o->so.lump) {
-		buf_printf(b, ",\"lump_poisha\":%lld", (long long)o->so.lump_poisha);
-	} else {
-		char m[8];
-		month_fmt(o->so.last, m);
-		buf_printf(b, ",\"last_month\":\"%s\"", m);
-		put_date(b, "card_due", st->card_due);
+		put_date(w, "suspended_from", st->suspended_from);
+	if (st->state == HIST_HELD) {
+		rw_date(w, "held_from", st->held_by->returned);
+		rw_str(w, "return_code", st->held_by->code);
 	}
-	buf_add(b, "}\n", 2);
+	if (st->state == HIST_STOPPED) {
+		rw_date(w, "stopped_from", st->stop->date);
+		rw_str(w, "stop_reason", hist_stop_reason_name(st->stop->reason));
+	}
+	if (st->has_first)
+		put_date(w, "first_payment_due", st->first_payment_due);
+	rw_int(w, "payable_months", st->payable_months);
+	rw_int(w, "payable_poisha", st->payable_poisha);
+	rw_int(w, "arrears_months", st->arrears_months);
+	rw_int(w, "arrears_poisha", st->arrears_poisha);
+	rw_int(w, "withheld_months", st->withheld_months);
+	rw_int(w, "forfeited_months", st->forfeited_months);
+	rw_int(w, "forfeited_poisha", st->forfeited_poisha);
+	if (st->held_months || st->held_poisha) {
+		rw_int(w, "held_months", st->held_months);
+		rw_int(w, "held_poisha", st->held_poisha);
+	}
+	if (st->lump) {
+		rw_int(w, "lump_poisha", st->lump_poisha);
+	} else {
+		rw_month(w, "last_month", st->last_month);
+		if (st->has_card_due)
+			rw_date(w, "card_due", st->card_due);
+	}
+	rw_end(w, b);
 }
 
 /* The reminder: at most NOTICE_MAX characters, two concatenated SMS of 67 UCS-2
  * characters (Bengali cannot go in the 160-character GSM alphabet). */
 #define NOTICE_MAX 134
 static void
-notice(const struct ord *o, const char *no, const struct sched_status *st)
+notice(const struct hist_order *o, const struct hist_status *st)
 {
+	const struct contact *c = o->user;
 	struct bdate b;
 	struct buf date = { 0 }, text = { 0 }, br = { 0 };
 	bangla_from_date(st->window_to, &b);
 	bangla_fmt(&b, 0, &date);
-	ascii_digits_to_bn(o->branch ? o->branch : "", &br);
+	ascii_digits_to_bn(st->rev->routing, &br);
 	char name[160];
-	snprintf(name, sizeof name, "%s", o->name ? o->name : "");
+	snprintf(name, sizeof name, "%s", c && c->name ? c->name : "");
 	for (int pass = 0; pass < 2; pass++) {
 		text.n = 0;
 		buf_printf(&text, "%s, আদেশ %s: %s-এর মধ্যে সোনালী ব্যাংক %s শাখায় লাইফ ভেরিফিকেশন করুন",
-		           name, no, buf_str(&date), buf_str(&br));
+		           name, o->order_no, buf_str(&date), buf_str(&br));
 		size_t chars = 0;
 		for (size_t i = 0; i < text.n; i++)
 			chars += ((unsigned char)text.p[i] & 0xC0) != 0x80;
@@ -292,22 +214,25 @@ notice(const struct ord *o, const char *no, const struct sched_status *st)
 			}
 		snprintf(name + cut, sizeof name - cut, "…");
 	}
-	printf("%s\t%s\n", o->mobile ? o->mobile : "", buf_str(&text));
+	printf("%s\t%s\n", c && c->mobile ? c->mobile : "", buf_str(&text));
 	buf_free(&date);
 	buf_free(&text);
 	buf_free(&br);
 }
 
-struct pick {
-	const char *no;
-	struct ord *o;
-};
-
+/* Whether the order is for the due list: its window opens or closes within the
+ * days ahead, and a month still to be paid falls due after the window closes (even
+ * when the term has ended and only its last month waits for the visit). An order
+ * held by a return or stopped waits for the office, not for a visit. */
 static int
-by_seq(const void *a, const void *b)
+soon(const struct hist_status *st)
 {
-	const struct pick *x = a, *y = b;
-	return (x->o->seq > y->o->seq) - (x->o->seq < y->o->seq);
+	wdate until = as_of + (wdate)o_within;
+	if (!st->needs_window || st->state == HIST_HELD || st->state == HIST_STOPPED ||
+	    st->state == SCHED_SUSPENDED || !st->has_window)
+		return 0;
+	return (st->window_from >= as_of && st->window_from <= until) ||
+	       (st->window_to >= as_of && st->window_to <= until);
 }
 
 int
@@ -329,7 +254,8 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 	};
-	static const char *const kinds[] = { "order", "verification", NULL };
+	static const char *const kinds[] = { "order", "verification", "return", "stop",
+		                             "card_return", NULL };
 	int npos;
 	const char *why;
 	wgo_setprog(argv[0]);
@@ -347,8 +273,13 @@ main(int argc, char **argv)
 		as_of = today;
 	}
 	sched_setup(&params, &cal, o_holidays, &o_model);
-	hmap_init(&orders, sizeof(struct ord));
-	hmap_init(&pending, sizeof(struct waiting *));
+	/* A record dated after today is an error; after --as-of (not after today), it
+	 * is simply not known yet on that day. An --as-of ahead of today moves the
+	 * horizon with it. */
+	hist_init(&hist, &params, as_of > today ? as_of : today);
+	if (as_of > today)
+		hist.horizon_name = "--as-of";
+	hist.L = &L;
 
 	L.cb = on_record;
 	L.kinds = kinds;
@@ -359,81 +290,52 @@ main(int argc, char **argv)
 	if (o_rejects)
 		L.rejects = rec_open_rejects(o_rejects);
 	int rc = rec_loop(&L, npos - due, pos + due);
-	/* Verifications of orders never read. */
-	size_t i = 0;
-	struct waiting **wp;
-	while ((wp = hmap_iter(&pending, &i))) {
-		const char *no = hmap_key(&pending, wp);
-		struct ord *o = hmap_get(&orders, no);
-		for (struct waiting *w = *wp, *next; w; w = next) {
-			struct werr ve;
-			next = w->next;
-			if (o && o->so.issued) {
-				if (add_verification(o, w->date, &ve) < 0)
-					reject_text(&w->pos, w->text, &ve);
-			} else {
-				werr_set(&ve, "order_no", "no order %s was read", no);
-				reject_text(&w->pos, w->text, &ve);
-			}
-			free(w->text);
-			free(w);
-		}
-	}
-	if (L.nrejected)
-		rc = wgo_worse(rc, WGO_EXIT_NEG);
+	hist_finish(&hist); /* records that came before their order */
 
 	/* The orders, in the order they were first read. */
-	struct pick *picks = xmalloc((orders.n + 1) * sizeof *picks);
-	size_t n = 0;
-	struct ord *o;
-	i = 0;
-	while ((o = hmap_iter(&orders, &i)))
-		if (o->so.issued) {
-			picks[n].no = hmap_key(&orders, o);
-			picks[n++].o = o;
-		}
-	qsort(picks, n, sizeof *picks, by_seq);
+	size_t n;
+	struct hist_order *const *ords = hist_orders(&hist, &n);
 	struct buf line = { 0 };
+	struct rw w = { 0 };
 	for (size_t k = 0; k < n; k++) {
-		struct sched_status st;
-		o = picks[k].o;
-		sched_status(&o->so, o->ver, o->nver, &params, as_of, &st);
-		if (due) {
-			/* A window that opens or closes within the days ahead, for an order
-			 * that still has months to be paid after it. */
-			wdate until = as_of + (wdate)o_within;
-			int soon = st.needs_window &&
-			           (st.state == SCHED_ACTIVE || st.state == SCHED_DUE_STATE) &&
-			           ((st.window_from >= as_of && st.window_from <= until) ||
-			            (st.window_to >= as_of && st.window_to <= until));
-			if (!soon)
-				continue;
-			if (o_notice) {
-				notice(o, picks[k].no, &st);
-				continue;
-			}
+		struct hist_status st;
+		struct werr e;
+		const struct hist_order *o = ords[k];
+		if (hist_status(&hist, o, as_of, &st, &e) < 0) {
+			const struct hist_rev *rv = hist_latest(o);
+			warnf("%s:%lu: %s: %s", rv->pos.file, rv->pos.line, e.field, e.msg);
+			rc = wgo_worse(rc, WGO_EXIT_NEG);
+			continue;
 		}
-		status_line(&line, picks[k].no, o, &st);
+		if (due && !soon(&st))
+			continue;
+		if (due && o_notice) {
+			notice(o, &st);
+			continue;
+		}
+		line.n = 0;
+		status_line(&w, &line, o, &st);
 		if (fwrite(line.p, 1, line.n, stdout) != line.n)
 			die("<stdout>: write error:");
 	}
+	if (L.nrejected)
+		rc = wgo_worse(rc, WGO_EXIT_NEG);
 	if (L.rejects && L.rejects != stderr && fclose(L.rejects) == EOF) {
 		warnf("%s: write error:", o_rejects);
 		rc = WGO_EXIT_USAGE;
 	}
-	i = 0;
-	while ((o = hmap_iter(&orders, &i))) {
-		sched_order_free(&o->so);
-		free(o->ver);
-		free(o->name);
-		free(o->mobile);
-		free(o->branch);
+	for (size_t k = 0; k < n; k++) {
+		struct contact *c = ords[k]->user;
+		if (c) {
+			free(c->name);
+			free(c->mobile);
+			free(c);
+		}
 	}
-	hmap_free(&orders);
-	hmap_free(&pending);
+	hist_free(&hist);
 	buf_free(&line);
+	rw_free(&w);
 	sched_params_free(&params);
-	free(picks);
 	free(pos);
 	cal_free(&cal);
 	return wgo_finish(rc);

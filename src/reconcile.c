@@ -41,17 +41,19 @@ static const char usage_text[] =
 
 enum cls {
 	C_MATCHED, C_MISSING, C_UNDERPAID, C_OVERPAID, C_DUPLICATE, C_UNEXPECTED,
-	C_SUSPENDED, C_AFTER_END, C_BEFORE_VER, C_WRONG_ACCOUNT, C_LATE, C_CARD, C_INVALID, NCLS
+	C_SUSPENDED, C_AFTER_END, C_BEFORE_VER, C_WRONG_ACCOUNT, C_LATE, C_CARD, C_INVALID,
+	C_HELD, C_AFTER_STOP, NCLS
 };
 static const char *const cls_name[NCLS] = {
 	"matched", "missing", "underpaid", "overpaid", "duplicate", "unexpected",
 	"paid_while_suspended", "paid_after_end", "paid_before_verification", "wrong_account",
-	"late", "card_not_returned", "invalid",
+	"late", "card_not_returned", "invalid", "paid_while_held", "paid_after_stop",
 };
 static const char *const cls_bn[NCLS] = {
 	"মিলেছে", "অপরিশোধিত", "কম পরিশোধ", "বেশি পরিশোধ", "দ্বৈত পরিশোধ", "অজানা আদেশ",
 	"স্থগিত অবস্থায় পরিশোধ", "মেয়াদ শেষে পরিশোধ", "ভেরিফিকেশনের আগে পরিশোধ", "ভুল হিসাবে পরিশোধ",
-	"বিলম্বে পরিশোধ", "কার্ড ফেরত আসেনি", "অপাঠযোগ্য লাইন",
+	"বিলম্বে পরিশোধ", "কার্ড ফেরত আসেনি", "অপাঠযোগ্য লাইন", "ফেরত আদেশে পরিশোধ",
+	"বন্ধ আদেশে পরিশোধ",
 };
 
 static const char *o_month, *o_office, *o_asof, *o_format = "records", *o_failon, *o_holidays,
@@ -65,33 +67,9 @@ static struct calendar cal;
 static struct sched_params params;
 static struct rloop L;
 
-/* ---- what is read ---- */
+/* ---- what is read: the order history, and the payments ---- */
 
-struct rev {            /* one revision's account and when it took force */
-	int revision;
-	wdate from;
-	char *routing, *number;
-};
-
-struct ord {
-	uint32_t seq;
-	int latest;
-	char office[4];
-	struct sched_order so;
-	int loaded;
-	struct rev *revs;
-	uint32_t nrevs;
-	wdate *ver;
-	uint32_t nver, vcap;
-	int card_returned;
-	struct paidm *paid; /* payable months paid, with how many times */
-	uint32_t npaid, cpaid;
-};
-
-struct paidm {
-	wmonth m; /* -1: the lump sum */
-	int count;
-};
+static struct hist hist;
 
 struct pay {
 	char *id, *order_no, *routing, *number;
@@ -101,13 +79,14 @@ struct pay {
 	wdate paid;
 	struct rpos pos;
 	int invalid;   /* could not be read: only counted */
+	int dup;       /* an earlier payment (by paid date, then id) pays the same month */
 	char *why;
 };
 
-static struct hmap orders; /* order_no -> struct ord */
-static uint32_t nseq;
 static struct pay *pays;
 static size_t npays, cpays;
+/* "ORDER_NO|MONTH" -> the index of the payment that paid it first */
+static struct hmap firsts;
 
 static void
 on_opt(int c, char *arg)
@@ -136,101 +115,27 @@ on_opt(int c, char *arg)
 	}
 }
 
-static struct ord *
-order_for(const char *no)
+static struct pay *
+new_pay(void)
 {
-	int isnew;
-	struct ord *o = hmap_put(&orders, no, &isnew);
-	if (isnew)
-		o->seq = nseq++;
-	return o;
-}
-
-/* How many times month m (-1: the lump sum) of o is paid, to count one more. An
- * order has few distinct months paid, so a short list searched in place will do. */
-static int *
-paid_count(struct ord *o, wmonth m, int add)
-{
-	for (uint32_t i = 0; i < o->npaid; i++)
-		if (o->paid[i].m == m)
-			return &o->paid[i].count;
-	if (!add)
-		return NULL;
-	if (o->npaid == o->cpaid) {
-		o->cpaid = o->cpaid ? o->cpaid * 2 : 2;
-		o->paid = xrealloc(o->paid, o->cpaid * sizeof *o->paid);
-	}
-	o->paid[o->npaid] = (struct paidm){ m, 0 };
-	return &o->paid[o->npaid++].count;
-}
-
-static int
-add_date(struct ord *o, wdate d)
-{
-	uint32_t i = o->nver;
-	while (i > 0 && o->ver[i - 1] > d)
-		i--;
-	if (i > 0 && o->ver[i - 1] == d)
-		return 0; /* the same appearance reported twice counts once */
-	if (o->nver == o->vcap) {
-		o->vcap = o->vcap ? o->vcap * 2 : 2;
-		o->ver = xrealloc(o->ver, o->vcap * sizeof *o->ver);
-	}
-	memmove(o->ver + i + 1, o->ver + i, (o->nver - i) * sizeof *o->ver);
-	o->ver[i] = d;
-	o->nver++;
-	return 0;
-}
-
-static int
-on_record(struct rloop *Lp, json_t *r, const struct rpos *pos, struct werr *e)
-{
-	const char *kind = jstr(r, "kind"), *why;
-	if (o_office && jstr(r, "office") && strcmp(jstr(r, "office"), o_office))
-		return 0; /* another office's */
-	if (!strcmp(kind, "order")) {
-		struct ord *o = order_for(jstr(r, "order_no"));
-		int rev = (int)jint(r, "revision", 0);
-		for (uint32_t i = 0; i < o->nrevs; i++)
-			if (o->revs[i].revision == rev)
-				return werr_set(e, "revision", "revision %d of %s was read already", rev,
-				                jstr(r, "order_no"));
-		o->revs = xrealloc(o->revs, (o->nrevs + 1) * sizeof *o->revs);
-		struct rev *rv = &o->revs[o->nrevs++];
-		rv->revision = rev;
-		const char *from = json_string_value(jget(r, "amendment.date"));
-		date_parse(from ? from : jstr(r, "issued"), &rv->from, &why);
-		rv->routing = xstrdup(json_string_value(jget(r, "account.routing")));
-		rv->number = xstrdup(json_string_value(jget(r, "account.number")));
-		if (!o->loaded || rev > o->latest) {
-			struct sched_order so;
-			if (sched_order_load(r, &so, e) < 0)
-				return -1;
-			if (o->loaded)
-				sched_order_free(&o->so);
-			o->so = so;
-			o->loaded = 1;
-			o->latest = rev;
-			snprintf(o->office, sizeof o->office, "%s", jstr(r, "office"));
-		}
-		return 0;
-	}
-	if (!strcmp(kind, "verification")) {
-		wdate d;
-		date_parse(jstr(r, "date"), &d, &why);
-		return add_date(order_for(jstr(r, "order_no")), d);
-	}
-	if (!strcmp(kind, "card_return")) {
-		order_for(jstr(r, "order_no"))->card_returned = 1;
-		return 0;
-	}
-	/* A payment. */
 	if (npays == cpays) {
 		cpays = cpays ? cpays * 2 : 1024;
 		pays = xrealloc(pays, cpays * sizeof *pays);
 	}
 	struct pay *p = &pays[npays++];
 	memset(p, 0, sizeof *p);
+	return p;
+}
+
+static int
+on_record(struct rloop *Lp, json_t *r, const struct rpos *pos, struct werr *e)
+{
+	const char *kind = jstr(r, "kind"), *why;
+	if (strcmp(kind, "payment"))
+		return hist_add(&hist, r, pos, e); /* every office's: a verification names no office */
+	if (o_office && strcmp(jstr(r, "office"), o_office))
+		return 0; /* another office's */
+	struct pay *p = new_pay();
 	p->id = xstrdup(jstr(r, "payment_id"));
 	p->order_no = xstrdup(jstr(r, "order_no"));
 	p->routing = xstrdup(json_string_value(jget(r, "account.routing")));
@@ -253,12 +158,7 @@ on_reject(struct rloop *Lp, const struct rpos *pos, const json_t *rec, const str
 	const char *k = rec ? jstr(rec, "kind") : NULL;
 	if (rec && (!k || strcmp(k, "payment")))
 		return;
-	if (npays == cpays) {
-		cpays = cpays ? cpays * 2 : 1024;
-		pays = xrealloc(pays, cpays * sizeof *pays);
-	}
-	struct pay *p = &pays[npays++];
-	memset(p, 0, sizeof *p);
+	struct pay *p = new_pay();
 	p->invalid = 1;
 	p->pos = *pos;
 	p->paid = mfirst;
@@ -275,180 +175,226 @@ struct tally {
 } tally[NCLS];
 static unsigned fail_mask = ~0u;
 static struct buf out;
+static struct rw rw;
 
-static void
-put_kv(const char *k, const char *v)
+/* A sum past what a record holds is an error where it happened, never a figure. */
+_Noreturn static void
+overflow(const struct rpos *pos, const char *field, const char *what)
 {
-	buf_printf(&out, ",\"%s\":", k);
-	json_put_string(&out, v, strlen(v));
+	char ms[8];
+	month_fmt(month, ms);
+	die("%s:%lu: %s: %s of %s add up past the largest amount a record holds", pos->file,
+	    pos->line, field, what, ms);
 }
 
 static void
-discrepancy(enum cls c, const char *office, const char *order_no, int revision,
-            const char *payment_id, wmonth pm, int64_t expected, int64_t paid, wdate due,
-            wdate paid_on, const char *detail)
+discrepancy(enum cls c, const struct rpos *pos, const char *office, const char *order_no,
+            int revision, const char *payment_id, wmonth pm, int64_t expected, int64_t paid,
+            int has_due, wdate due, int has_paid, wdate paid_on, const char *detail)
 {
-	char t[11], m[8];
 	tally[c].count++;
-	money_add(&tally[c].poisha, paid >= 0 ? paid : expected >= 0 ? expected : 0);
+	if (money_sum(&tally[c].poisha, paid >= 0 ? paid : expected >= 0 ? expected : 0) < 0)
+		overflow(pos, paid >= 0 ? "amount_poisha" : "rates", c == C_MISSING ? "the months missing"
+		                                                       : "the payments");
 	if (c == C_MATCHED)
 		return;
-	out.n = 0;
-	month_fmt(month, m);
-	buf_printf(&out, "{\"kind\":\"discrepancy\",\"v\":1,\"class\":\"%s\"", cls_name[c]);
+	rw_begin(&rw, "discrepancy");
+	rw_str(&rw, "class", cls_name[c]);
 	if (office && *office)
-		put_kv("office", office);
-	put_kv("month", m);
+		rw_str(&rw, "office", office);
+	rw_month(&rw, "month", month);
 	if (order_no)
-		put_kv("order_no", order_no);
+		rw_str(&rw, "order_no", order_no);
 	if (revision >= 0)
-		buf_printf(&out, ",\"revision\":%d", revision);
+		rw_int(&rw, "revision", revision);
 	if (payment_id)
-		put_kv("payment_id", payment_id);
-	if (pm >= 0) {
-		month_fmt(pm, m);
-		put_kv("payable_month", m);
-	}
+		rw_str(&rw, "payment_id", payment_id);
+	if (pm >= 0)
+		rw_month(&rw, "payable_month", pm);
 	if (expected >= 0)
-		buf_printf(&out, ",\"expected_poisha\":%lld", (long long)expected);
+		rw_int(&rw, "expected_poisha", expected);
 	if (paid >= 0)
-		buf_printf(&out, ",\"paid_poisha\":%lld", (long long)paid);
-	if (due) {
-		date_fmt(due, t);
-		put_kv("due", t);
-	}
-	if (paid_on) {
-		date_fmt(paid_on, t);
-		put_kv("paid", t);
-	}
-	put_kv("detail", detail);
-	buf_add(&out, "}\n", 2);
+		rw_int(&rw, "paid_poisha", paid);
+	if (has_due)
+		rw_date(&rw, "due", due);
+	if (has_paid)
+		rw_date(&rw, "paid", paid_on);
+	rw_str(&rw, "detail", detail);
+	out.n = 0;
+	rw_end(&rw, &out);
 	if (strcmp(o_format, "table") && fwrite(out.p, 1, out.n, stdout) != out.n)
 		die("<stdout>: write error:");
 }
 
-/* The revision in force on a day: the latest that had taken force by then. */
-static const struct rev *
-in_force(const struct ord *o, wdate d)
+static void
+pay_key(struct buf *k, const char *no, wmonth m)
 {
-	const struct rev *best = NULL;
-	for (uint32_t i = 0; i < o->nrevs; i++)
-		if (o->revs[i].from <= d && (!best || o->revs[i].revision > best->revision))
-			best = &o->revs[i];
-	if (!best)
-		for (uint32_t i = 0; i < o->nrevs; i++)
-			if (!best || o->revs[i].revision < best->revision)
-				best = &o->revs[i];
-	return best;
+	k->n = 0;
+	buf_printf(k, "%s|%d", no, (int)m);
 }
 
-static const struct sched_item *
-find_item(const struct sched_item *it, size_t n, const struct ord *o, wmonth m)
+/* Whether a payment comes before another of the same month: by paid date, then id,
+ * then where it was read (never by the order of the input alone). */
+static int
+before(const struct pay *a, const struct pay *b)
 {
-	if (o->so.lump)
-		return m < 0 && n ? &it[0] : NULL;
-	if (m < o->so.first || m > o->so.last)
-		return NULL;
-	return &it[m - o->so.first];
+	if (a->paid != b->paid)
+		return a->paid < b->paid;
+	int c = strcmp(a->id, b->id);
+	if (c)
+		return c < 0;
+	c = strcmp(a->pos.file, b->pos.file);
+	return c ? c < 0 : a->pos.line < b->pos.line;
 }
 
-static struct sched_item *items;
-static size_t items_cap;
-
-static size_t
-schedule(const struct ord *o)
+/* Which payment paid each month first, among every payment read that pays a month
+ * of an order's term: the others of that month are duplicates. */
+static void
+find_duplicates(void)
 {
-	size_t cap = sched_count(&o->so);
-	if (cap > items_cap) {
-		free(items);
-		items_cap = cap;
-		items = xmalloc(cap * sizeof *items);
+	struct buf k = { 0 };
+	hmap_init(&firsts, sizeof(size_t));
+	for (size_t i = 0; i < npays; i++) {
+		struct pay *p = &pays[i];
+		if (p->invalid)
+			continue;
+		struct hist_order *o = hist_find(&hist, p->order_no);
+		if (!o || !hist_revision(o, p->revision))
+			continue;
+		const struct hist_rev *R = hist_schedule(o, as_of);
+		if (R->so.lump ? p->m >= 0 : (p->m < R->so.first || p->m > R->so.last))
+			continue;
+		pay_key(&k, p->order_no, p->m);
+		int isnew;
+		size_t *f = hmap_put(&firsts, buf_str(&k), &isnew);
+		if (isnew) {
+			*f = i;
+		} else if (before(p, &pays[*f])) {
+			pays[*f].dup = 1;
+			*f = i;
+		} else {
+			p->dup = 1;
+		}
 	}
-	return sched_items(&o->so, o->ver, o->nver, &params, items, cap);
+	buf_free(&k);
+}
+
+/* Whether month m of the order was paid by a payment known on as_of. */
+static int
+paid_by_as_of(const char *no, wmonth m, struct buf *k)
+{
+	pay_key(k, no, m);
+	size_t *f = hmap_get(&firsts, buf_str(k));
+	return f && pays[*f].paid <= as_of;
 }
 
 static void
 classify(struct pay *p)
 {
-	char d[200], ms[8];
+	char d[300], ms[8], ds[11];
 	if (p->invalid) {
-		discrepancy(C_INVALID, NULL, NULL, -1, NULL, -1, -1, -1, 0, 0, p->why);
+		discrepancy(C_INVALID, &p->pos, NULL, NULL, -1, NULL, -1, -1, -1, 0, 0, 0, 0, p->why);
 		return;
 	}
-	struct ord *o = hmap_get(&orders, p->order_no);
-	int known_rev = 0;
-	for (uint32_t i = 0; o && i < o->nrevs; i++)
-		known_rev |= o->revs[i].revision == p->revision;
-	if (!o || !o->loaded || !known_rev) {
-		snprintf(d, sizeof d, !o || !o->loaded ? "no order %s" : "order %s has no revision %d",
-		         p->order_no, p->revision);
-		discrepancy(C_UNEXPECTED, o ? o->office : NULL, p->order_no, p->revision, p->id, p->m, -1,
-		            p->amount, 0, p->paid, d);
+	struct hist_order *o = hist_find(&hist, p->order_no);
+	if (!o || !hist_revision(o, p->revision)) {
+		snprintf(d, sizeof d, !o ? "no order %s" : "order %s has no revision %d", p->order_no,
+		         p->revision);
+		discrepancy(C_UNEXPECTED, &p->pos, o ? o->office : NULL, p->order_no, p->revision, p->id,
+		            p->m, -1, p->amount, 0, 0, 1, p->paid, d);
 		return;
 	}
-	size_t n = schedule(o);
-	const struct sched_item *it = find_item(items, n, o, p->m);
+	const struct hist_item *items, *it;
+	size_t n = hist_items(&hist, o, as_of, &items);
+	const struct hist_rev *R = hist_schedule(o, as_of);
+	it = hist_item_of(items, n, p->m);
 	if (p->m >= 0)
 		month_fmt(p->m, ms);
 	else
 		snprintf(ms, sizeof ms, "lump");
+#define DISC(c, exp, hd, due, detail) \
+	discrepancy(c, &p->pos, o->office, p->order_no, p->revision, p->id, p->m, exp, p->amount, hd, \
+	            due, 1, p->paid, detail)
 	if (!it) {
-		snprintf(d, sizeof d, o->so.lump ? "a monthly payment of a lump-sum order"
+		snprintf(d, sizeof d, R->so.lump ? "a monthly payment of a lump-sum order"
 		                                 : "%s is outside the order's term", ms);
-		discrepancy(o->so.lump || p->m < o->so.first ? C_UNEXPECTED : C_AFTER_END, o->office,
-		            p->order_no, p->revision, p->id, p->m, -1, p->amount, 0, p->paid, d);
+		DISC(R->so.lump || p->m < R->so.first ? C_UNEXPECTED : C_AFTER_END, -1, 0, 0, d);
 		return;
 	}
-	int *count = paid_count(o, p->m, 1);
-	if ((*count)++ > 0) {
-		snprintf(d, sizeof d, "%s was paid %d times", ms, *count);
-		discrepancy(C_DUPLICATE, o->office, p->order_no, p->revision, p->id, p->m, it->poisha,
-		            p->amount, it->due, p->paid, d);
+	if (it->stopped && p->paid >= it->stopped_from) {
+		const struct hist_stop *st = hist_stop_known(o, as_of, NULL);
+		date_fmt(st->date, ds);
+		if (it->kind == SCHED_LUMP)
+			snprintf(d, sizeof d, "paid after the order was stopped (%s, on %s): its lump sum "
+			         "is not paid", hist_stop_reason_name(st->reason), ds);
+		else
+			snprintf(d, sizeof d, "%s is after the last month the stop (%s, on %s) leaves", ms,
+			         hist_stop_reason_name(st->reason), ds);
+		DISC(C_AFTER_STOP, it->poisha, 0, 0, d);
+		return;
+	}
+	if (p->dup) {
+		struct buf k = { 0 };
+		pay_key(&k, p->order_no, p->m);
+		const struct pay *f = &pays[*(size_t *)hmap_get(&firsts, buf_str(&k))];
+		buf_free(&k);
+		date_fmt(f->paid, ds);
+		snprintf(d, sizeof d, "%s was paid first by %s on %s", ms, f->id, ds);
+		DISC(C_DUPLICATE, it->poisha, it->state == SCHED_DUE, it->due, d);
+		return;
+	}
+	if (it->held && p->paid >= it->held_from && p->paid < it->held_to) {
+		date_fmt(it->held_from, ds);
+		if (it->held_to == HIST_NEVER)
+			snprintf(d, sizeof d, "paid while the order was held by the bank's return of %s, "
+			         "not yet corrected", ds);
+		else {
+			char cs[11];
+			date_fmt(it->held_to, cs);
+			snprintf(d, sizeof d, "paid while the order was held by the bank's return of %s, "
+			         "before the correction of %s", ds, cs);
+		}
+		DISC(C_HELD, it->poisha, 0, 0, d);
 		return;
 	}
 	/* Was anything payable for this month when the bank paid? */
-	if (it->state != SCHED_DUE || p->paid < (it->kind == SCHED_REGULAR ? 0 : it->released)) {
-		int never = !o->nver || p->paid < o->ver[0];
-		if (never) {
-			discrepancy(C_BEFORE_VER, o->office, p->order_no, p->revision, p->id, p->m,
-			            it->poisha, p->amount, 0, p->paid,
-			            o->nver ? "paid before the first life verification"
-			                    : "paid with no life verification at all");
-		} else {
-			discrepancy(C_SUSPENDED, o->office, p->order_no, p->revision, p->id, p->m, it->poisha,
-			            p->amount, 0, p->paid,
-			            it->state == SCHED_FORFEITED ? "paid for a month forfeited in a lapse"
-			                                         : "paid while the beneficiary was suspended");
-		}
+	size_t nv = hist_known_verifications(o, as_of);
+	if (!nv || p->paid < o->ver[0]) {
+		DISC(C_BEFORE_VER, it->poisha, 0, 0, nv ? "paid before the first life verification"
+		                                        : "paid with no life verification at all");
 		return;
 	}
-	const struct rev *rv = in_force(o, p->paid);
+	if (it->state != SCHED_DUE || (it->kind != SCHED_REGULAR && p->paid < it->released)) {
+		DISC(C_SUSPENDED, it->poisha, 0, 0,
+		     it->state == SCHED_FORFEITED ? "paid for a month forfeited in a lapse"
+		                                  : "paid while the beneficiary was suspended");
+		return;
+	}
+	const struct hist_rev *rv = hist_in_force(o, p->paid);
+	if (!rv)
+		rv = R;
 	if (!p->routing || !p->number || strcmp(p->routing, rv->routing) || strcmp(p->number, rv->number)) {
 		snprintf(d, sizeof d, "paid into %s@%s, not revision %d's %s@%s", p->number ? p->number : "?",
 		         p->routing ? p->routing : "?", rv->revision, rv->number, rv->routing);
-		discrepancy(C_WRONG_ACCOUNT, o->office, p->order_no, p->revision, p->id, p->m, it->poisha,
-		            p->amount, it->due, p->paid, d);
+		DISC(C_WRONG_ACCOUNT, it->poisha, 1, it->due, d);
 		return;
 	}
 	if (p->amount != it->poisha) {
-		char a[32], b[32];
+		char a[MONEY_BUFSZ], b[MONEY_BUFSZ];
 		money_fmt(a, sizeof a, p->amount, 0);
 		money_fmt(b, sizeof b, it->poisha, 0);
 		snprintf(d, sizeof d, "paid Tk %s, ordered Tk %s", a, b);
-		discrepancy(p->amount < it->poisha ? C_UNDERPAID : C_OVERPAID, o->office, p->order_no,
-		            p->revision, p->id, p->m, it->poisha, p->amount, it->due, p->paid, d);
+		DISC(p->amount < it->poisha ? C_UNDERPAID : C_OVERPAID, it->poisha, 1, it->due, d);
 		return;
 	}
 	if (p->paid > it->due) {
-		char a[11];
-		date_fmt(it->due, a);
-		snprintf(d, sizeof d, "paid after its deadline, %s", a);
-		discrepancy(C_LATE, o->office, p->order_no, p->revision, p->id, p->m, it->poisha, p->amount,
-		            it->due, p->paid, d);
+		date_fmt(it->due, ds);
+		snprintf(d, sizeof d, "paid after its deadline, %s", ds);
+		DISC(C_LATE, it->poisha, 1, it->due, d);
 		return;
 	}
-	discrepancy(C_MATCHED, o->office, p->order_no, p->revision, p->id, p->m, it->poisha, p->amount,
-	            it->due, p->paid, "");
+	DISC(C_MATCHED, it->poisha, 1, it->due, "");
+#undef DISC
 }
 
 /* ---- legacy orders from the old software ---- */
@@ -673,8 +619,6 @@ legacy_order(const char *const *v, wdate when, struct werr *e)
 	set_if(acc, "number", opt_str(v[16]));
 	set_if(acc, "name", opt_str(v[17]));
 	json_object_set_new(o, "account", acc);
-	int64_t total = 0, arrears = 0;
-	int narrears = 0;
 	if (monthly >= 0) {
 		wmonth first, last;
 		if (month_parse(v[19], &first, &why) < 0) {
@@ -696,24 +640,15 @@ legacy_order(const char *const *v, wdate when, struct werr *e)
 		json_object_set_new(r, "monthly_poisha", json_integer(monthly));
 		json_array_append_new(rates, r);
 		json_object_set_new(o, "rates", rates);
-		wmonth im = date_month(issued);
-		for (wmonth m = first; m <= last; m++) {
-			if (money_add(&total, monthly) < 0) {
-				json_decref(o);
-				return werr_set(e, "monthly_taka", "the total overflows"), NULL;
-			}
-			if (m < im) {
-				narrears++;
-				money_add(&arrears, monthly);
-			}
-		}
 	} else {
 		json_object_set_new(o, "lump_poisha", json_integer(lump));
-		total = lump;
 	}
-	json_object_set_new(o, "arrears_months", json_integer(narrears));
-	json_object_set_new(o, "arrears_poisha", json_integer(arrears));
-	json_object_set_new(o, "total_poisha", json_integer(total));
+	/* Arrears and total by the grant rules, as for an order wgo-issue makes. */
+	if (order_totals(o, issued, e) < 0) {
+		json_decref(o);
+		snprintf(e->field, sizeof e->field, "%s", monthly >= 0 ? "monthly_taka" : "lump_taka");
+		return NULL;
+	}
 	json_t *s = json_object();
 	set_if(s, "officer", opt_str(v[3]));
 	json_object_set_new(s, "date", json_string(ds));
@@ -801,7 +736,8 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 	};
-	static const char *const kinds[] = { "order", "verification", "payment", "card_return", NULL };
+	static const char *const kinds[] = { "order", "verification", "payment", "card_return",
+		                             "return", "stop", NULL };
 	int npos;
 	const char *why;
 	wgo_setprog(argv[0]);
@@ -849,7 +785,13 @@ main(int argc, char **argv)
 	if (o_asof && date_parse(o_asof, &as_of, &why) < 0)
 		die_usage("--as-of: %s", why);
 	sched_setup(&params, &cal, o_holidays, &o_model);
-	hmap_init(&orders, sizeof(struct ord));
+	/* A verification dated after today is an error; one after --as-of is not known
+	 * yet on that day (nor is a return, a stop or a card return). */
+	wdate today = wgo_today();
+	hist_init(&hist, &params, as_of > today ? as_of : today);
+	if (as_of > today)
+		hist.horizon_name = "--as-of";
+	hist.L = &L;
 
 	L.cb = on_record;
 	L.on_reject = on_reject;
@@ -863,63 +805,62 @@ main(int argc, char **argv)
 	int rc = rec_loop(&L, npos, pos);
 	if (rc == WGO_EXIT_USAGE)
 		die("cannot read the input");
+	hist_finish(&hist);
+	if (L.nrejected)
+		rc = wgo_worse(rc, WGO_EXIT_NEG);
 
-	/* History first (earlier months' payments), then the month's, in input order. */
-	size_t i = 0;
-	struct ord *o;
+	/* Every payment read counts to tell which paid a month first; the month's are
+	 * classified, in the order they were read. */
+	find_duplicates();
 	long npay = 0;
 	int64_t paysum = 0;
-	for (int pass = 0; pass < 2; pass++)
-		for (size_t k = 0; k < npays; k++) {
-			struct pay *p = &pays[k];
-			int mine = p->paid >= mfirst && p->paid <= mlast;
-			if (pass == 0 && !mine && !p->invalid) {
-				struct ord *po = hmap_get(&orders, p->order_no);
-				if (po && po->loaded)
-					(*paid_count(po, p->m, 1))++;
-			}
-			if (pass == 1 && (mine || p->invalid)) {
-				npay++;
-				money_add(&paysum, p->amount);
-				classify(p);
-			}
-		}
-	/* Payable in the month, past its deadline, and not paid at all. */
-	struct ord **byseq = xmalloc((orders.n + 1) * sizeof *byseq);
-	i = 0;
-	while ((o = hmap_iter(&orders, &i)))
-		byseq[o->seq] = o;
-	for (uint32_t s = 0; s < nseq; s++) {
-		o = byseq[s];
-		if (!o->loaded)
+	for (size_t k = 0; k < npays; k++) {
+		struct pay *p = &pays[k];
+		if (!p->invalid && (p->paid < mfirst || p->paid > mlast))
 			continue;
-		const char *no = hmap_key(&orders, o);
-		size_t n = schedule(o);
+		npay++;
+		if (money_sum(&paysum, p->amount) < 0)
+			overflow(&p->pos, "amount_poisha", "the payments");
+		classify(p);
+	}
+	/* Payable in the month, past its deadline, and not paid at all; cards not back. */
+	size_t nord;
+	struct hist_order *const *ords = hist_orders(&hist, &nord);
+	struct buf key = { 0 };
+	for (size_t s = 0; s < nord; s++) {
+		const struct hist_order *o = ords[s];
+		if (o_office && strcmp(o->office, o_office))
+			continue;
+		const struct hist_item *items;
+		size_t n = hist_items(&hist, o, as_of, &items);
+		int rev = hist_schedule(o, as_of)->revision;
 		for (size_t k = 0; k < n; k++) {
-			const struct sched_item *it = &items[k];
-			if (it->state != SCHED_DUE || it->due < mfirst || it->due > mlast || it->due >= as_of)
+			const struct hist_item *it = &items[k];
+			if (!hist_item_payable(it) || it->due < mfirst || it->due > mlast || it->due >= as_of)
+				continue;
+			if (paid_by_as_of(o->order_no, it->month, &key))
 				continue;
 			char ms[8] = "lump", d[120], dd[11];
 			if (it->month >= 0)
 				month_fmt(it->month, ms);
-			if (paid_count(o, it->month, 0))
-				continue;
 			date_fmt(it->due, dd);
 			snprintf(d, sizeof d, "%s was due by %s and is not paid", ms, dd);
-			discrepancy(C_MISSING, o->office, no, o->latest, NULL, it->month, it->poisha, -1,
-			            it->due, 0, d);
+			discrepancy(C_MISSING, &it->rev->pos, o->office, o->order_no, rev, NULL, it->month,
+			            it->poisha, -1, 1, it->due, 0, 0, d);
 		}
-		if (!o->so.lump && !o->card_returned) {
-			wdate due = sched_card_due(o->so.last);
-			if (due < as_of && due <= mlast) {
-				char d[120], dd[11];
-				date_fmt(due, dd);
-				snprintf(d, sizeof d, "the order ended; its card was due back by %s", dd);
-				discrepancy(C_CARD, o->office, no, o->latest, NULL, -1, -1, -1, due, 0, d);
-			}
+		wdate due;
+		if (hist_card_due(o, as_of, &due) && !hist_card_returned(o, as_of) && due < as_of &&
+		    due <= mlast) {
+			char d[120], dd[11];
+			date_fmt(due, dd);
+			snprintf(d, sizeof d, hist_stop_known(o, as_of, NULL)
+			         ? "the order was stopped; its card was due back by %s"
+			         : "the order ended; its card was due back by %s", dd);
+			discrepancy(C_CARD, &hist_latest(o)->pos, o->office, o->order_no, rev, NULL, -1, -1,
+			            -1, 1, due, 0, 0, d);
 		}
 	}
-	free(byseq);
+	buf_free(&key);
 
 	/* Every payment in exactly one class, every taka accounted for. */
 	long counted = 0;
@@ -927,10 +868,11 @@ main(int argc, char **argv)
 	for (int k = 0; k < NCLS; k++)
 		if (k != C_MISSING && k != C_CARD) {
 			counted += tally[k].count;
-			money_add(&counted_sum, tally[k].poisha);
+			if (money_sum(&counted_sum, tally[k].poisha) < 0)
+				die("the classes add up past the largest amount a record holds");
 		}
 	int balanced = counted == npay && counted_sum == paysum;
-	char ms[8], a[48], b[48];
+	char ms[8], a[MONEY_BUFSZ], b[MONEY_BUFSZ];
 	month_fmt(month, ms);
 	money_fmt(a, sizeof a, paysum, 0);
 	money_fmt(b, sizeof b, counted_sum, 0);
@@ -940,21 +882,35 @@ main(int argc, char **argv)
 	if (!strcmp(o_format, "table")) {
 		table(npay, paysum);
 	} else {
-		out.n = 0;
-		buf_printf(&out, "{\"kind\":\"summary\",\"v\":1,\"month\":\"%s\"", ms);
-		if (o_office)
-			put_kv("office", o_office);
-		buf_printf(&out, ",\"payments\":%ld,\"payments_poisha\":%lld,\"matched\":%ld,\"matched_poisha\":%lld,\"classes\":[",
-		           npay, (long long)paysum, tally[C_MATCHED].count, (long long)tally[C_MATCHED].poisha);
-		int first = 1;
+		struct rw cw = { 0 };
+		struct buf classes = { 0 };
+		buf_addc(&classes, '[');
 		for (int k = 1; k < NCLS; k++) {
 			if (!tally[k].count)
 				continue;
-			buf_printf(&out, "%s{\"class\":\"%s\",\"count\":%ld,\"poisha\":%lld}", first ? "" : ",",
-			           cls_name[k], tally[k].count, (long long)tally[k].poisha);
-			first = 0;
+			if (classes.n > 1)
+				buf_addc(&classes, ',');
+			rw_begin_obj(&cw, "summary", "classes");
+			rw_str(&cw, "class", cls_name[k]);
+			rw_int(&cw, "count", tally[k].count);
+			rw_int(&cw, "poisha", tally[k].poisha);
+			rw_end(&cw, &classes);
 		}
-		buf_printf(&out, "],\"balanced\":%s}\n", balanced ? "true" : "false");
+		buf_addc(&classes, ']');
+		rw_begin(&rw, "summary");
+		rw_month(&rw, "month", month);
+		if (o_office)
+			rw_str(&rw, "office", o_office);
+		rw_int(&rw, "payments", npay);
+		rw_int(&rw, "payments_poisha", paysum);
+		rw_int(&rw, "matched", tally[C_MATCHED].count);
+		rw_int(&rw, "matched_poisha", tally[C_MATCHED].poisha);
+		rw_raw(&rw, "classes", classes.p, classes.n);
+		rw_bool(&rw, "balanced", balanced);
+		out.n = 0;
+		rw_end(&rw, &out);
+		rw_free(&cw);
+		buf_free(&classes);
 		if (fwrite(out.p, 1, out.n, stdout) != out.n)
 			die("<stdout>: write error:");
 	}
@@ -967,18 +923,6 @@ main(int argc, char **argv)
 		warnf("%s: write error:", o_rejects);
 		rc = WGO_EXIT_USAGE;
 	}
-	i = 0;
-	while ((o = hmap_iter(&orders, &i))) {
-		if (o->loaded)
-			sched_order_free(&o->so);
-		for (uint32_t k = 0; k < o->nrevs; k++) {
-			free(o->revs[k].routing);
-			free(o->revs[k].number);
-		}
-		free(o->revs);
-		free(o->ver);
-		free(o->paid);
-	}
 	for (size_t k = 0; k < npays; k++) {
 		free(pays[k].id);
 		free(pays[k].order_no);
@@ -987,9 +931,10 @@ main(int argc, char **argv)
 		free(pays[k].why);
 	}
 	free(pays);
-	free(items);
-	hmap_free(&orders);
+	hmap_free(&firsts);
+	hist_free(&hist);
 	buf_free(&out);
+	rw_free(&rw);
 	sched_params_free(&params);
 	cal_free(&cal);
 	free(pos);

@@ -1,5 +1,5 @@
-/* wgo-push: send signed orders to the bank, many requests at once, retrying what
- * can be retried, never sending again what the bank has accepted. */
+/* wgo-push: send signed orders (and stops) to the bank, many requests at once,
+ * retrying what can be retried, never sending again what the bank has accepted. */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +14,8 @@
 static const char usage_text[] =
 	"Usage: wgo-push [OPTIONS] [FILE...]\n"
 	"Send order records to the bank (wgo-api(7)) and write one push record per order\n"
-	"revision, in input order: accepted, rejected, failed or skipped.\n"
+	"revision, in input order: accepted, rejected, failed or skipped. Stop records\n"
+	"in the input go to the bank's stop endpoint the same way.\n"
 	"\n"
 	"Options:\n"
 	"  -e, --endpoint URL         the bank (default bank.endpoint in wgo.conf)\n"
@@ -43,7 +44,8 @@ enum { PENDING, ACCEPTED, REJECTED, FAILED, SKIPPED };
 static const char *const state_names[] = { "pending", "accepted", "rejected", "failed", "skipped" };
 
 struct item {
-	json_t *order, *disb;
+	json_t *order, *disb; /* for a stop: the stop, and its item */
+	int stop;
 	char ref[96], hash[33], office[5];
 	int state, attempts;
 	char bank_ref[32], code[64], msg[sizeof ((struct werr *)0)->field + sizeof ((struct werr *)0)->msg + 4];
@@ -51,7 +53,7 @@ struct item {
 
 struct batch {
 	size_t *idx, n;
-	int attempts;
+	int attempts, stop;
 	long long not_before;
 	struct http_req req;
 	char office[5];
@@ -158,7 +160,11 @@ on_order(struct rloop *L, json_t *o, const struct rpos *pos, struct werr *e)
 	struct item *it = &items[nitems++];
 	memset(it, 0, sizeof *it);
 	it->order = json_incref(o);
-	api_reference_id(o, it->ref, sizeof it->ref);
+	it->stop = !strcmp(jstr(o, "kind"), "stop");
+	if (it->stop)
+		api_stop_reference(o, it->ref, sizeof it->ref);
+	else
+		api_reference_id(o, it->ref, sizeof it->ref);
 	snprintf(it->office, sizeof it->office, "%s", jstr(o, "office"));
 	const struct werr *ve = L->precheck_err;
 	if (ve) {
@@ -169,9 +175,14 @@ on_order(struct rloop *L, json_t *o, const struct rpos *pos, struct werr *e)
 		drive(0);
 		return 0;
 	}
-	it->disb = api_disbursement(o);
 	uint8_t h[16];
-	api_content_hash(it->disb, h);
+	if (it->stop) {
+		it->disb = api_stop_item(o);
+		api_stop_hash(it->disb, h);
+	} else {
+		it->disb = api_disbursement(o);
+		api_content_hash(it->disb, h);
+	}
 	sodium_bin2hex(it->hash, sizeof it->hash, h, 16);
 	const char *br = o_dry ? NULL : journal_accepted(&journal, it->ref, it->hash);
 	if (br && !o_force) {
@@ -227,9 +238,9 @@ build(struct batch *b, struct buf *out)
 	json_object_set_new(m, "transaction_id", json_string(txn));
 	for (size_t i = 0; i < b->n; i++)
 		json_array_append(ds, items[b->idx[i]].disb);
-	json_object_set_new(m, "disbursements", ds);
+	json_object_set_new(m, b->stop ? "stops" : "disbursements", ds);
 	const struct wkey *k = office_key(b->office);
-	if (api_envelope(out, "disburse", b->office, API_BANK_ID, (long)b->n, m, k) < 0)
+	if (api_envelope(out, b->stop ? "stop" : "disburse", b->office, API_BANK_ID, (long)b->n, m, k) < 0)
 		die("cannot make the request's canonical form");
 }
 
@@ -282,7 +293,7 @@ answer(struct batch *b, struct werr *why)
 		json_decref(resp);
 		return 0;
 	}
-	json_t *st = jget(resp, "message.disbursements_status");
+	json_t *st = jget(resp, b->stop ? "message.stops_status" : "message.disbursements_status");
 	if (!json_is_array(st)) {
 		werr_set(why, "", "the bank's answer is not a disburse response");
 		json_decref(resp);
@@ -358,16 +369,18 @@ submit(struct batch *b)
 	qtail = &b->next;
 }
 
-/* Batches hold one office's orders, up to --batch, in input order. */
+/* Batches hold one office's orders (or stops), up to --batch, in input order. */
 static void
 enqueue(size_t i)
 {
-	if (cur && (strcmp(cur->office, items[i].office) || cur->n == (size_t)o_batch)) {
+	if (cur && (strcmp(cur->office, items[i].office) || cur->stop != items[i].stop ||
+	            cur->n == (size_t)o_batch)) {
 		submit(cur);
 		cur = NULL;
 	}
 	if (!cur) {
 		cur = xcalloc(1, sizeof *cur);
+		cur->stop = items[i].stop;
 		snprintf(cur->office, sizeof cur->office, "%s", items[i].office);
 		cur->idx = xmalloc((size_t)o_batch * sizeof *cur->idx);
 	}
@@ -408,7 +421,7 @@ drive(int wait)
 			b->attempts++;
 			build(b, &b->req.body);
 			b->req.user = b;
-			http_start(&http, &b->req, "/disburse/sync/disburse");
+			http_start(&http, &b->req, b->stop ? "/disburse/sync/stop" : "/disburse/sync/disburse");
 			active++;
 		}
 		size_t queued = 0;
@@ -476,7 +489,7 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 	};
-	static const char *const kinds[] = { "order", NULL };
+	static const char *const kinds[] = { "order", "stop", NULL };
 	int npos;
 	struct werr e;
 	wgo_setprog(argv[0]);

@@ -73,6 +73,9 @@ awk -v dir="$SCRATCH/ex" '
 	inb && /^\$ / { n++; f = dir "/README." n; print substr($0, 3) > (f ".cmd"); printf "" > (f ".want"); next }
 	inb && n { print >> (dir "/README." n ".want") }
 ' README.md
+# The examples of lifeverify(1) and reconcile(1) read the records of
+# tests/data/examples/ (see its README), from the directory they run in.
+cp "$TOP"/tests/data/examples/* "$SCRATCH"/
 for c in "$SCRATCH"/ex/*.cmd; do
 	[ -e "$c" ] || continue
 	w=${c%.cmd}.want

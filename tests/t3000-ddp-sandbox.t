@@ -161,6 +161,74 @@ is "$(grep -c . cards)" 1 "one card came back"
 like "$(cat cards)" "\"order_no\":\"$short\",\"office\":\"KHL\",\"last_month\":\"2025-12\",\"returned\":\"2026-01-11\"" \
 	"the order that ended in December, returned Sun 11 January, by the 15th"
 
+# Verifications by the toolkit's one rule (issue 12, item 12): the same day twice,
+# a day before the order was issued (2025-12-10), a day more than a year after the
+# bank's date are refused, and nothing is recorded for them.
+sandbox_stop
+SB=$SCRATCH/sb8 sandbox_start --today 2025-12-10
+SB=$SCRATCH/sb8
+rm -rf "$WGO_HOME/push" "$WGO_HOME/pull"
+wgo-push orders.jsonl >/dev/null
+sb /sandbox/verify '{"order_no":"KHL-2025-26-000003","date":"2025-12-11"}' >/dev/null
+before=$(grep -c '"feed":"verifications"' "$SB/ledger.jsonl")
+v=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer test-token-admin" \
+	-d '{"order_no":"KHL-2025-26-000003","date":"2025-12-11"}' "$SB_URL/sandbox/verify")
+is "$v" 409 "the same day again: 409"
+like "$(sb /sandbox/verify '{"order_no":"KHL-2025-26-000003","date":"2025-12-11"}')" \
+	'"err.verification.duplicate".*verified on 2025-12-11 already' "err.verification.duplicate, saying so"
+like "$(sb /sandbox/verify '{"order_no":"KHL-2025-26-000003","date":"2025-12-09"}')" \
+	'"err.verification.date".*before the order was issued \(2025-12-10\)' "a day before the order was issued: refused"
+like "$(sb /sandbox/verify '{"order_no":"KHL-2025-26-000003","date":"2029-12-11"}')" \
+	'"err.verification.date".*in the future' "a day years ahead of the bank's date: refused"
+is "$(grep -c '"feed":"verifications"' "$SB/ledger.jsonl")" "$before" "none of them is recorded"
+
+# Stops (POST /disburse/sync/stop): a death on 2026-01-20 stops order 3 with January
+# 2026 its last month, decided on 2026-02-10. Signed by the office, sent by wgo-push,
+# taken once: the same stop again is the same answer; other content for a stopped
+# order, a stop signed by nobody the bank knows, a stop of an order it never took,
+# are refused.
+stop_rec() { # ORDER DATE LAST [REASON]
+	printf '{"kind":"stop","v":1,"order_no":"%s","revision":0,"office":"KHL","reason":"%s","date":"%s",%s"last_month":"%s","officer":"DD"}\n' \
+		"$1" "${4:-death}" "$2" "$( [ "${4:-death}" = death ] && echo '"death_date":"2026-01-20",')" "$3"
+}
+stop_rec KHL-2025-26-000003 2026-02-10 2026-01 | "$HELPERS/sign-record" "$WGO_HOME/keys/KHL.sec" >stop.jsonl
+expect 0 "wgo-push sends a stop" wgo-push stop.jsonl
+like "$out" '^\{"kind":"push","v":1,"order_no":"KHL-2025-26-000003","revision":0,"reference_id":"KHL-2025-26-000003-stop","status":"accepted","bank_ref":"DDP[0-9]{10}","attempts":1\}$' \
+	"accepted, with a bank reference"
+sref=$(printf '%s' "$out" | grep -o '"bank_ref":"[^"]*"')
+is "$(grep -c '"t":"stop"' "$SB/ledger.jsonl")" 1 "the bank's ledger holds it"
+expect 0 "the same stop again, forced past the journal" wgo-push --force stop.jsonl
+is "$(printf '%s' "$out" | grep -o '"bank_ref":"[^"]*"')" "$sref" "gets the same bank reference"
+is "$(grep -c '"t":"stop"' "$SB/ledger.jsonl")" 1 "and the ledger still holds one"
+stop_rec KHL-2025-26-000003 2026-02-11 2026-01 | "$HELPERS/sign-record" "$WGO_HOME/keys/KHL.sec" >stop2.jsonl
+expect 1 "another stop of the same order" wgo-push stop2.jsonl
+like "$out" '"status":"rejected","code":"rjct.reference_id.duplicate"' "is refused: rjct.reference_id.duplicate"
+stop_rec KHL-2025-26-000099 2026-02-10 2026-01 | "$HELPERS/sign-record" "$WGO_HOME/keys/KHL.sec" >stop3.jsonl
+expect 1 "a stop of an order the bank never took" wgo-push stop3.jsonl
+like "$out" '"code":"rjct.order.unknown"' "is refused: rjct.order.unknown"
+sed 's/"date":"2026-02-10"/"date":"2026-02-12"/' stop.jsonl >forged.jsonl
+printf '{"transaction_id":"t9","stops":[{"reference_id":"KHL-2025-26-000003-stop","stop":%s}]}' "$(cat forged.jsonl)" |
+	env_of stop KHL --total 1 >forged.json
+post /disburse/sync/stop forged.json
+like "$body" '"rjct.stop.signature"' "a stop changed after signing: rjct.stop.signature"
+wgo-push --dry-run --keyring "$TESTDATA/keys" stop.jsonl >dry.json
+like "$(cat dry.json)" '"action":"stop".*"stops":\[\{"reference_id":"KHL-2025-26-000003-stop","stop":\{"kind":"stop"' \
+	"the request: action stop, stops[] of reference_id and the signed stop"
+
+# The bank pays nothing after a stop. Order 3 (first sample after the two above;
+# Tk 3,000 a month from September 2025) was verified on 2025-12-11: January 2026 is
+# paid on its due date, Tue 2026-02-03, before the board decided; February (due
+# Tue 03-03) and after are not. The card comes back in March, when it is due
+# (the 15th of the month after the stop's month), naming January as the last month.
+for m in 2025-12 2026-01 2026-02 2026-03 2026-04; do
+	sb /sandbox/run-month "{\"month\":\"$m\"}" >>stopruns
+done
+for m in 2025-12 2026-01 2026-02 2026-03 2026-04; do wgo-pull payments --month "$m"; done >stoppay
+is "$(grep '"order_no":"KHL-2025-26-000003"' stoppay | grep -o '"month":"2026-0[0-9]","amount_poisha":[0-9]*,"paid":"[^"]*"' | tr '\n' ' ')" \
+	'"month":"2026-01","amount_poisha":300000,"paid":"2026-02-03" ' "order 3: January 2026 is its last payment"
+like "$(wgo-pull card-returns)" '"order_no":"KHL-2025-26-000003","office":"KHL","last_month":"2026-01","returned":"2026-03-10"' \
+	"its card comes back on Tue 2026-03-10, last month January"
+
 # Faults, one at a time.
 sandbox_stop
 SB=$SCRATCH/sb3 sandbox_start --fail-rate 1 --retry-after 7

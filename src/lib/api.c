@@ -265,3 +265,32 @@ api_http_transient(long http)
 {
 	return http == 0 || http == 408 || http == 425 || http == 429 || http >= 500;
 }
+
+/* ---- stops: the end of an order, sent to the bank (wgo-api(7), Stops) ---- */
+
+const char *
+api_stop_reference(const json_t *stop, char *out, size_t n)
+{
+	snprintf(out, n, "%s-stop", jstr(stop, "order_no") ? jstr(stop, "order_no") : "");
+	return out;
+}
+
+json_t *
+api_stop_item(json_t *stop)
+{
+	char ref[96];
+	json_t *d = json_object();
+	json_object_set_new(d, "reference_id", json_string(api_stop_reference(stop, ref, sizeof ref)));
+	json_object_set(d, "stop", stop);
+	return d;
+}
+
+/* The stop's own signature pins its content; the item is little more than it. */
+void
+api_stop_hash(json_t *item, uint8_t out[16])
+{
+	struct buf b = { 0 };
+	jcs_dump(item, &b);
+	crypto_generichash(out, 16, (const unsigned char *)b.p, b.n, NULL, 0);
+	buf_free(&b);
+}

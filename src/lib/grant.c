@@ -182,15 +182,12 @@ order_terms(const json_t *app, wdate issued, const struct rules *r, json_t *orde
 				                rate_keys[kind], ds2);
 			}
 		}
-		if (lump > WGO_MAX_POISHA)
+		if (lump > MONEY_MAX)
 			return werr_set(e, amount ? "sanction.amount_poisha" : "grant",
 			                "the lump sum, %lld poisha, is over the most a record holds "
-			                "(%lld)", (long long)lump, WGO_MAX_POISHA);
+			                "(%lld)", (long long)lump, MONEY_MAX);
 		json_object_set_new(order, "lump_poisha", json_integer(lump));
-		json_object_set_new(order, "arrears_months", json_integer(0));
-		json_object_set_new(order, "arrears_poisha", json_integer(0));
-		json_object_set_new(order, "total_poisha", json_integer(lump));
-		return 0;
+		return order_totals(order, issued, e);
 	}
 
 	/* The monthly grant: from the month after the event to the end of the term. */
@@ -246,8 +243,6 @@ order_terms(const json_t *app, wdate issued, const struct rules *r, json_t *orde
 	if (!amount && need_config(r, RATE_WELFARE, e) < 0)
 		return -1;
 	json_t *rates = json_array();
-	int64_t total = 0, arrears = 0;
-	int narrears = 0;
 	size_t ri = 0;
 	wmonth m = first;
 	while (m <= last) {
@@ -272,21 +267,6 @@ order_terms(const json_t *app, wdate issued, const struct rules *r, json_t *orde
 					end = starts - 1;
 			}
 		}
-		int64_t seg_total, n_arr = m < issue_month ? (end < issue_month ? end : issue_month - 1) - m + 1 : 0;
-		int64_t arr_total;
-		/* Every sum is checked, and held to what a record can hold: an order
-		 * that cannot be written is refused before it takes a number. */
-		if (v > WGO_MAX_POISHA || money_mul(&seg_total, v, end - m + 1) < 0 ||
-		    money_add(&total, seg_total) < 0 || total > WGO_MAX_POISHA ||
-		    money_mul(&arr_total, v, n_arr) < 0 || money_add(&arrears, arr_total) < 0) {
-			json_decref(rates);
-			month_fmt(m, ms);
-			return werr_set(e, amount ? "sanction.amount_poisha" : "grant",
-			                "the order's total would be over %lld poisha, the most a record "
-			                "holds (at %lld poisha a month from %s)", WGO_MAX_POISHA,
-			                (long long)v, ms);
-		}
-		narrears += (int)n_arr;
 		json_t *seg = json_object();
 		json_object_set_new(seg, "from", month_str(m));
 		json_object_set_new(seg, "to", month_str(end));
@@ -297,6 +277,46 @@ order_terms(const json_t *app, wdate issued, const struct rules *r, json_t *orde
 	json_object_set_new(order, "first_month", month_str(first));
 	json_object_set_new(order, "last_month", month_str(last));
 	json_object_set_new(order, "rates", rates);
+	if (order_totals(order, issued, e) < 0) {
+		snprintf(e->field, sizeof e->field, "%s", amount ? "sanction.amount_poisha" : "grant");
+		return -1;
+	}
+	return 0;
+}
+
+/* What an order comes to: every month of its term at its rate, or the lump sum;
+ * and of that, the months before the month it is issued in (the arrears). A sum
+ * past what a record holds is an error. */
+int
+order_totals(json_t *order, wdate issued, struct werr *e)
+{
+	int64_t total = 0, arrears = 0;
+	long narrears = 0;
+	json_t *lump = json_object_get(order, "lump_poisha");
+	if (lump) {
+		total = json_integer_value(lump);
+		if (total < 0 || total > MONEY_MAX)
+			return werr_set(e, "lump_poisha", "amount out of range");
+	} else {
+		json_t *r;
+		size_t i;
+		wmonth im = date_month(issued);
+		json_array_foreach(json_object_get(order, "rates"), i, r) {
+			wmonth from, to;
+			const char *why;
+			if (month_parse(jstr(r, "from") ? jstr(r, "from") : "", &from, &why) < 0 ||
+			    month_parse(jstr(r, "to") ? jstr(r, "to") : "", &to, &why) < 0 || to < from)
+				return werr_set(e, "rates", "not a month range");
+			int64_t v = jint(r, "monthly_poisha", 0), seg, arr;
+			long n_arr = from < im ? (to < im ? to : im - 1) - from + 1 : 0;
+			if (money_mul(&seg, v, (int64_t)(to - from + 1)) < 0 || money_sum(&total, seg) < 0 ||
+			    money_mul(&arr, v, n_arr) < 0 || money_sum(&arrears, arr) < 0)
+				return werr_set(e, "total_poisha", "the order's total would be over %lld "
+				                "poisha, the most a record holds (at %lld poisha a month "
+				                "from %s)", MONEY_MAX, (long long)v, jstr(r, "from"));
+			narrears += n_arr;
+		}
+	}
 	json_object_set_new(order, "arrears_months", json_integer(narrears));
 	json_object_set_new(order, "arrears_poisha", json_integer(arrears));
 	json_object_set_new(order, "total_poisha", json_integer(total));

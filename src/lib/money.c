@@ -15,6 +15,16 @@ money_mul(int64_t *out, int64_t a, int64_t b)
 	return __builtin_mul_overflow(a, b, out) ? -1 : 0;
 }
 
+int
+money_sum(int64_t *acc, int64_t v)
+{
+	int64_t r;
+	if (__builtin_add_overflow(*acc, v, &r) || r > MONEY_MAX || r < -MONEY_MAX)
+		return -1;
+	*acc = r;
+	return 0;
+}
+
 /* Groups after the first must be all 2 digits but a last 3 (1,23,45,678),
  * or all 3 (1,234,567). */
 static int

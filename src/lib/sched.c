@@ -213,10 +213,11 @@ sched_count(const struct sched_order *so)
 	return so->lump ? 1 : (size_t)(so->last - so->first + 1);
 }
 
-void
+int
 sched_status(const struct sched_order *so, const wdate *v, size_t nv, const struct sched_params *p,
              wdate as_of, struct sched_status *st)
 {
+	int over = 0;
 	memset(st, 0, sizeof *st);
 	nv = (size_t)(last_on_or_before(v, nv, as_of) + 1); /* what is known on as_of */
 	st->has_first = st->has_last = nv > 0;
@@ -248,23 +249,23 @@ sched_status(const struct sched_order *so, const wdate *v, size_t nv, const stru
 		if (it->state == SCHED_DUE && it->due <= as_of) {
 			if (it->kind != SCHED_LUMP)
 				st->payable_months++;
-			money_add(&st->payable_poisha, it->poisha);
+			over |= money_sum(&st->payable_poisha, it->poisha);
 			if (it->kind == SCHED_ARREARS || it->kind == SCHED_RESUMED) {
 				st->arrears_months++;
-				money_add(&st->arrears_poisha, it->poisha);
+				over |= money_sum(&st->arrears_poisha, it->poisha);
 			}
 		} else if (it->state == SCHED_WITHHELD && it->regular_due <= as_of && it->kind != SCHED_LUMP) {
 			st->withheld_months++;
 		} else if (it->state == SCHED_FORFEITED && it->regular_due <= as_of) {
 			st->forfeited_months++;
-			money_add(&st->forfeited_poisha, it->poisha);
+			over |= money_sum(&st->forfeited_poisha, it->poisha);
 		}
 	}
 	st->needs_window = needs_window;
 	if (so->lump) {
 		st->state = !nv ? SCHED_AWAITING_FIRST
 		            : as_of <= st->first_payment_due ? SCHED_ACTIVE : SCHED_ENDED;
-		return;
+		return over ? -1 : 0;
 	}
 	st->card_due = sched_card_due(so->last);
 	if (date_month(as_of) > so->last)
@@ -279,6 +280,7 @@ sched_status(const struct sched_order *so, const wdate *v, size_t nv, const stru
 		st->state = SCHED_ACTIVE;
 	if (st->state == SCHED_SUSPENDED)
 		st->suspended_from = st->window_to + 1;
+	return over ? -1 : 0;
 }
 
 const char *

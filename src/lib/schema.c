@@ -24,7 +24,7 @@ enum ftype {
 	T_B64,
 };
 
-#define MAX_POISHA WGO_MAX_POISHA /* Tk 10 lakh crore: no single amount comes near */
+#define MAX_POISHA MONEY_MAX /* Tk 10 lakh crore: no single amount comes near */
 
 struct schema;
 struct fdef {
@@ -52,11 +52,11 @@ static const char *const push_states[] = { "accepted", "rejected", "failed", "sk
 static const char *const return_codes[] = { "AC01", "AC03", "AC04", "AC06", "AG01", "AM05",
 	                                    "BE01", "MD07", "RC01", "RR01", "NARR", NULL };
 static const char *const lv_states[] = { "awaiting_first", "active", "due", "suspended",
-	                                 "ended", NULL };
+	                                 "ended", "held", "stopped", NULL };
 static const char *const disc_classes[] = {
 	"missing", "underpaid", "overpaid", "duplicate", "unexpected", "paid_while_suspended",
 	"paid_after_end", "paid_before_verification", "wrong_account", "late",
-	"card_not_returned", "invalid", NULL,
+	"card_not_returned", "invalid", "paid_while_held", "paid_after_stop", NULL,
 };
 static const char *const complaint_events[] = { "add", "ack", "resolve", "escalate",
 	                                        "reopen", NULL };
@@ -342,6 +342,10 @@ static const struct fdef status_f[] = {
 	{ "window_from", T_DATE, 0, NULL, 0, 0 },
 	{ "window_to", T_DATE, 0, NULL, 0, 0 },
 	{ "suspended_from", T_DATE, 0, NULL, 0, 0 },
+	{ "held_from", T_DATE, 0, NULL, 0, 0 },
+	{ "return_code", T_ENUM, 0, return_codes, 0, 0 },
+	{ "stopped_from", T_DATE, 0, NULL, 0, 0 },
+	{ "stop_reason", T_ENUM, 0, stop_reasons, 0, 0 },
 	{ "first_payment_due", T_DATE, 0, NULL, 0, 0 },
 	{ "payable_months", T_INT, 1, NULL, 0, 9999 },
 	{ "payable_poisha", T_POISHA, 1, NULL, 0, 0 },
@@ -350,6 +354,8 @@ static const struct fdef status_f[] = {
 	{ "withheld_months", T_INT, 1, NULL, 0, 9999 },
 	{ "forfeited_months", T_INT, 1, NULL, 0, 9999 },
 	{ "forfeited_poisha", T_POISHA, 1, NULL, 0, 0 },
+	{ "held_months", T_INT, 0, NULL, 0, 9999 },
+	{ "held_poisha", T_POISHA, 0, NULL, 0, 0 },
 	{ "lump_poisha", T_POISHA, 0, NULL, 0, 0 },
 	{ "last_month", T_MONTH, 0, NULL, 0, 0 },
 	{ "card_due", T_DATE, 0, NULL, 0, 0 },

@@ -101,8 +101,11 @@ size_t money_fmt(char *out, size_t outsz, int64_t poisha, int flags);
 /* Checked arithmetic: returns 0, or -1 on overflow. */
 int money_add(int64_t *acc, int64_t v);
 int money_mul(int64_t *out, int64_t a, int64_t b);
-/* The largest amount a record holds (Tk 10 lakh crore), wgo-record(5). */
-#define WGO_MAX_POISHA 1000000000000000LL
+/* The largest amount, and the largest sum, a record holds (wgo-record(5)). */
+#define MONEY_MAX 1000000000000000LL
+/* Add v to a total that a record will carry: 0, or -1 (acc unchanged) when the sum
+ * would leave -MONEY_MAX..MONEY_MAX. */
+int money_sum(int64_t *acc, int64_t v);
 
 /* ---- date.c: Gregorian dates, months, fiscal years, working days ---- */
 
@@ -583,6 +586,9 @@ struct json_t *order_new(const char *order_no, const char *office, wdate issued)
 struct json_t *order_from_application(const struct json_t *app, wdate issued,
                                       const struct rules *r, struct werr *e);
 struct json_t *order_to_application(const struct json_t *order);
+/* Set an order's arrears_months, arrears_poisha and total_poisha from its rates (or
+ * lump sum) and the day it is issued; -1 with e filled when past MONEY_MAX. */
+int order_totals(struct json_t *order, wdate issued, struct werr *e);
 
 /* ---- reg.c: the order register ----
  * $WGO_HOME/register/orders.jsonl, a STORE_SUM log locked by register/lock: every
@@ -732,8 +738,10 @@ size_t sched_count(const struct sched_order *so);
 /* One item per payable month (or the lump sum), given sorted verification dates. */
 size_t sched_items(const struct sched_order *so, const wdate *v, size_t nv,
                    const struct sched_params *p, struct sched_item *out, size_t cap);
-/* Where the order stands on as_of, knowing the verifications up to that day. */
-void sched_status(const struct sched_order *so, const wdate *v, size_t nv,
+/* Where the order stands on as_of, knowing the verifications up to that day, by the
+ * model alone (no revisions, returns or stops): 0, or -1 when a sum would pass
+ * MONEY_MAX (the sums are then short). Programs ask hist_status (hist.c) instead. */
+int sched_status(const struct sched_order *so, const wdate *v, size_t nv,
                   const struct sched_params *p, wdate as_of, struct sched_status *st);
 const char *sched_state_name(int state);
 /* Apply lifeverify.interval, .window, .payment_days, .due_day, .resume_arrears. */
@@ -750,6 +758,160 @@ void sched_option(struct sched_cli *c, const char *name, const char *arg);
  * configuration, then the options (c may be NULL). Dies on a bad file. */
 void sched_setup(struct sched_params *p, struct calendar *cal, const char *holidays,
                  const struct sched_cli *c);
+
+/* ---- hist.c: the order history ---- */
+/* Everything known of each order, from records read in any order: its revisions
+ * and the day each took force, the bank's returns, a stop, card returns and life
+ * verifications (added by one rule); and, by the payment model above, where the
+ * order stands on a date and what falls due when. A record dated after the day
+ * asked about is not known yet on that day. Every program that asks where an order
+ * stands asks here (domain.md, rules 3 and 4a; lifeverify(1) has the rules). */
+enum { /* where an order stands: sched's states, then these */
+	HIST_HELD = SCHED_ENDED + 1, /* a returned revision waits for its correction */
+	HIST_STOPPED,                /* the board stopped the order */
+	HIST_NSTATES
+};
+#define HIST_NEVER INT32_MAX  /* a day that never comes */
+#define HIST_ALWAYS INT32_MIN /* a day before every other */
+struct hist_rev {
+	int revision;
+	wdate from;              /* the day it took force: amendment.date, or issued */
+	struct sched_order so;
+	const char *routing, *number; /* its account */
+	struct rpos pos;         /* where it was read */
+	int has_return;          /* the bank returned it (the first return known): */
+	wdate returned;          /* ... on this day */
+	char code[8];            /* ... for this ISO 20022 reason */
+};
+enum { HIST_STOP_DEATH, HIST_STOP_WITHDRAWAL, HIST_STOP_DUPLICATE, HIST_STOP_BOARD };
+struct hist_stop {
+	int reason;              /* HIST_STOP_* */
+	wdate date;              /* the day the board decided */
+	wmonth last;             /* the last payable month as the stop gives it; -1 if not */
+	int has_death;
+	wdate death_date;
+	int revision;
+	struct rpos pos;
+};
+struct hist_order {
+	const char *order_no;
+	uint32_t seq;            /* when it was first read: the order of output */
+	char office[6], grant[16];
+	wdate issued;
+	struct hist_rev *rev;    /* by revision number */
+	uint32_t nrev;
+	wdate *ver;              /* verification dates, sorted, each once */
+	uint32_t nver, vcap;
+	int has_card;            /* a card return: the first known */
+	wdate card;
+	int has_stop;
+	struct hist_stop stop;
+	void *user;              /* the program's own */
+};
+/* One payable month (or the lump sum) as known on a day. state is the payment
+ * model's (SCHED_DUE, SCHED_WITHHELD, SCHED_FORFEITED); then a return may have held
+ * it (from held_from until the correction took force on held_to, HIST_NEVER while
+ * it waits; released, it is due by due), and a stop may end it (nothing of it is
+ * payable from stopped_from). rev is the revision in force on its due date: the
+ * amount is that revision's, and so is the account. */
+struct hist_item {
+	wmonth month;            /* -1 for a lump sum */
+	int64_t poisha;
+	int kind;                /* SCHED_REGULAR, SCHED_ARREARS, SCHED_RESUMED, SCHED_LUMP */
+	int state;
+	int held, stopped;
+	wdate regular_due, due, released, held_from, held_to, stopped_from;
+	const struct hist_rev *rev;
+};
+/* Whether the item is to be paid (by its due date). */
+int hist_item_payable(const struct hist_item *it);
+struct hist_status {
+	int state;               /* SCHED_AWAITING_FIRST ... SCHED_ENDED, HIST_HELD, HIST_STOPPED */
+	const struct hist_rev *rev; /* the revision whose schedule counts */
+	int lump, has_first, has_window, needs_window, has_card_due;
+	wdate first_verification, last_verification, window_from, window_to;
+	wdate suspended_from, first_payment_due, card_due;
+	wmonth last_month;       /* the last payable month, a stop's if earlier */
+	int payable_months, arrears_months, withheld_months, forfeited_months, held_months;
+	int64_t payable_poisha, arrears_poisha, forfeited_poisha, held_poisha, lump_poisha;
+	const struct hist_rev *held_by; /* HIST_HELD: the returned revision */
+	const struct hist_stop *stop;   /* HIST_STOPPED: the stop */
+};
+struct hist_pending;
+struct hist_chunk;
+struct hist {
+	const struct sched_params *p;
+	wdate horizon;           /* a verification dated after it is refused */
+	const char *horizon_name; /* what the horizon is, for the message ("today") */
+	int defer;               /* keep records whose order is not read yet, for hist_finish */
+	struct rloop *L;         /* refusals after the loop, and notes, go through it */
+	struct hmap index;       /* order_no -> struct hist_order * */
+	struct hist_order **byseq;
+	size_t n, cap;
+	struct hist_pending *pend, **pend_tail;
+	struct hist_chunk *chunks;
+	size_t chunk_left;
+	char *chunk_at;
+	struct sched_item *sitems;
+	struct hist_item *items;
+	size_t items_cap;
+};
+/* horizon: records may carry dates up to it (today, for a tool run on files). */
+void hist_init(struct hist *h, const struct sched_params *p, wdate horizon);
+void hist_free(struct hist *h);
+/* Add one order, verification, return, stop or card_return record (valid by the
+ * schema): 0 taken, or kept until its order is read (with defer); -1 refused, e
+ * filled. A verification dated before its order was issued or after the horizon
+ * is refused; one on a day the order was verified already is dropped with a note. */
+int hist_add(struct hist *h, struct json_t *rec, const struct rpos *pos, struct werr *e);
+/* After the last record: what waited for its order is added, or refused through
+ * h->L (rec_reject) when the order or revision never came. */
+void hist_finish(struct hist *h);
+/* The one rule for a verification of order o (NULL: not read yet) dated d: 0 to
+ * add it, 1 a duplicate (the order was verified that day already), -1 refused
+ * (before the order was issued, or after the horizon); e says why for 1 and -1. */
+int hist_verification_check(const struct hist *h, const struct hist_order *o, wdate d,
+                            struct werr *e);
+struct hist_order *hist_find(const struct hist *h, const char *order_no);
+/* The orders in the order they were first read; the array is the history's. */
+struct hist_order *const *hist_orders(const struct hist *h, size_t *n);
+const struct hist_rev *hist_revision(const struct hist_order *o, int revision);
+const struct hist_rev *hist_latest(const struct hist_order *o);
+/* The revision in force on d: the highest that had taken force by then; NULL
+ * before any had. */
+const struct hist_rev *hist_in_force(const struct hist_order *o, wdate d);
+/* The revision whose schedule counts on d: the one in force, or before any took
+ * force, the first. */
+const struct hist_rev *hist_schedule(const struct hist_order *o, wdate d);
+/* The verifications known on d (dated on or before it): their count. */
+size_t hist_known_verifications(const struct hist_order *o, wdate d);
+/* The stop, if one is known on d (dated on or before it), and the last payable month
+ * it leaves in *last (-1 for a lump sum). */
+const struct hist_stop *hist_stop_known(const struct hist_order *o, wdate d, wmonth *last);
+/* Every payable month (or the lump sum) as known on the day known, in order; the
+ * array is the history's until the next call. */
+size_t hist_items(struct hist *h, const struct hist_order *o, wdate known,
+                  const struct hist_item **items);
+/* The item of month m (-1: the lump sum) among items, or NULL. */
+const struct hist_item *hist_item_of(const struct hist_item *items, size_t n, wmonth m);
+/* What falls due in from..to (payable, due in that range) as known on known: the
+ * count, the items in *items (the history's until the next call). */
+size_t hist_due(struct hist *h, const struct hist_order *o, wdate from, wdate to, wdate known,
+                const struct hist_item **items);
+/* Where the order stands on d, knowing what is dated up to d: 0, or -1 with e
+ * filled when a sum would pass MONEY_MAX. */
+int hist_status(struct hist *h, const struct hist_order *o, wdate d, struct hist_status *st,
+                struct werr *e);
+/* The day the order's card is due back from the bank, as known on d: 1 with *due,
+ * or 0 (a lump sum, or a day past the record format's range). */
+int hist_card_due(const struct hist_order *o, wdate d, wdate *due);
+/* Whether the card has come back by d. */
+int hist_card_returned(const struct hist_order *o, wdate d);
+const char *hist_state_name(int state);
+const char *hist_stop_reason_name(int reason);
+/* Whether a return code is about the account (AC01, AC03, AC04, AC06, RC01): such a
+ * return holds the order until a revision with another account takes force. */
+int hist_account_code(const char *code);
 
 /* ---- sign.c: office keys and signatures (libsodium) ---- */
 
@@ -850,6 +1012,12 @@ int api_open(const char *body, size_t n, const struct keyring *ring, int64_t now
  * signature (which pins the order's content). */
 void api_content_hash(struct json_t *item, uint8_t out[16]);
 int api_http_transient(long http);
+/* A stop sent to the bank: its reference ORDER_NO-stop, the item {"reference_id",
+ * "stop"} carrying the signed stop record, and what makes two sendings the same
+ * (the item's canonical form, the stop's signature in it). */
+const char *api_stop_reference(const struct json_t *stop, char *out, size_t n);
+struct json_t *api_stop_item(struct json_t *stop);
+void api_stop_hash(struct json_t *item, uint8_t out[16]);
 
 /* ---- http.c: HTTP to the bank (libcurl) ---- */
 struct bank {

@@ -56,6 +56,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} eps[] = {
 		{ "/disburse/sync/disburse", "disburse", "POST" },
 		{ "/disburse/sync/txn/status", "txn-status", "POST" },
+		{ "/disburse/sync/stop", "stop", "POST" },
 		{ "/bank/sync/returns", "returns", "POST" },
 		{ "/bank/sync/verifications", "verifications", "POST" },
 		{ "/bank/sync/payments", "payments", "POST" },
@@ -85,8 +86,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				if (json_is_object(o))
 					(void)order_sign(o, &fkey, &e);
 			}
+			json_t *ss = json_object_get(m, "stops");
+			json_array_foreach(ss, i, d) {
+				json_t *o = json_object_get(d, "stop");
+				if (json_is_object(o))
+					(void)order_sign(o, &fkey, &e);
+			}
 			api_envelope(&sealed, eps[k].action, "KHL", API_BANK_ID,
-			             (long)json_array_size(ds), m, &fkey);
+			             (long)(json_array_size(ds) + json_array_size(ss)), m, &fkey);
 			body = sealed.p ? sealed.p : "";
 			n = sealed.n;
 		} else {
