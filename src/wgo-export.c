@@ -1304,22 +1304,21 @@ row_object(const struct table *t, sqlite3_stmt *st, size_t from)
 	return o;
 }
 
-/* The record held under t's key (bound to sel already), or NULL. */
+/* The record in st's current row of t (selected as t's columns, in order), with
+ * its arrays from the child tables. */
 static json_t *
-held_record(struct table *t)
+row_record(struct table *t, sqlite3_stmt *st)
 {
-	if (sqlite3_step(t->sel) != SQLITE_ROW) {
-		sqlite3_reset(t->sel);
-		return NULL;
-	}
-	json_t *rec = row_object(t, t->sel, t->hashkey ? 1 : 0);
-	json_object_set_new(rec, "kind", json_string(t->kind));
-	json_object_set_new(rec, "v", json_integer(WGO_FORMAT_VERSION));
+	json_t *rec = row_object(t, st, t->hashkey ? 1 : 0);
+	json_t *full = rec_new(t->kind);
+	json_object_update(full, rec);
+	json_decref(rec);
+	rec = full;
 	for (int k = 0; k < t->nchild; k++) {
 		struct table *c = t->child[k];
 		sqlite3_reset(c->kids);
 		for (int j = 0; j < t->nkey; j++)
-			sqlite3_bind_value(c->kids, j + 1, sqlite3_column_value(t->sel, t->key[j]));
+			sqlite3_bind_value(c->kids, j + 1, sqlite3_column_value(st, t->key[j]));
 		json_t *arr = json_array();
 		while (sqlite3_step(c->kids) == SQLITE_ROW)
 			json_array_append_new(arr, row_object(c, c->kids, (size_t)c->idx + 1));
@@ -1338,74 +1337,49 @@ held_record(struct table *t)
 			json_decref(arr);
 		}
 	}
-	sqlite3_reset(t->sel);
 	return rec;
 }
 
 /* ---- where each order stands on --as-of ---- */
 
+/* Asked of the one order history in libwgo (hist.c), fed every record the
+ * database holds that it reads, as lifeverify would be fed the same records. */
 static struct calendar cal;
 static struct sched_params params;
 
-/* The one place that asks where an order stands. Until libwgo's order history
- * lands, it asks the payment model as lifeverify does: the order's latest revision,
- * and the dates of its verifications (each date once; the model keeps to those
- * known on as_of). When the history lands, this function asks it instead, and
- * nothing else in wgo-export changes. */
-static json_t *
-order_status_of(json_t *order, const wdate *ver, size_t nver, wdate as_of, struct werr *e)
+/* Every record held in the table of kind, to the history; refusals are warned of
+ * (they are records the history does not count, as lifeverify would reject them). */
+static void
+feed_history(struct hist *h, const char *kind)
 {
-	struct sched_order so;
-	struct sched_status st;
-	if (sched_order_load(order, &so, e) < 0)
-		return NULL;
-	sched_status(&so, ver, nver, &params, as_of, &st);
-	json_t *r = rec_new("status");
-	char d[11];
-#define DATE(key, val) (date_fmt(val, d), json_object_set_new(r, key, json_string(d)))
-	json_object_set(r, "order_no", json_object_get(order, "order_no"));
-	json_object_set(r, "revision", json_object_get(order, "revision"));
-	json_object_set(r, "office", json_object_get(order, "office"));
-	json_object_set(r, "grant", json_object_get(order, "grant"));
-	DATE("as_of", as_of);
-	json_object_set_new(r, "state", json_string(sched_state_name(st.state)));
-	if (st.has_first) {
-		DATE("first_verification", st.first_verification);
-		DATE("last_verification", st.last_verification);
+	struct table *t = table_of(kind);
+	struct buf q = { 0 };
+	buf_adds(&q, "SELECT ");
+	for (size_t i = 0; i < t->nc; i++) {
+		buf_adds(&q, i ? ", " : "");
+		ident(&q, t->c[i].name);
 	}
-	if (st.has_window) {
-		DATE("window_from", st.window_from);
-		DATE("window_to", st.window_to);
+	buf_printf(&q, " FROM %s ORDER BY rowid", t->name);
+	sqlite3_stmt *st = prepare(buf_str(&q));
+	buf_free(&q);
+	unsigned long row = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct rpos pos = { t->name, ++row };
+		struct werr e = { { 0 }, { 0 } };
+		json_t *rec = row_record(t, st);
+		if (hist_add(h, rec, &pos, &e) < 0)
+			warnf("%s row %lu: %s%s%s (not counted in order_status)", t->name, row, e.field,
+			      e.field[0] ? ": " : "", e.msg);
+		json_decref(rec);
 	}
-	if (st.state == SCHED_SUSPENDED)
-		DATE("suspended_from", st.suspended_from);
-	if (st.has_first)
-		DATE("first_payment_due", st.first_payment_due);
-	json_object_set_new(r, "payable_months", json_integer(st.payable_months));
-	json_object_set_new(r, "payable_poisha", json_integer(st.payable_poisha));
-	json_object_set_new(r, "arrears_months", json_integer(st.arrears_months));
-	json_object_set_new(r, "arrears_poisha", json_integer(st.arrears_poisha));
-	json_object_set_new(r, "withheld_months", json_integer(st.withheld_months));
-	json_object_set_new(r, "forfeited_months", json_integer(st.forfeited_months));
-	json_object_set_new(r, "forfeited_poisha", json_integer(st.forfeited_poisha));
-	if (so.lump) {
-		json_object_set_new(r, "lump_poisha", json_integer(so.lump_poisha));
-	} else {
-		char m[8];
-		month_fmt(so.last, m);
-		json_object_set_new(r, "last_month", json_string(m));
-		DATE("card_due", st.card_due);
-	}
-#undef DATE
-	sched_order_free(&so);
-	return r;
+	sqlite3_finalize(st);
 }
 
-/* order_status for as_of, made anew from every order held. */
+/* order_status for as_of, made anew from every record held. */
 static unsigned long
 fill_status(wdate as_of)
 {
-	struct table *ot = table_of("order"), *vt = table_of("verification");
+	static const char *const kinds[] = { "order", "verification", "return", "stop", "card_return" };
 	char d[11];
 	date_fmt(as_of, d);
 	sqlite3_stmt *del = prepare("DELETE FROM order_status WHERE as_of = ?");
@@ -1413,48 +1387,39 @@ fill_status(wdate as_of)
 	if (sqlite3_step(del) != SQLITE_DONE)
 		db_die("order_status");
 	sqlite3_finalize(del);
-	sqlite3_stmt *nos = prepare("SELECT order_no, max(revision) FROM orders GROUP BY order_no "
-	                            "ORDER BY order_no");
-	struct buf q = { 0 };
-	buf_printf(&q, "SELECT DISTINCT date FROM %s WHERE order_no = ? ORDER BY date", vt->name);
-	sqlite3_stmt *vs = prepare(buf_str(&q));
-	buf_free(&q);
-	wdate *ver = NULL;
-	size_t cap = 0;
-	unsigned long n = 0;
-	while (sqlite3_step(nos) == SQLITE_ROW) {
-		const char *no = (const char *)sqlite3_column_text(nos, 0);
-		sqlite3_reset(ot->sel);
-		sqlite3_bind_text(ot->sel, 1, no, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(ot->sel, 2, sqlite3_column_int64(nos, 1));
-		json_t *order = held_record(ot);
-		size_t nv = 0;
-		sqlite3_reset(vs);
-		sqlite3_bind_text(vs, 1, no, -1, SQLITE_TRANSIENT);
-		while (sqlite3_step(vs) == SQLITE_ROW) {
-			const char *why;
-			if (nv == cap)
-				ver = xrealloc(ver, (cap = cap ? cap * 2 : 16) * sizeof *ver);
-			if (date_parse((const char *)sqlite3_column_text(vs, 0), &ver[nv], &why) == 0)
-				nv++;
-		}
+	struct hist h;
+	wdate today = wgo_today();
+	hist_init(&h, &params, as_of > today ? as_of : today);
+	h.defer = 1;
+	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+		feed_history(&h, kinds[k]);
+	hist_finish(&h);
+	size_t n;
+	struct hist_order *const *ords = hist_orders(&h, &n);
+	struct rw w = { 0 };
+	struct buf line = { 0 };
+	unsigned long done = 0;
+	for (size_t k = 0; k < n; k++) {
+		struct hist_status hs;
 		struct werr e = { { 0 }, { 0 } };
-		json_t *st = order ? order_status_of(order, ver, nv, as_of, &e) : NULL;
-		if (!st) {
-			warnf("order %s: no status on %s: %s%s%s", no, d, e.field, e.field[0] ? ": " : "",
-			      e.msg);
-		} else if (rec_validate(st, &e) < 0 || put_record(status_table, st, &e) < 0) {
-			warnf("order %s: status on %s: %s: %s", no, d, e.field, e.msg);
-		} else {
-			n++;
+		line.n = 0;
+		if (hist_status(&h, ords[k], as_of, &hs, &e) < 0) {
+			warnf("order %s: no status on %s: %s%s%s", ords[k]->order_no, d, e.field,
+			      e.field[0] ? ": " : "", e.msg);
+			continue;
 		}
+		hist_status_record(ords[k], as_of, &hs, &w, &line);
+		json_t *st = rec_parse(line.p, line.n - 1, &e);
+		if (!st || rec_validate(st, &e) < 0 || put_record(status_table, st, &e) < 0)
+			warnf("order %s: status on %s: %s: %s", ords[k]->order_no, d, e.field, e.msg);
+		else
+			done++;
 		json_decref(st);
-		json_decref(order);
 	}
-	sqlite3_finalize(nos);
-	sqlite3_finalize(vs);
-	free(ver);
-	return n;
+	rw_free(&w);
+	buf_free(&line);
+	hist_free(&h);
+	return done;
 }
 
 /* ---- CSV ---- */

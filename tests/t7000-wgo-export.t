@@ -55,7 +55,8 @@ grep -v '"order_no":"KHL-2025-26-000003"' orders.jsonl | cat - revised.jsonl >la
 pay latest.jsonl 2026-01 2026-02-04 J >>payments.jsonl
 printf '{"kind":"payment","v":1,"payment_id":"X1","reference_id":"KHL-2025-26-999999-r0","order_no":"KHL-2025-26-999999","revision":0,"office":"KHL","month":"2026-01","amount_poisha":300000,"paid":"2026-02-04","account":{"routing":"200270522","number":"1234567890"}}\n' >>payments.jsonl
 reconcile -q --fail-on none --month 2026-01 --as-of 2026-02-20 orders.jsonl revised.jsonl verifications.jsonl payments.jsonl >recon.jsonl
-lifeverify --as-of 2027-01-31 orders.jsonl revised.jsonl verifications.jsonl >status.jsonl
+# Fed every record the export holds that the order history reads, as wgo-export feeds it.
+lifeverify --as-of 2027-01-31 orders.jsonl revised.jsonl verifications.jsonl returns.jsonl stops.jsonl >status.jsonl
 complaint-log add --now 2026-07-01T04:30:00Z -s welfare -c delay -n 'Rahima Khatun' -m 01712345678 --nid 0012345678 -t 'no grant for two months' -b clerk >/dev/null
 complaint-log add --now 2026-07-02T05:00:00Z -s payment -c bribe -n 'Abdul Karim' -t 'asked for money' -b clerk >/dev/null
 complaint-log add --now 2026-12-01T05:00:00Z -s welfare -c delay -n 'Karim' -t 'late' -b clerk >/dev/null
@@ -130,7 +131,7 @@ grep '^\$ sqlite3 board\.sqlite ' "$TOP/README.md" | sed 's/^\$ //' | while IFS=
 done >readme-only
 is "$(cat readme-only)" "" "every question in the README's tour is one of the man page's"
 is "$(grep -c '^\$ sqlite3 board\.sqlite ' "$TOP/README.md")" 3 "the README asks three"
-is "$(answer 2 | cut -d'|' -f1 | tr '\n' ' ')" "active ended suspended " "the data has active, ended and suspended orders"
+is "$(answer 2 | cut -d'|' -f1 | tr '\n' ' ')" "active ended stopped suspended " "the data has active, ended, stopped and suspended orders"
 
 # ---- order_status is what the payment model says, as lifeverify writes it ----
 sqlite3 -json board.sqlite "SELECT * FROM order_status ORDER BY order_no" |

@@ -793,3 +793,67 @@ hist_status(struct hist *h, const struct hist_order *o, wdate d, struct hist_sta
 	}
 	return 0;
 }
+
+/* A date the record format can hold; one past 2199 (a window after a verification
+ * late in 2199) is left out rather than written as a record nobody can read. */
+static void
+put_date(struct rw *w, const char *key, wdate d)
+{
+	if (in_range(d))
+		rw_date(w, key, d);
+}
+
+/* The status record of where an order stands (lifeverify, wgo-export, wgo-track):
+ * written through the schema straight from the values, so that a million of them
+ * need no JSON objects. */
+void
+hist_status_record(const struct hist_order *o, wdate as_of, const struct hist_status *st,
+                   struct rw *w, struct buf *b)
+{
+	rw_begin(w, "status");
+	rw_str(w, "order_no", o->order_no);
+	rw_int(w, "revision", st->rev->revision);
+	rw_str(w, "office", o->office);
+	rw_str(w, "grant", o->grant);
+	rw_date(w, "as_of", as_of);
+	rw_str(w, "state", hist_state_name(st->state));
+	if (st->has_first) {
+		rw_date(w, "first_verification", st->first_verification);
+		rw_date(w, "last_verification", st->last_verification);
+	}
+	if (st->has_window) {
+		put_date(w, "window_from", st->window_from);
+		put_date(w, "window_to", st->window_to);
+	}
+	if (st->state == SCHED_SUSPENDED)
+		put_date(w, "suspended_from", st->suspended_from);
+	if (st->state == HIST_HELD) {
+		rw_date(w, "held_from", st->held_by->returned);
+		rw_str(w, "return_code", st->held_by->code);
+	}
+	if (st->state == HIST_STOPPED) {
+		rw_date(w, "stopped_from", st->stop->date);
+		rw_str(w, "stop_reason", hist_stop_reason_name(st->stop->reason));
+	}
+	if (st->has_first)
+		put_date(w, "first_payment_due", st->first_payment_due);
+	rw_int(w, "payable_months", st->payable_months);
+	rw_int(w, "payable_poisha", st->payable_poisha);
+	rw_int(w, "arrears_months", st->arrears_months);
+	rw_int(w, "arrears_poisha", st->arrears_poisha);
+	rw_int(w, "withheld_months", st->withheld_months);
+	rw_int(w, "forfeited_months", st->forfeited_months);
+	rw_int(w, "forfeited_poisha", st->forfeited_poisha);
+	if (st->held_months || st->held_poisha) {
+		rw_int(w, "held_months", st->held_months);
+		rw_int(w, "held_poisha", st->held_poisha);
+	}
+	if (st->lump) {
+		rw_int(w, "lump_poisha", st->lump_poisha);
+	} else {
+		rw_month(w, "last_month", st->last_month);
+		if (st->has_card_due)
+			rw_date(w, "card_due", st->card_due);
+	}
+	rw_end(w, b);
+}

@@ -909,6 +909,10 @@ int hist_card_due(const struct hist_order *o, wdate d, wdate *due);
 int hist_card_returned(const struct hist_order *o, wdate d);
 const char *hist_state_name(int state);
 const char *hist_stop_reason_name(int reason);
+/* The status record (wgo-record(5)) of where o stands on as_of, as st says, appended
+ * to b through w. */
+void hist_status_record(const struct hist_order *o, wdate as_of, const struct hist_status *st,
+                        struct rw *w, struct buf *b);
 /* Whether a return code is about the account (AC01, AC03, AC04, AC06, RC01): such a
  * return holds the order until a revision with another account takes force. */
 int hist_account_code(const char *code);
