@@ -652,4 +652,43 @@ int lang_parse(const char *s);
 /* Parse a non-negative integer with Bengali digits allowed. */
 int uint_parse(const char *s, long max, long *out);
 
+/* ---- names.c: people's names, Bengali and Latin, to one phonetic key ---- */
+/* The words a language uses around names, from the configuration: name.title
+ * (dropped when names are compared: Md., Mst., মোঃ), name.equiv (spellings of one
+ * word, the first standing for the rest), name.initials (AKM is A. K. M.) and
+ * name.cut (where a name ends: s/o, পিতা). */
+struct name_rules {
+	struct hmap title, equiv, initials;
+	char **cut;
+	size_t ncut;
+};
+int name_rules_load(struct name_rules *r, const struct cfg *c, struct werr *e);
+void name_rules_free(struct name_rules *r);
+/* A name's key: its words' keys, a space between them, a title marked with a
+ * leading '~' and an initial with a trailing '.', then '|' and the key of its
+ * letters run together. Returns how many words are not titles. r may be NULL. */
+int name_key(const struct name_rules *r, const char *name, struct buf *out);
+/* Whether two keys name the same person, and how: NAME_NO, or the words pair off
+ * in order, their letters run together agree, the words come in another order, or
+ * they pair off with initials. */
+enum { NAME_NO, NAME_SAME, NAME_JOINED, NAME_REORDERED, NAME_INITIALS };
+int name_key_match(const char *a, const char *b);
+int name_match(const struct name_rules *r, const char *a, const char *b);
+const char *name_match_how(int how);
+/* A record's person: up to two name keys (Bengali and English), the date of birth
+ * and the employee id, where known. One person when a name of each matches and
+ * the dates of birth are the same, or, where either date is missing, the employee
+ * ids are: PERSON_BIRTH or PERSON_EMPLOYEE, else 0. */
+struct person {
+	const char *key[2];
+	wdate birth;
+	int has_birth;
+	const char *emp;
+};
+enum { PERSON_BIRTH = 1, PERSON_EMPLOYEE };
+int person_match(const struct person *a, const struct person *b);
+/* One word's key from Latin letters a-z; Bengali letters in Latin ones. */
+void name_latin_key(const char *letters, size_t n, struct buf *out);
+void name_translit(const char *s, struct buf *out);
+
 #endif
