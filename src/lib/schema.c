@@ -507,6 +507,7 @@ static const struct fdef finding_f[] = {
 	{ "as_of", T_DATE, 1, NULL, 0, 0 },
 	{ "cluster", T_ID, 1, NULL, 0, 64 },
 	{ "orders", T_SARR, 1, NULL, 0, 64 },
+	{ "applications", T_SARR, 0, NULL, 0, 64 },
 	{ "payments", T_SARR, 0, NULL, 0, 80 },
 	{ "evidence", T_OBJ, 1, NULL, 0, 0 },
 	{ "score", T_INT, 1, NULL, 0, 1000 },
@@ -539,6 +540,21 @@ static const struct fdef death_f[] = {
 	{ "name", T_STR, 0, NULL, 0, 200 },
 	{ "register_no", T_ID, 0, NULL, 0, 80 },
 	{ "source", T_STR, 0, NULL, 0, 200 },
+};
+
+/* One rule's findings and verdicts (wgo-scan stats). */
+static const struct fdef rule_stats_f[] = {
+	{ "kind", T_STR, 1, NULL, 0, 32 },
+	{ "v", T_INT, 1, NULL, 1, 1 },
+	{ "rule", T_ID, 1, NULL, 0, 40 },
+	{ "enabled", T_BOOL, 1, NULL, 0, 0 },
+	{ "findings", T_INT, 1, NULL, 0, 1LL << 53 },
+	{ "left_out", T_INT, 1, NULL, 0, 1LL << 53 },
+	{ "confirmed", T_INT, 1, NULL, 0, 1LL << 53 },
+	{ "false_positive", T_INT, 1, NULL, 0, 1LL << 53 },
+	{ "needs_field_check", T_INT, 1, NULL, 0, 1LL << 53 },
+	{ "precision_permille", T_INT, 0, NULL, 0, 1000 },
+	{ "weight_milli", T_INT, 1, NULL, -1000000, 1000000 },
 };
 
 /* An order's risk: the rules it hit and what they come to. */
@@ -577,6 +593,7 @@ static struct kind kinds[] = {
 	{ "verdict", SCHEMA(verdict_f, NULL) },
 	{ "death", SCHEMA(death_f, NULL) },
 	{ "risk", SCHEMA(risk_f, NULL) },
+	{ "rule_stats", SCHEMA(rule_stats_f, NULL) },
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 
