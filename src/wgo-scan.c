@@ -208,11 +208,11 @@ review(int argc, char **argv)
 	char at[21];
 	instant_fmt(wgo_now(), at);
 	json_object_set_new(r, "at", json_string(at));
-	if (rec_validate(r, &e) < 0)
-		die_usage("%s: %s", e.field, e.msg);
 	if (order_sign(r, &k, &e) < 0)
 		die("%s: %s", e.field, e.msg);
 	key_wipe(&k);
+	if (rec_validate_canonical(r, &e) < 0)
+		die_usage("%s: %s", e.field, e.msg);
 	struct buf line = { 0 };
 	rec_dump(r, &line);
 	struct revlog log;
@@ -454,13 +454,17 @@ main(int argc, char **argv)
 	scan_counts(S, &c);
 	if (!o_quiet) {
 		struct buf b = { 0 };
-		buf_printf(&b, "%lu records: %ld orders, %ld applications, %ld verifications, %ld payments",
-		           L.nread, c.orders, c.applications, c.verifications, c.payments);
+#define PL(n) (n) == 1 ? "" : "s"
+		char day[11];
+		date_fmt(as_of, day);
+		buf_printf(&b, "%lu record%s: %ld order%s, %ld application%s, %ld verification%s, %ld payment%s",
+		           L.nread, PL(L.nread), c.orders, PL(c.orders), c.applications, PL(c.applications),
+		           c.verifications, PL(c.verifications), c.payments, PL(c.payments));
 		if (c.later)
-			buf_printf(&b, ", %ld dated after the day", c.later);
+			buf_printf(&b, ", %ld dated after %s (not known yet)", c.later, day);
 		if (c.left_aside)
 			buf_printf(&b, ", %ld of other kinds", c.left_aside);
-		buf_printf(&b, "; %ld finding%s", c.findings, c.findings == 1 ? "" : "s");
+		buf_printf(&b, "; %ld finding%s", c.findings, PL(c.findings));
 		int first = 1;
 		for (int r = 0; r < SCAN_NRULES; r++)
 			if (c.by_rule[r]) {
@@ -470,7 +474,7 @@ main(int argc, char **argv)
 		if (!first)
 			buf_addc(&b, ')');
 		if (c.left_out)
-			buf_printf(&b, ", %ld left out as false positives", c.left_out);
+			buf_printf(&b, ", %ld left out as false positive%s", c.left_out, PL(c.left_out));
 		if (c.confirmed)
 			buf_printf(&b, ", %ld confirmed", c.confirmed);
 		warnf("%s", buf_str(&b));

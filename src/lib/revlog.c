@@ -77,6 +77,10 @@ revlog_replay(struct revlog *l, const struct keyring *ring,
 			json_decref(v);
 			continue;
 		}
+		/* order_verify speaks of orders; this is a verdict. */
+		char *o = strstr(e.msg, "the order was changed");
+		if (o)
+			snprintf(o, sizeof e.msg - (size_t)(o - e.msg), "the verdict was changed after signing");
 		warnf("%s:%lu: %s%s%s", l->path, ln, e.field, e.field[0] ? ": " : "", e.msg);
 		(*bad)++;
 		json_decref(v);

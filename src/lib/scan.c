@@ -1371,11 +1371,12 @@ payments(struct scan *s, uint32_t i, uint32_t *buf, uint32_t *tmp)
 			struct ev ev = { { 0 }, 0 };
 			ev_month(&ev, "month", s->p[buf[a]].month);
 			paid_list(s, &ev, buf + a, b - a, 1, NULL);
-			if (s->p[buf[a]].month < 0)
-				snprintf(ms, sizeof ms, "lump");
-			else
+			if (s->p[buf[a]].month < 0) {
+				snprintf(detail, sizeof detail, "the lump sum was paid %zu times", b - a);
+			} else {
 				month_fmt(s->p[buf[a]].month, ms);
-			snprintf(detail, sizeof detail, "%s was paid %zu times", ms, b - a);
+				snprintf(detail, sizeof detail, "%s was paid %zu times", ms, b - a);
+			}
 			pay_finding(s, SR_PAID_TWICE, i, buf + a, b - a, &ev, detail);
 		}
 
@@ -1481,6 +1482,12 @@ payments(struct scan *s, uint32_t i, uint32_t *buf, uint32_t *tmp)
 			snprintf(detail, sizeof detail, "%zu payment%s for months after the order's last, %s", m,
 			         m == 1 ? "" : "s", ms);
 			break;
+		case SR_PAID_UNVERIFIED:
+			if (o->nver)
+				ev_date(&ev, "first_verification", o->ver[0]);
+			snprintf(detail, sizeof detail, "%zu payment%s before the first life verification", m,
+			         m == 1 ? "" : "s");
+			break;
 		default: {
 			ev_key(&ev, "verified");
 			buf_addc(&ev.b, '[');
@@ -1491,9 +1498,8 @@ payments(struct scan *s, uint32_t i, uint32_t *buf, uint32_t *tmp)
 				first = 0;
 			}
 			buf_addc(&ev.b, ']');
-			snprintf(detail, sizeof detail, rule == SR_PAID_UNVERIFIED
-			         ? "%zu payment%s before the first life verification"
-			         : "%zu payment%s while the beneficiary was suspended", m, m == 1 ? "" : "s");
+			snprintf(detail, sizeof detail, "%zu payment%s while the beneficiary was suspended", m,
+			         m == 1 ? "" : "s");
 		}
 		}
 		paid_list(s, &ev, tmp, m, 0, NULL);
@@ -1570,8 +1576,8 @@ account_returned(struct scan *s, uint32_t i)
 			buf_printf(&ev.b, ",\"date\":\"%s\"}", ds);
 		}
 		buf_addc(&ev.b, ']');
-		snprintf(detail, sizeof detail, "account %s was returned %zu times and never corrected", acct,
-		         b - a);
+		snprintf(detail, sizeof detail, "account %s was returned %zu times; no correction changed it",
+		         acct, b - a);
 		add_finding(s, SR_ACCOUNT_RETURNED, &i, 1, NULL, 0, &ev, detail);
 	}
 	free(r);
