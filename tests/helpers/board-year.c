@@ -185,7 +185,7 @@ rate_for(wmonth m)
 
 /* A clean order: issued 23 to 29 months before the year's end. */
 static void
-new_order(struct ord *o, int grant)
+order_of(struct ord *o, int grant, int event)
 {
 	memset(o, 0, sizeof *o);
 	const char *office = offices[rnd() % (unsigned)noffices];
@@ -199,7 +199,7 @@ new_order(struct ord *o, int grant)
 	snprintf(o->emp, sizeof o->emp, "%s", en[0]);
 	o->grant = grant;
 	o->event_date = o->issued - (wdate)between(30, 300);
-	o->event = chance(75) ? 1 : chance(60) ? 2 : 3;
+	o->event = event ? event : chance(75) ? 1 : chance(60) ? 2 : 3;
 	int age = (int)between(35, 57);
 	o->emp_birth = date_add_months(o->event_date, -12 * age) - (wdate)between(0, 300);
 	if (o->event == 2) {
@@ -230,6 +230,14 @@ new_order(struct ord *o, int grant)
 			break;
 		o->ver[o->nver++] = next;
 	}
+}
+
+/* A planted case's order: a death in service, whose 15 years run well past the
+ * year, so that only what is planted sets it apart. */
+static void
+new_order(struct ord *o, int grant)
+{
+	order_of(o, grant, 1);
 }
 
 static void
@@ -484,7 +492,7 @@ clean_order(void)
 {
 	struct ord o;
 	int g = chance(85) ? 0 : chance(60) ? 1 : 2;
-	new_order(&o, g);
+	order_of(&o, g, 0);
 	if (g == 2)
 		o.family = chance(50);
 	int fate = (int)between(0, 99);
@@ -885,7 +893,7 @@ main(int argc, char **argv)
 		napps = norders / 10;
 	for (long i = 0; i < napps; i++) {
 		struct ord o;
-		new_order(&o, chance(80) ? 0 : 1);
+		order_of(&o, chance(80) ? 0 : 1, 0);
 		application(&o);
 	}
 	for (int k = 0; k < nplants; k++) {
