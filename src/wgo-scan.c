@@ -420,7 +420,7 @@ main(int argc, char **argv)
 	t0 = now_ms();
 	L.cb = on_record;
 	L.validate = 1;
-	L.validate_here = 1;
+	L.validate_here = 1; /* the parse in the reader is the longer part */
 	L.transient = 1;
 	L.quiet = o_quiet;
 	if (o_rejects)

@@ -719,6 +719,39 @@ name_key_match(const char *ka, const char *kb)
 	return NAME_NO;
 }
 
+static uint64_t
+skeleton_hash(const char *k)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *k; k++)
+		if (!vowel_class_mark(*k)) {
+			h ^= (unsigned char)*k;
+			h *= 1099511628211ull;
+		}
+	return h ^ (h >> 31);
+}
+
+size_t
+name_key_blocks(const char *key, uint64_t *out, size_t max)
+{
+	struct pname p;
+	size_t n = 0;
+	parse_key(key, &p);
+	/* A match pairs two whole words, whose consonants are the same (E and the
+	 * vowel marks aside), or runs the letters together: one of these agrees. */
+	for (int i = 0; i <= p.n && n < max; i++) {
+		if (i < p.n && (p.t[i].flags & (TK_TITLE | TK_INITIAL)))
+			continue;
+		uint64_t h = i < p.n ? skeleton_hash(p.t[i].key) : skeleton_hash(p.joined) ^ 0x5bd1e995;
+		size_t k;
+		for (k = 0; k < n && out[k] != h; k++)
+			;
+		if (k == n)
+			out[n++] = h;
+	}
+	return n;
+}
+
 int
 name_match(const struct name_rules *r, const char *a, const char *b)
 {

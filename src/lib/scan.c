@@ -125,8 +125,11 @@ struct sver {
 enum { DEATH_NONE, DEATH_STOP, DEATH_RETURN, DEATH_REGISTER };
 static const char *const death_src[] = { "", "stop", "return MD07", "death register" };
 
+#define VIN 3
+
 /* A subject of the rules: an order (its latest revision), or an application not yet
- * issued as an order. */
+ * issued as an order. What only a rule that is off would read is not kept: a
+ * million orders must fit in a few hundred megabytes. */
 struct subj {
 	const char *id, *app_no;
 	char office[4];
@@ -140,15 +143,25 @@ struct subj {
 	const char *stop_reason, *death_ref;
 	struct sched_order so;
 	const char *name_bn, *name_en, *key_bn, *key_en, *nid, *mobile, *account, *emp_id;
-	wdate *ver;
+	/* Verifications, sorted: up to VIN in vin, more in ver (vcap > 0). */
+	wdate vin[VIN], *ver;
 	uint32_t nver, vcap;
 	uint32_t pay_head, npay;
-	struct rev *revs;
+	struct rev *revs; /* the revisions' accounts, for account-returned only */
 	uint32_t nrevs;
-	struct ret *rets;
+	struct ret *rets; /* returns, for account-returned only */
 	uint32_t nrets;
-	uint32_t hits; /* rules this order hit, a bit each */
+	wdate md07;       /* the first MD07 return, 0 if none */
+	uint8_t lump_paid;
+	uint32_t hits;    /* rules this order hit, a bit each */
 };
+
+/* An order's verification dates. */
+static wdate *
+vers(struct subj *o)
+{
+	return o->vcap ? o->ver : o->vin;
+}
 
 struct fnd {
 	int rule, review, left_out, score;
@@ -197,7 +210,43 @@ struct scan {
 	} *chunks;
 	long later, unknown, aside, nverif, npays, napps;
 	int ran, scored;
+	int need, need_set; /* what the rules that are on read (NEED_*) */
 };
+
+enum {
+	NEED_NAMES = 1, NEED_VER = 2, NEED_BUNCH = 4, NEED_PAY = 8, NEED_RETURNS = 16,
+	NEED_ACCOUNT = 32, NEED_MOBILE = 64, NEED_EMPLOYEE = 128, NEED_PERSON = 256,
+};
+
+static int
+needs(struct scan *s)
+{
+	if (s->need_set)
+		return s->need;
+	static const int by_rule[SCAN_NRULES] = {
+		[SR_SHARED_ACCOUNT] = NEED_ACCOUNT,
+		[SR_SHARED_NID] = NEED_NAMES,
+		[SR_SHARED_MOBILE] = NEED_MOBILE,
+		[SR_SAME_PERSON] = NEED_NAMES | NEED_EMPLOYEE | NEED_PERSON,
+		[SR_AGE] = NEED_PERSON,
+		[SR_VERIFIED_AFTER_DEATH] = NEED_VER,
+		[SR_VERIFICATION_BUNCH] = NEED_BUNCH,
+		[SR_PAID_TWICE] = NEED_PAY,
+		[SR_AMOUNT_NO_RATE] = NEED_PAY | NEED_PERSON,
+		[SR_ACCOUNT_RETURNED] = NEED_RETURNS | NEED_ACCOUNT,
+		[SR_PAID_AFTER_DEATH] = NEED_PAY | NEED_VER,
+		[SR_PAID_AFTER_STOP] = NEED_PAY | NEED_VER,
+		[SR_PAID_AFTER_END] = NEED_PAY | NEED_VER,
+		[SR_PAID_UNVERIFIED] = NEED_PAY | NEED_VER,
+		[SR_PAID_SUSPENDED] = NEED_PAY | NEED_VER,
+	};
+	s->need = 0;
+	for (int r = 0; r < SCAN_NRULES; r++)
+		if (s->on[r])
+			s->need |= by_rule[r];
+	s->need_set = 1;
+	return s->need;
+}
 
 struct dreg {
 	wdate date;
@@ -261,8 +310,8 @@ scan_free(struct scan *s)
 	if (!s)
 		return;
 	for (uint32_t i = 0; i < s->ns; i++) {
-		sched_order_free(&s->s[i].so);
-		free(s->s[i].ver);
+		if (s->s[i].vcap)
+			free(s->s[i].ver);
 		free(s->s[i].revs);
 		free(s->s[i].rets);
 	}
@@ -488,7 +537,7 @@ subject(struct scan *s, struct hmap *m, const char *id, int is_app)
 	if (!isnew)
 		return *ix;
 	if (s->ns == s->cs) {
-		s->cs = s->cs ? s->cs * 2 : 1024;
+		s->cs = s->cs ? s->cs + s->cs / 2 : 1024;
 		s->s = xrealloc(s->s, s->cs * sizeof *s->s);
 	}
 	struct subj *o = &s->s[s->ns];
@@ -537,17 +586,25 @@ identity(struct scan *s, struct subj *o, const json_t *r)
 	o->funeral_for = ff && !strcmp(ff, "family");
 	const char *ev = json_string_value(jget(r, "employee.event"));
 	o->event = !ev ? 0 : !strcmp(ev, "death_in_service") ? 1 : !strcmp(ev, "death_after_retirement") ? 2 : 3;
-	o->event_date = dget(r, "employee.event_date", &o->has_event);
-	o->retirement = dget(r, "employee.retirement_date", &o->has_retirement);
-	o->emp_birth = dget(r, "employee.birth_date", &o->has_emp_birth);
-	o->ben_birth = dget(r, "beneficiary.birth_date", &o->has_ben_birth);
-	o->name_bn = sdup(s, json_string_value(jget(r, "beneficiary.name_bn")));
-	o->name_en = sdup(s, json_string_value(jget(r, "beneficiary.name_en")));
+	int need = needs(s);
+	if (need & NEED_PERSON) {
+		o->event_date = dget(r, "employee.event_date", &o->has_event);
+		o->retirement = dget(r, "employee.retirement_date", &o->has_retirement);
+		o->emp_birth = dget(r, "employee.birth_date", &o->has_emp_birth);
+		o->ben_birth = dget(r, "beneficiary.birth_date", &o->has_ben_birth);
+	}
+	if (need & NEED_NAMES) {
+		o->name_bn = sdup(s, json_string_value(jget(r, "beneficiary.name_bn")));
+		o->name_en = sdup(s, json_string_value(jget(r, "beneficiary.name_en")));
+	}
 	o->key_bn = o->key_en = NULL;
 	o->nid = sdup(s, json_string_value(jget(r, "beneficiary.nid")));
-	o->mobile = sdup(s, json_string_value(jget(r, "beneficiary.mobile")));
-	o->emp_id = sdup(s, json_string_value(jget(r, "employee.id")));
-	o->account = account_of(s, r);
+	if (need & NEED_MOBILE)
+		o->mobile = sdup(s, json_string_value(jget(r, "beneficiary.mobile")));
+	if (need & NEED_EMPLOYEE)
+		o->emp_id = sdup(s, json_string_value(jget(r, "employee.id")));
+	if (need & NEED_ACCOUNT)
+		o->account = account_of(s, r);
 	o->app_no = sdup(s, jstr(r, "application_no"));
 }
 
@@ -557,20 +614,25 @@ add_order(struct scan *s, const json_t *r, struct werr *e)
 	uint32_t ix = subject(s, &s->orders, jstr(r, "order_no"), 0);
 	struct subj *o = &s->s[ix];
 	int rev = (int)jint(r, "revision", 0);
+	if (o->loaded && rev == o->revision)
+		return 0; /* read before: the first copy stands */
 	for (uint32_t i = 0; i < o->nrevs; i++)
 		if (o->revs[i].revision == rev)
-			return 0; /* read before: the first copy stands */
+			return 0;
 	struct sched_order so;
 	int latest = !o->loaded || rev > o->revision;
 	if (latest && sched_order_load(r, &so, e) < 0)
 		return -1;
-	o->revs = xrealloc(o->revs, (o->nrevs + 1) * sizeof *o->revs);
-	o->revs[o->nrevs].revision = rev;
-	o->revs[o->nrevs++].account = account_of(s, r);
+	if (needs(s) & NEED_RETURNS) {
+		o->revs = xrealloc(o->revs, (o->nrevs + 1) * sizeof *o->revs);
+		o->revs[o->nrevs].revision = rev;
+		o->revs[o->nrevs++].account = account_of(s, r);
+	}
 	if (!latest)
 		return 0;
-	if (o->loaded)
-		sched_order_free(&o->so);
+	/* The payment model asks only which months are payable, never their amounts:
+	 * the rates need not be kept. */
+	sched_order_free(&so);
 	o->so = so;
 	o->loaded = 1;
 	o->revision = rev;
@@ -582,18 +644,25 @@ add_order(struct scan *s, const json_t *r, struct werr *e)
 static void
 add_date(struct subj *o, wdate d, int *isnew)
 {
+	wdate *v = vers(o);
 	uint32_t i = o->nver;
-	while (i > 0 && o->ver[i - 1] > d)
+	while (i > 0 && v[i - 1] > d)
 		i--;
-	*isnew = !(i > 0 && o->ver[i - 1] == d);
+	*isnew = !(i > 0 && v[i - 1] == d);
 	if (!*isnew)
 		return;
-	if (o->nver == o->vcap) {
-		o->vcap = o->vcap ? o->vcap * 2 : 4;
-		o->ver = xrealloc(o->ver, o->vcap * sizeof *o->ver);
+	if (o->nver == (o->vcap ? o->vcap : VIN)) {
+		uint32_t cap = o->nver * 2;
+		wdate *nv = xmalloc(cap * sizeof *nv);
+		memcpy(nv, v, o->nver * sizeof *nv);
+		if (o->vcap)
+			free(o->ver);
+		o->ver = nv;
+		o->vcap = cap;
+		v = nv;
 	}
-	memmove(o->ver + i + 1, o->ver + i, (o->nver - i) * sizeof *o->ver);
-	o->ver[i] = d;
+	memmove(v + i + 1, v + i, (o->nver - i) * sizeof *v);
+	v[i] = d;
 	o->nver++;
 }
 
@@ -618,22 +687,24 @@ scan_add(struct scan *s, const json_t *r, struct werr *e)
 		date_parse(jstr(r, "date"), &d, &why);
 		if (d > s->as_of)
 			return s->later++, 2;
+		s->nverif++;
+		if (!(needs(s) & (NEED_VER | NEED_BUNCH)))
+			return 0;
 		uint32_t ix = subject(s, &s->orders, jstr(r, "order_no"), 0);
 		struct subj *o = &s->s[ix];
 		if (!o->office[0] && jstr(r, "office"))
 			snprintf(o->office, sizeof o->office, "%s", jstr(r, "office"));
 		int isnew;
 		add_date(o, d, &isnew);
-		if (!isnew)
+		if (!isnew || !(needs(s) & NEED_BUNCH))
 			return 0;
 		if (s->nv == s->cv) {
-			s->cv = s->cv ? s->cv * 2 : 4096;
+			s->cv = s->cv ? s->cv + s->cv / 2 : 4096;
 			s->v = xrealloc(s->v, s->cv * sizeof *s->v);
 		}
 		s->v[s->nv].branch = (uint32_t)strtoul(jstr(r, "branch"), NULL, 10);
 		s->v[s->nv].order = ix;
 		s->v[s->nv++].date = d;
-		s->nverif++;
 		return 0;
 	}
 	if (!strcmp(kind, "payment")) {
@@ -643,12 +714,18 @@ scan_add(struct scan *s, const json_t *r, struct werr *e)
 		uint32_t ix = subject(s, &s->orders, jstr(r, "order_no"), 0);
 		struct subj *o = &s->s[ix];
 		const char *id = jstr(r, "payment_id");
+		if (!jstr(r, "month"))
+			o->lump_paid = 1;
+		if (!(needs(s) & NEED_PAY)) {
+			s->npays++;
+			return 0;
+		}
 		/* The same payment in two statements is one payment. */
 		for (uint32_t k = o->pay_head; k; k = s->p[k - 1].next)
 			if (!strcmp(s->p[k - 1].id, id))
 				return 0;
 		if (s->np == s->cp) {
-			s->cp = s->cp ? s->cp * 2 : 4096;
+			s->cp = s->cp ? s->cp + s->cp / 2 : 4096;
 			s->p = xrealloc(s->p, s->cp * sizeof *s->p);
 		}
 		struct spay *p = &s->p[s->np];
@@ -670,6 +747,10 @@ scan_add(struct scan *s, const json_t *r, struct werr *e)
 		if (d > s->as_of)
 			return s->later++, 2;
 		struct subj *o = &s->s[subject(s, &s->orders, jstr(r, "order_no"), 0)];
+		if (!strcmp(jstr(r, "code"), "MD07") && (!o->md07 || d < o->md07))
+			o->md07 = d;
+		if (!(needs(s) & NEED_RETURNS))
+			return 0;
 		o->rets = xrealloc(o->rets, (o->nrets + 1) * sizeof *o->rets);
 		struct ret *t = &o->rets[o->nrets++];
 		t->revision = (int)jint(r, "revision", 0);
@@ -1026,88 +1107,164 @@ grant_class(const struct subj *o)
 	return o->grant == 2 ? 2 + o->funeral_for : o->grant;
 }
 
-struct blk {
-	uint64_t h;
-	uint32_t i;
-	uint8_t type, cls; /* type: 0 NID, 1 date of birth, 2 employee id */
-};
+/* What two subjects must share to be compared: one value (type 0 NID, 1 date of
+ * birth, 2 employee id) for one grant. */
+static int block_type;
 
 static const char *
-blk_val(const struct scan *s, const struct blk *b, char t[11])
+block_val(const struct subj *o, char t[11])
 {
-	const struct subj *o = &s->s[b->i];
-	if (b->type == 1) {
+	if (block_type == 1) {
 		date_fmt(o->ben_birth, t);
 		return t;
 	}
-	return b->type == 0 ? o->nid : o->emp_id;
+	return block_type == 0 ? o->nid : o->emp_id;
 }
 
 static int
-by_blk(const void *a, const void *b)
+by_block(const void *a, const void *b)
 {
-	const struct blk *x = a, *y = b;
+	const struct subj *p = &sort_scan->s[*(const uint32_t *)a], *q = &sort_scan->s[*(const uint32_t *)b];
+	int c = grant_class(p) - grant_class(q);
+	if (c)
+		return c;
+	char t1[11], t2[11];
+	c = strcmp(block_val(p, t1), block_val(q, t2));
+	return c ? c : (*(const uint32_t *)a > *(const uint32_t *)b) - (*(const uint32_t *)a < *(const uint32_t *)b);
+}
+
+struct skel {
+	uint64_t h;
+	uint32_t i;
+};
+
+static int
+by_skel(const void *a, const void *b)
+{
+	const struct skel *x = a, *y = b;
 	if (x->h != y->h)
 		return x->h < y->h ? -1 : 1;
-	if (x->cls != y->cls || x->type != y->type)
-		return x->cls != y->cls ? x->cls - y->cls : x->type - y->type;
-	char t1[11], t2[11];
-	int c = strcmp(blk_val(sort_scan, x, t1), blk_val(sort_scan, y, t2));
+	const struct subj *p = &sort_scan->s[x->i], *q = &sort_scan->s[y->i];
+	int c = strcmp(p->key_bn ? p->key_bn : "", q->key_bn ? q->key_bn : "");
+	if (!c)
+		c = strcmp(p->key_en ? p->key_en : "", q->key_en ? q->key_en : "");
+	if (!c)
+		c = (p->has_ben_birth ? p->ben_birth : -1) - (q->has_ben_birth ? q->ben_birth : -1);
 	return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* Written alike and born the same day (or neither's day known): one person if
+ * either is anyone's. */
+static int
+same_keys(const struct subj *p, const struct subj *q)
+{
+	return !strcmp(p->key_bn ? p->key_bn : "", q->key_bn ? q->key_bn : "") &&
+	       !strcmp(p->key_en ? p->key_en : "", q->key_en ? q->key_en : "") &&
+	       p->has_ben_birth == q->has_ben_birth && (!p->has_ben_birth || p->ben_birth == q->ben_birth);
+}
+
+/* Two subjects of one block are one person: names that match, and no two dates
+ * of birth that differ. */
+static int
+try_pair(struct scan *s, uint32_t *uf, uint32_t a, uint32_t b)
+{
+	struct subj *p = &s->s[a], *q = &s->s[b];
+	if (uf_find(uf, a) == uf_find(uf, b))
+		return 0;
+	if (p->has_ben_birth && q->has_ben_birth && p->ben_birth != q->ben_birth)
+		return 0;
+	if (!names_match(s, p, q))
+		return 0;
+	uf_union(uf, a, b);
+	return 1;
 }
 
 /* The same person on two live orders (or applications) of the same grant: names
  * that match, with the same NID, or the same date of birth, or the same employee
- * id where a date of birth is missing (person_match). Compared only within blocks
- * of the same grant and NID, date of birth or employee id. */
+ * id where a date of birth is missing (person_match). Only subjects that share a
+ * grant and a value are compared, and in a large block only those that share a
+ * word of the name too (name_key_blocks): a million orders need not meet
+ * pairwise, nor a name written alike a thousand times be compared a thousand
+ * times. */
 static void
 same_person(struct scan *s)
 {
-	struct blk *a = xmalloc((3 * (size_t)s->ns + 1) * sizeof *a);
-	size_t n = 0;
-	for (uint32_t i = 0; i < s->ns; i++) {
-		struct subj *o = &s->s[i];
-		if (!eligible(o))
-			continue;
-		uint8_t cls = (uint8_t)grant_class(o);
-		char t[11];
-		if (o->nid)
-			a[n++] = (struct blk){ hash_str(o->nid) ^ cls, i, 0, cls };
-		if (o->has_ben_birth) {
-			date_fmt(o->ben_birth, t);
-			a[n++] = (struct blk){ (hash_str(t) ^ cls) * 31 + 1, i, 1, cls };
-		}
-		if (o->emp_id && *o->emp_id)
-			a[n++] = (struct blk){ (hash_str(o->emp_id) ^ cls) * 31 + 2, i, 2, cls };
-	}
-	sort_scan = s;
-	qsort(a, n, sizeof *a, by_blk);
-	uint32_t *uf = xmalloc((s->ns + 1) * sizeof *uf);
+	uint32_t *uf = xmalloc((s->ns + 1) * sizeof *uf), *idx = xmalloc((s->ns + 1) * sizeof *idx);
 	for (uint32_t i = 0; i < s->ns; i++)
 		uf[i] = i;
+	struct skel *sk = NULL;
+	size_t skcap = 0;
 	int any = 0;
-	for (size_t i = 0, j; i < n; i = j) {
-		char t1[11], t2[11];
-		for (j = i + 1; j < n && a[j].h == a[i].h && a[j].cls == a[i].cls && a[j].type == a[i].type &&
-		                !strcmp(blk_val(s, &a[j], t1), blk_val(s, &a[i], t2));
-		     j++)
-			;
-		for (size_t x = i; x < j; x++)
-			for (size_t y = x + 1; y < j; y++) {
-				struct subj *p = &s->s[a[x].i], *q = &s->s[a[y].i];
-				if (uf_find(uf, a[x].i) == uf_find(uf, a[y].i))
-					continue;
-				if (!names_match(s, p, q))
-					continue;
-				/* A date of birth that differs is another person, whatever else
-				 * agrees. */
-				if (p->has_ben_birth && q->has_ben_birth && p->ben_birth != q->ben_birth)
-					continue;
-				uf_union(uf, a[x].i, a[y].i);
-				any = 1;
+	for (block_type = 0; block_type < 3; block_type++) {
+		size_t n = 0;
+		for (uint32_t i = 0; i < s->ns; i++) {
+			struct subj *o = &s->s[i];
+			if (eligible(o) && (block_type == 0 ? o->nid != NULL
+			                    : block_type == 1 ? o->has_ben_birth : o->emp_id && *o->emp_id))
+				idx[n++] = i;
+		}
+		sort_scan = s;
+		qsort(idx, n, sizeof *idx, by_block);
+		for (size_t i = 0, j; i < n; i = j) {
+			char t1[11], t2[11];
+			for (j = i + 1; j < n && grant_class(&s->s[idx[j]]) == grant_class(&s->s[idx[i]]) &&
+			                !strcmp(block_val(&s->s[idx[j]], t1), block_val(&s->s[idx[i]], t2));
+			     j++)
+				;
+			size_t m = j - i;
+			if (m < 2)
+				continue;
+			if (m <= 8) {
+				for (size_t x = i; x < j; x++)
+					for (size_t y = x + 1; y < j; y++)
+						any |= try_pair(s, uf, idx[x], idx[y]);
+				continue;
 			}
+			/* A large block: by the words of the names. */
+			size_t k = 0;
+			for (size_t x = i; x < j; x++) {
+				uint64_t h[64];
+				size_t nh = 0;
+				for (int en = 0; en < 2; en++) {
+					const char *key = keyof(s, &s->s[idx[x]], en);
+					if (key)
+						nh += name_key_blocks(key, h + nh, 32);
+				}
+				for (size_t y = 0; y < nh; y++) {
+					int dup = 0;
+					for (size_t z = 0; z < y; z++)
+						dup |= h[z] == h[y];
+					if (dup)
+						continue;
+					if (k == skcap) {
+						skcap = skcap ? skcap * 2 : 256;
+						sk = xrealloc(sk, skcap * sizeof *sk);
+					}
+					sk[k++] = (struct skel){ h[y], idx[x] };
+				}
+			}
+			qsort(sk, k, sizeof *sk, by_skel);
+			for (size_t a = 0, b; a < k; a = b) {
+				for (b = a + 1; b < k && sk[b].h == sk[a].h; b++)
+					;
+				/* Names written alike are next to each other: compared to the
+				 * first of them only. */
+				size_t r0 = a;
+				for (size_t x = a + 1; x < b; x++) {
+					if (same_keys(&s->s[sk[x].i], &s->s[sk[r0].i])) {
+						any |= try_pair(s, uf, sk[r0].i, sk[x].i);
+						continue;
+					}
+					for (size_t y = a; y < x; y++)
+						if (y == a || !same_keys(&s->s[sk[y].i], &s->s[sk[y - 1].i]))
+							any |= try_pair(s, uf, sk[y].i, sk[x].i);
+					r0 = x;
+				}
+			}
+		}
 	}
-	free(a);
+	free(sk);
+	free(idx);
 	if (!any) {
 		free(uf);
 		return;
@@ -1424,7 +1581,7 @@ payments(struct scan *s, uint32_t i, uint32_t *buf, uint32_t *tmp)
 		return;
 	struct payable q = { 0 };
 	q.so = &o->so;
-	q.ver = o->ver;
+	q.ver = vers(o);
 	q.nver = o->nver;
 	q.stopped = o->stopped;
 	q.stop_date = o->stop_date;
@@ -1484,7 +1641,7 @@ payments(struct scan *s, uint32_t i, uint32_t *buf, uint32_t *tmp)
 			break;
 		case SR_PAID_UNVERIFIED:
 			if (o->nver)
-				ev_date(&ev, "first_verification", o->ver[0]);
+				ev_date(&ev, "first_verification", vers(o)[0]);
 			snprintf(detail, sizeof detail, "%zu payment%s before the first life verification", m,
 			         m == 1 ? "" : "s");
 			break;
@@ -1492,8 +1649,8 @@ payments(struct scan *s, uint32_t i, uint32_t *buf, uint32_t *tmp)
 			ev_key(&ev, "verified");
 			buf_addc(&ev.b, '[');
 			int first = 1;
-			for (uint32_t k = 0; k < o->nver && o->ver[k] <= lastpaid; k++) {
-				date_fmt(o->ver[k], ds);
+			for (uint32_t k = 0; k < o->nver && vers(o)[k] <= lastpaid; k++) {
+				date_fmt(vers(o)[k], ds);
 				buf_printf(&ev.b, "%s\"%s\"", first ? "" : ",", ds);
 				first = 0;
 			}
@@ -1587,7 +1744,7 @@ static void
 verified_after_death(struct scan *s, uint32_t i)
 {
 	struct subj *o = &s->s[i];
-	if (!o->loaded || o->is_app || !o->dead || !o->nver || o->ver[o->nver - 1] <= o->death)
+	if (!o->loaded || o->is_app || !o->dead || !o->nver || vers(o)[o->nver - 1] <= o->death)
 		return;
 	struct ev ev = { { 0 }, 0 };
 	char detail[300], ds[11];
@@ -1599,8 +1756,8 @@ verified_after_death(struct scan *s, uint32_t i)
 	buf_addc(&ev.b, '[');
 	size_t m = 0;
 	for (uint32_t k = 0; k < o->nver; k++)
-		if (o->ver[k] > o->death) {
-			date_fmt(o->ver[k], ds);
+		if (vers(o)[k] > o->death) {
+			date_fmt(vers(o)[k], ds);
 			buf_printf(&ev.b, "%s\"%s\"", m++ ? "," : "", ds);
 		}
 	buf_addc(&ev.b, ']');
@@ -1680,13 +1837,12 @@ scan_run(struct scan *s)
 			o->death_from = DEATH_STOP;
 			o->death_ref = NULL;
 		}
-		for (uint32_t k = 0; k < o->nrets; k++)
-			if (!strcmp(o->rets[k].code, "MD07") && (!o->dead || o->rets[k].date < o->death)) {
-				o->dead = 1;
-				o->death = o->rets[k].date;
-				o->death_from = DEATH_RETURN;
-				o->death_ref = NULL;
-			}
+		if (o->md07 && (!o->dead || o->md07 < o->death)) {
+			o->dead = 1;
+			o->death = o->md07;
+			o->death_from = DEATH_RETURN;
+			o->death_ref = NULL;
+		}
 		const struct dreg *d = o->nid ? hmap_get(&s->deaths, o->nid) : NULL;
 		if (d && (!o->dead || d->date < o->death)) {
 			o->dead = 1;
@@ -1694,11 +1850,8 @@ scan_run(struct scan *s)
 			o->death_from = DEATH_REGISTER;
 			o->death_ref = d->no;
 		}
-		int paid_lump = 0;
-		for (uint32_t k = o->pay_head; k; k = s->p[k - 1].next)
-			paid_lump |= s->p[k - 1].month < 0;
 		o->live = !o->stopped && !o->card_returned &&
-		          (o->so.lump ? !paid_lump : date_month(s->as_of) <= o->so.last);
+		          (o->so.lump ? !o->lump_paid : date_month(s->as_of) <= o->so.last);
 	}
 	for (uint32_t i = 0; i < s->ns; i++)
 		if (s->s[i].is_app && s->s[i].app_no && hmap_get(&issued, s->s[i].app_no))

@@ -673,6 +673,10 @@ int name_key(const struct name_rules *r, const char *name, struct buf *out);
  * they pair off with initials. */
 enum { NAME_NO, NAME_SAME, NAME_JOINED, NAME_REORDERED, NAME_INITIALS };
 int name_key_match(const char *a, const char *b);
+/* Blocks for comparing many names: hashes of the consonants of each word that is
+ * not a title or an initial, and of the letters run together. Two keys that match
+ * share one; the number written to out (at most max). */
+size_t name_key_blocks(const char *key, uint64_t *out, size_t max);
 int name_match(const struct name_rules *r, const char *a, const char *b);
 const char *name_match_how(int how);
 /* A record's person: up to two name keys (Bengali and English), the date of birth

@@ -33,7 +33,10 @@
  * returns corrected by a revision with a new account; stops, MD07 returns and
  * register deaths with nothing paid for a month after the death or the stop,
  * and no verification after a death. Names repeat (people with one name born on
- * different days) as they do in life. */
+ * different days) as they do in life, but no two people have one name and one
+ * date of birth: the dates run through 29000 days from 1940, and each later block
+ * of 29000 people has a surname of its own, which keeps them apart for 1,189,000
+ * people. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +111,24 @@ static const char *const female[][2] = {
 	{ "শিউলি রানী দাস", "Shiuli Rani Das" }, { "রহিমা উদ্দিন", "Rahima Uddin" },
 	{ "হালিমা খাতুন", "Halima Khatun" }, { "খাদিজা আক্তার", "Khadija Akter" },
 };
+/* Surnames, for the people after the first DOBS: each block of DOBS people gets
+ * the next one, so that no two people have one name and one date of birth for
+ * the first DOBS * (NSURNAMES + 1) people. No two of them match as names do. */
+static const char *const surnames[][2] = {
+	{ "সরকার", "Sarkar" }, { "মণ্ডল", "Mondal" }, { "চৌধুরী", "Chowdhury" },
+	{ "তালুকদার", "Talukder" }, { "ভূঁইয়া", "Bhuiyan" }, { "মোল্লা", "Molla" }, { "খান", "Khan" },
+	{ "মিয়া", "Mia" }, { "হাওলাদার", "Howlader" }, { "শিকদার", "Sikder" }, { "আকন্দ", "Akanda" },
+	{ "প্রামানিক", "Pramanik" }, { "মৃধা", "Mridha" }, { "মুন্সী", "Munshi" }, { "পাটোয়ারী", "Patwari" },
+	{ "মজুমদার", "Majumder" }, { "কাজী", "Kazi" }, { "গাজী", "Gazi" }, { "মাতুব্বর", "Matubbar" },
+	{ "দেওয়ান", "Dewan" }, { "ফকির", "Fakir" }, { "মির্জা", "Mirza" }, { "খন্দকার", "Khandaker" },
+	{ "বেপারী", "Bepari" }, { "হাজরা", "Hazra" }, { "লস্কর", "Laskar" }, { "পাল", "Paul" },
+	{ "সেন", "Sen" }, { "নাথ", "Nath" }, { "বসু", "Basu" }, { "গুহ", "Guha" }, { "বর্মন", "Barman" },
+	{ "তরফদার", "Tarafder" }, { "সওদাগর", "Sawdagar" }, { "মাহাতো", "Mahato" }, { "রক্ষিত", "Rakshit" },
+	{ "সাহানী", "Sahani" }, { "ঢালী", "Dhali" }, { "জমাদার", "Jamadar" }, { "পোদ্দার", "Poddar" },
+};
+#define NSURNAMES (sizeof surnames / sizeof surnames[0])
+#define DOBS 29000 /* dates of birth, from 1940 */
+
 #define NMALE (sizeof male / sizeof male[0])
 #define NFEMALE (sizeof female / sizeof female[0])
 
@@ -172,8 +193,17 @@ fresh_person(struct ord *o, int female_)
 	snprintf(o->mobile, sizeof o->mobile, "+88017%08ld", 10000000L + ++mobseq);
 	routing(o->routing);
 	snprintf(o->account, sizeof o->account, "%013ld", 1000000000000L + ++accseq * 13);
-	/* Unique for the first 20000 people: 7919 is prime to 20000. */
-	o->ben_birth = date_from_ymd(1950, 1, 1) + (wdate)((nidseq * 7919) % 20000);
+	/* Unique within each block of DOBS people (7919 is prime to DOBS), and the
+	 * blocks after the first have a surname each. */
+	o->ben_birth = date_from_ymd(1940, 1, 1) + (wdate)((nidseq * 7919) % DOBS);
+	long block = nidseq / DOBS;
+	if (block > 0) {
+		const char *const *sn = surnames[(block - 1) % NSURNAMES];
+		size_t l = strlen(o->bn);
+		snprintf(o->bn + l, sizeof o->bn - l, " %s", sn[0]);
+		l = strlen(o->en);
+		snprintf(o->en + l, sizeof o->en - l, " %s", sn[1]);
+	}
 }
 
 static int64_t
@@ -551,6 +581,15 @@ clean_order(void)
 
 /* ---- the planted cases ---- */
 
+/* A date of birth for a planted person whose name is set by hand: from 1930 on,
+ * before every clean person's, so that no clean person shares name and day. */
+static wdate
+plant_birth(void)
+{
+	static long k;
+	return date_from_ymd(1930, 1, 1) + (wdate)(k++ % 3000);
+}
+
 static void
 plant_shared(void)
 {
@@ -578,6 +617,8 @@ plant_shared(void)
 	snprintf(a.en, sizeof a.en, "Md. Abdul Karim");
 	snprintf(b.bn, sizeof b.bn, "রহিমা খাতুন");
 	snprintf(b.en, sizeof b.en, "Rahima Khatun");
+	a.ben_birth = plant_birth();
+	b.ben_birth = plant_birth();
 	key("shared-nid", a.nid);
 	write_order(&a, NULL, NULL, 0);
 	activity(&a);
@@ -620,7 +661,7 @@ plant_same_person(void)
 	a.bn[0] = a.en[0] = b.bn[0] = b.en[0] = 0;
 	snprintf(str_ascii(t[0]) ? a.en : a.bn, sizeof a.en, "%s", t[0]);
 	snprintf(str_ascii(t[1]) ? b.en : b.bn, sizeof b.en, "%s", t[1]);
-	b.ben_birth = a.ben_birth;
+	a.ben_birth = b.ben_birth = plant_birth();
 	char s[128];
 	snprintf(s, sizeof s, "%s,%s", strcmp(a.no, b.no) < 0 ? a.no : b.no, strcmp(a.no, b.no) < 0 ? b.no : a.no);
 	key("same-person", s);

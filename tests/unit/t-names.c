@@ -113,7 +113,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	char line[2048];
-	long tp = 0, fp = 0, fn = 0, tn = 0, ptp = 0, pfp = 0, pfn = 0, ptn = 0, n = 0;
+	long tp = 0, fp = 0, fn = 0, tn = 0, ptp = 0, pfp = 0, pfn = 0, ptn = 0, n = 0, unblocked = 0;
 	unsigned long ln = 0;
 	while (fgets(line, sizeof line, f)) {
 		ln++;
@@ -133,6 +133,17 @@ main(int argc, char **argv)
 		name_key(&R, v[1], &ka);
 		name_key(&R, v[4], &kb);
 		int names = name_key_match(buf_str(&ka), buf_str(&kb)) != NAME_NO;
+		/* Blocking must never part two names that match. */
+		uint64_t ba[40], bb[40];
+		size_t na = name_key_blocks(buf_str(&ka), ba, 40), nb = name_key_blocks(buf_str(&kb), bb, 40);
+		int shared = 0;
+		for (size_t x = 0; x < na; x++)
+			for (size_t y = 0; y < nb; y++)
+				shared |= ba[x] == bb[y];
+		if (names && !shared) {
+			unblocked++;
+			printf("# matched but in no common block: %s | %s\n", v[1], v[4]);
+		}
 		struct person a = { { buf_str(&ka), NULL }, 0, 0, NULL }, b = { { buf_str(&kb), NULL }, 0, 0, NULL };
 		const char *why;
 		a.has_birth = strcmp(v[2], "-") && date_parse(v[2], &a.birth, &why) == 0;
@@ -160,6 +171,7 @@ main(int argc, char **argv)
 	printf("# names with birth date or employee id: precision %.3f (%ld of %ld), recall %.3f "
 	       "(%ld of %ld)\n", pp, ptp, ptp + pfp, pr, ptp, ptp + pfn);
 	ok(n >= 400, "several hundred labelled pairs (%ld)", n);
+	is_int(unblocked, 0, "every pair that matches shares a block (name_key_blocks)");
 	ok(np >= NAME_PRECISION_MIN, "name precision %.3f is at least %.3f", np, NAME_PRECISION_MIN);
 	ok(nr >= NAME_RECALL_MIN, "name recall %.3f is at least %.3f", nr, NAME_RECALL_MIN);
 	ok(pp >= PERSON_PRECISION_MIN, "person precision %.3f is at least %.3f", pp, PERSON_PRECISION_MIN);
