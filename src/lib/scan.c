@@ -1781,7 +1781,8 @@ by_branch_day(const void *a, const void *b)
 static void
 bunches(struct scan *s)
 {
-	qsort(s->v, s->nv, sizeof *s->v, by_branch_day);
+	if (s->nv)
+		qsort(s->v, s->nv, sizeof *s->v, by_branch_day);
 	uint32_t *g = xmalloc((s->nv + 1) * sizeof *g);
 	for (size_t a = 0, b; a < s->nv; a = b) {
 		for (b = a + 1; b < s->nv && s->v[b].branch == s->v[a].branch && s->v[b].date == s->v[a].date; b++)
@@ -1910,7 +1911,8 @@ scan_run(struct scan *s)
 		s->f[k].cluster = s->f[k].nsubj ? name[uf_find(par, s->f[k].subj[0])] : UINT32_MAX;
 	free(par);
 	free(name);
-	qsort(s->f, s->nf, sizeof *s->f, by_rule_subject);
+	if (s->nf)
+		qsort(s->f, s->nf, sizeof *s->f, by_rule_subject);
 	s->ran = 1;
 }
 

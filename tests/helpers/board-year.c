@@ -947,7 +947,7 @@ main(int argc, char **argv)
 		plant_payments();
 	}
 	for (int f = 0; f < NF; f++)
-		if (fwrite(ob[f].p, 1, ob[f].n, fh[f]) != ob[f].n || fclose(fh[f]) == EOF)
+		if ((ob[f].n && fwrite(ob[f].p, 1, ob[f].n, fh[f]) != ob[f].n) || fclose(fh[f]) == EOF)
 			die("%s: write error:", fname[f]);
 	if (fclose(keyf) == EOF || fclose(servingf) == EOF || fclose(pensionf) == EOF)
 		die("write error:");
