@@ -16,6 +16,7 @@ static const char *const known_keys[] = {
 	"lifeverify.interval", "lifeverify.window", "lifeverify.resume_arrears",
 	"lifeverify.payment_days", "lifeverify.due_day",
 	"complaint.*", "officer.*", "service.*", "category.*",
+	"name.title", "name.equiv", "name.initials", "name.cut", "scan.*",
 	NULL,
 };
 

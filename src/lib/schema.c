@@ -66,6 +66,8 @@ static const char *const complaint_states[] = { "open", "acknowledged", "resolve
 static const char *const sig_algs[] = { "ed25519", NULL };
 static const char *const stop_reasons[] = { "death", "withdrawal", "duplicate", "board_decision",
 	                                    NULL };
+static const char *const severities[] = { "low", "medium", "high", NULL };
+static const char *const verdicts[] = { "confirmed", "false_positive", "needs_field_check", NULL };
 
 /* ---- shared parts ---- */
 
@@ -77,6 +79,7 @@ static const struct fdef employee_f[] = {
 	{ "event_date", T_DATE, 1, NULL, 0, 0 },
 	{ "retirement_date", T_DATE, 0, NULL, 0, 0 },
 	{ "birth_date", T_DATE, 0, NULL, 0, 0 },
+	{ "id", T_ID, 0, NULL, 0, 40 },
 };
 static struct schema employee_s = SCHEMA(employee_f, NULL);
 
@@ -498,6 +501,79 @@ static const struct fdef reject_f[] = {
 	{ "text_base64", T_B64, 0, NULL, 0, 1LL << 40 },
 };
 
+/* ---- wgo-scan ---- */
+
+/* One finding of an integrity rule: what matched, and a fingerprint of it. */
+static const struct fdef finding_f[] = {
+	{ "kind", T_STR, 1, NULL, 0, 32 },
+	{ "v", T_INT, 1, NULL, 1, 1 },
+	{ "rule", T_ID, 1, NULL, 0, 40 },
+	{ "severity", T_ENUM, 1, severities, 0, 0 },
+	{ "office", T_OFFICE, 1, NULL, 0, 0 },
+	{ "as_of", T_DATE, 1, NULL, 0, 0 },
+	{ "cluster", T_ID, 1, NULL, 0, 64 },
+	{ "orders", T_SARR, 1, NULL, 0, 64 },
+	{ "applications", T_SARR, 0, NULL, 0, 64 },
+	{ "payments", T_SARR, 0, NULL, 0, 80 },
+	{ "evidence", T_OBJ, 1, NULL, 0, 0 },
+	{ "score", T_INT, 1, NULL, 0, 1000 },
+	{ "fingerprint", T_ID, 1, NULL, 0, 80 },
+	{ "review", T_ENUM, 0, verdicts, 0, 0 },
+	{ "detail", T_STR, 1, NULL, 0, 1000 },
+};
+
+/* A reviewer's verdict on a finding, signed with the office's key: a line of the
+ * scan's review log. */
+static const struct fdef verdict_f[] = {
+	{ "kind", T_STR, 1, NULL, 0, 32 },
+	{ "v", T_INT, 1, NULL, 1, 1 },
+	{ "fingerprint", T_ID, 1, NULL, 0, 80 },
+	{ "rule", T_ID, 1, NULL, 0, 40 },
+	{ "verdict", T_ENUM, 1, verdicts, 0, 0 },
+	{ "note", T_TEXT, 1, NULL, 0, 2000 },
+	{ "office", T_OFFICE, 1, NULL, 0, 0 },
+	{ "by", T_STR, 0, NULL, 0, 200 },
+	{ "at", T_INSTANT, 1, NULL, 0, 0 },
+	{ "signature", T_OBJ, 1, &signature_s, 0, 0 },
+};
+
+/* One entry of a death register. */
+static const struct fdef death_f[] = {
+	{ "kind", T_STR, 1, NULL, 0, 32 },
+	{ "v", T_INT, 1, NULL, 1, 1 },
+	{ "nid", T_NID, 1, NULL, 0, 0 },
+	{ "death_date", T_DATE, 1, NULL, 0, 0 },
+	{ "name", T_STR, 0, NULL, 0, 200 },
+	{ "register_no", T_ID, 0, NULL, 0, 80 },
+	{ "source", T_STR, 0, NULL, 0, 200 },
+};
+
+/* One rule's findings and verdicts (wgo-scan stats). */
+static const struct fdef rule_stats_f[] = {
+	{ "kind", T_STR, 1, NULL, 0, 32 },
+	{ "v", T_INT, 1, NULL, 1, 1 },
+	{ "rule", T_ID, 1, NULL, 0, 40 },
+	{ "enabled", T_BOOL, 1, NULL, 0, 0 },
+	{ "findings", T_INT, 1, NULL, 0, 1LL << 53 },
+	{ "left_out", T_INT, 1, NULL, 0, 1LL << 53 },
+	{ "confirmed", T_INT, 1, NULL, 0, 1LL << 53 },
+	{ "false_positive", T_INT, 1, NULL, 0, 1LL << 53 },
+	{ "needs_field_check", T_INT, 1, NULL, 0, 1LL << 53 },
+	{ "precision_permille", T_INT, 0, NULL, 0, 1000 },
+	{ "weight_milli", T_INT, 1, NULL, -1000000, 1000000 },
+};
+
+/* An order's risk: the rules it hit and what they come to. */
+static const struct fdef risk_f[] = {
+	{ "kind", T_STR, 1, NULL, 0, 32 },
+	{ "v", T_INT, 1, NULL, 1, 1 },
+	{ "order_no", T_ID, 1, NULL, 0, 64 },
+	{ "office", T_OFFICE, 1, NULL, 0, 0 },
+	{ "as_of", T_DATE, 1, NULL, 0, 0 },
+	{ "score", T_INT, 1, NULL, 0, 1000 },
+	{ "rules", T_SARR, 1, NULL, 0, 40 },
+};
+
 struct kind {
 	const char *name;
 	struct schema s;
@@ -519,6 +595,11 @@ static struct kind kinds[] = {
 	{ "complaint_state", SCHEMA(complaint_state_f, NULL) },
 	{ "complaint_stats", SCHEMA(complaint_stats_f, NULL) },
 	{ "reject", SCHEMA(reject_f, NULL) },
+	{ "finding", SCHEMA(finding_f, NULL) },
+	{ "verdict", SCHEMA(verdict_f, NULL) },
+	{ "death", SCHEMA(death_f, NULL) },
+	{ "risk", SCHEMA(risk_f, NULL) },
+	{ "rule_stats", SCHEMA(rule_stats_f, NULL) },
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 

@@ -1102,4 +1102,142 @@ int lang_parse(const char *s);
 /* Parse a non-negative integer with Bengali digits allowed. */
 int uint_parse(const char *s, long max, long *out);
 
+/* ---- names.c: people's names, Bengali and Latin, to one phonetic key ---- */
+/* The words a language uses around names, from the configuration: name.title
+ * (dropped when names are compared: Md., Mst., মোঃ), name.equiv (spellings of one
+ * word, the first standing for the rest), name.initials (AKM is A. K. M.) and
+ * name.cut (where a name ends: s/o, পিতা). */
+struct name_rules {
+	struct hmap title, equiv, initials;
+	char **cut;
+	size_t ncut;
+};
+int name_rules_load(struct name_rules *r, const struct cfg *c, struct werr *e);
+void name_rules_free(struct name_rules *r);
+/* A name's key: its words' keys, a space between them, a title marked with a
+ * leading '~' and an initial with a trailing '.', then '|' and the key of its
+ * letters run together. Returns how many words are not titles. r may be NULL. */
+int name_key(const struct name_rules *r, const char *name, struct buf *out);
+/* Whether two keys name the same person, and how: NAME_NO, or the words pair off
+ * in order, their letters run together agree, the words come in another order, or
+ * they pair off with initials. */
+enum { NAME_NO, NAME_SAME, NAME_JOINED, NAME_REORDERED, NAME_INITIALS };
+int name_key_match(const char *a, const char *b);
+/* Blocks for comparing many names: hashes of the consonants of each word that is
+ * not a title or an initial, and of the letters run together. Two keys that match
+ * share one; the number written to out (at most max). */
+size_t name_key_blocks(const char *key, uint64_t *out, size_t max);
+int name_match(const struct name_rules *r, const char *a, const char *b);
+const char *name_match_how(int how);
+/* A record's person: up to two name keys (Bengali and English), the date of birth
+ * and the employee id, where known. One person when a name of each matches and
+ * the dates of birth are the same, or, where either date is missing, the employee
+ * ids are: PERSON_BIRTH or PERSON_EMPLOYEE, else 0. */
+struct person {
+	const char *key[2];
+	wdate birth;
+	int has_birth;
+	const char *emp;
+};
+enum { PERSON_BIRTH = 1, PERSON_EMPLOYEE };
+int person_match(const struct person *a, const struct person *b);
+/* One word's key from Latin letters a-z; Bengali letters in Latin ones. */
+void name_latin_key(const char *letters, size_t n, struct buf *out);
+void name_translit(const char *s, struct buf *out);
+
+/* ---- payable.c: was month M of an order payable on day D, and if not, why ---- */
+/* The question wgo-scan asks of an order's history, answered in one place (for now
+ * from sched.c; later from the order history). The caller fills the facts: the
+ * order in force, its verifications (sorted), its stop and its date of death. */
+struct payable {
+	const struct sched_order *so;
+	const wdate *ver;
+	size_t nver;
+	int stopped, stop_has_last, dead;
+	wdate stop_date, death;
+	wmonth stop_last;
+	/* the payment model's items, worked out on first use */
+	struct sched_item *items;
+	size_t nitems, cap;
+	int ready;
+};
+enum { PAY_DEAD = 1, PAY_STOPPED = 2, PAY_ENDED = 4, PAY_UNVERIFIED = 8, PAY_SUSPENDED = 16 };
+/* 0 when payable, else the PAY_ reasons; m is -1 for a lump sum. */
+int payable_why(struct payable *q, const struct sched_params *p, wmonth m, wdate d);
+void payable_free(struct payable *q);
+
+/* ---- scan.c: integrity and fraud rules over the board's records (wgo-scan) ---- */
+enum {
+	SR_SHARED_ACCOUNT, SR_SHARED_NID, SR_SHARED_MOBILE, SR_SAME_PERSON, SR_SERVING,
+	SR_PENSIONER, SR_AGE, SR_VERIFIED_AFTER_DEATH, SR_VERIFICATION_BUNCH, SR_PAID_TWICE,
+	SR_AMOUNT_NO_RATE, SR_ACCOUNT_RETURNED, SR_PAID_AFTER_DEATH, SR_PAID_AFTER_STOP,
+	SR_PAID_AFTER_END, SR_PAID_UNVERIFIED, SR_PAID_SUSPENDED, SCAN_NRULES
+};
+enum { VERDICT_CONFIRMED, VERDICT_FALSE_POSITIVE, VERDICT_FIELD_CHECK, NVERDICTS };
+const char *scan_rule_name(int rule);
+int scan_rule_lookup(const char *id); /* -1 when there is none */
+const char *scan_rule_title(int rule, int bn);
+const char *verdict_name(int v); /* confirmed, false_positive, needs_field_check */
+int verdict_lookup(const char *s); /* either spelling (false-positive); -1 if none */
+struct json_t;
+struct scan;
+/* A scan that reasons as of a day, with the payment model given (kept, not copied). */
+struct scan *scan_new(wdate as_of, const struct sched_params *model);
+void scan_free(struct scan *s);
+/* scan.* (rules on or off, thresholds, severities, weights), the name rules, and
+ * the rates and terms; an unknown scan.* key is an error. */
+int scan_config(struct scan *s, const struct cfg *c, struct werr *e);
+/* --rules LIST (only) or --skip LIST: rule ids, comma-separated. */
+int scan_select(struct scan *s, const char *list, int only, struct werr *e);
+int scan_enabled(const struct scan *s, int rule);
+/* Why an enabled rule cannot be applied in full (what the configuration lacks). */
+const char *scan_unmet(const struct scan *s, int rule);
+/* The serving employees' or pensioners' NIDs: one a line (more fields after a tab
+ * or a blank are ignored), blank lines and # comments skipped. */
+int scan_nid_list(struct scan *s, int rule, const char *path, struct werr *e);
+/* One valid record. Returns 0 when used, 1 when of a kind the scan leaves aside,
+ * 2 when dated after the day the scan reasons about, -1 with e filled. */
+int scan_add(struct scan *s, const struct json_t *rec, struct werr *e);
+/* Apply the rules; then tell the verdicts (the latest per fingerprint last), then
+ * score: the weights are fitted on the verdicts. */
+void scan_run(struct scan *s);
+void scan_verdict(struct scan *s, const char *fingerprint, const char *rule, int verdict);
+void scan_score(struct scan *s);
+/* The findings as records (all: those left out as false positives too). */
+size_t scan_write(struct scan *s, int all, struct buf *out);
+/* risk records for the orders that hit a rule, riskiest first. */
+size_t scan_write_risk(struct scan *s, struct buf *out);
+struct scan_rule_stats {
+	int enabled;
+	long findings, left_out, verdicts[NVERDICTS];
+	double weight;
+};
+void scan_stats(const struct scan *s, struct scan_rule_stats st[SCAN_NRULES], double *bias,
+                long *examples);
+/* Counts for the summary. */
+struct scan_counts {
+	long orders, applications, verifications, payments, later, unknown_order, left_aside;
+	long findings, left_out, confirmed;
+	long by_rule[SCAN_NRULES];
+};
+void scan_counts(const struct scan *s, struct scan_counts *c);
+
+/* ---- revlog.c: the scan's review log ---- */
+/* $WGO_HOME/scan/reviews.jsonl, signed verdicts appended under a lock with fsync;
+ * a torn last line is left out when read and cut off before the next append. A
+ * thin wrapper over store.c, to move onto the store module as it is. */
+struct revlog {
+	char *path;
+	int fd;
+	off_t end;
+};
+/* append: lock the log (waiting for another run) and ready it for an append. */
+int revlog_open(struct revlog *l, int append, struct werr *e);
+/* Each verdict whose signature holds against ring, in the log's order; each other
+ * line is reported and counted in *bad. -1 when the log cannot be read. */
+int revlog_replay(struct revlog *l, const struct keyring *ring,
+                  void (*cb)(const struct json_t *verdict, void *ctx), void *ctx, long *bad);
+int revlog_append(struct revlog *l, const char *line, size_t n, struct werr *e);
+void revlog_close(struct revlog *l);
+
 #endif
