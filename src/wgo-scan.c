@@ -139,30 +139,43 @@ on_verdict(const json_t *v, void *ctx)
 	scan_verdict(S, jstr(v, "fingerprint"), jstr(v, "rule"), verdict_lookup(jstr(v, "verdict")));
 }
 
-/* The review log's verdicts, each checked against the keyring; a log that does not
- * exist yet has none. */
+/* The keyring the review log's signatures are checked against. */
+static void
+load_ring(struct keyring *ring)
+{
+	struct werr e;
+	const char *kv = cfg_get(wgo_config(), "keyring");
+	char *kr = o_keyring ? xstrdup(o_keyring) : home_path(kv ? kv : "keyring");
+	if (keyring_load(ring, kr, &e) < 0)
+		die("%s: cannot check the review log's signatures: %s", e.field, e.msg);
+	free(kr);
+}
+
+/* The review log's verdicts, each checked by the store and against the keyring; a
+ * log that does not exist yet has none. */
 static int
 load_verdicts(void)
 {
 	struct revlog log;
 	struct werr e;
-	revlog_open(&log, 0, &e);
+	revlog_open(&log, 0, NULL, &e);
 	if (access(log.path, F_OK) < 0) {
 		revlog_close(&log);
 		return 0;
 	}
 	struct keyring ring;
-	const char *kv = cfg_get(wgo_config(), "keyring");
-	char *kr = o_keyring ? xstrdup(o_keyring) : home_path(kv ? kv : "keyring");
-	if (keyring_load(&ring, kr, &e) < 0)
-		die("%s: cannot check the review log's signatures: %s", e.field, e.msg);
-	free(kr);
-	long bad;
-	if (revlog_replay(&log, &ring, on_verdict, NULL, &bad) < 0)
-		die("%s: cannot read the review log", log.path);
+	load_ring(&ring);
+	/* A damaged log (a line whose checksum or signature fails) gives no verdict:
+	 * none is left out or marked, and the status says the log needs repair. */
+	int rc = 0;
+	if (revlog_replay(&log, &ring, on_verdict, NULL, &e) < 0) {
+		warnf("%s%s%s; no verdict of the review log is used until it is repaired", e.field,
+		      e.field[0] ? ": " : "", e.msg);
+		rc = WGO_EXIT_NEG;
+	}
 	keyring_free(&ring);
 	revlog_close(&log);
-	return bad ? WGO_EXIT_NEG : 0;
+	return rc;
 }
 
 /* ---- review ---- */
@@ -216,9 +229,12 @@ review(int argc, char **argv)
 	struct buf line = { 0 };
 	rec_dump(r, &line);
 	struct revlog log;
-	if (revlog_open(&log, 1, &e) < 0 || revlog_append(&log, line.p, line.n, &e) < 0)
-		die("%s: %s", e.field, e.msg);
+	struct keyring ring;
+	load_ring(&ring);
+	if (revlog_open(&log, 1, &ring, &e) < 0 || revlog_append(&log, line.p, line.n, &e) < 0)
+		die("%s%s%s", e.field, e.field[0] ? ": " : "", e.msg);
 	revlog_close(&log);
+	keyring_free(&ring);
 	if (fwrite(line.p, 1, line.n, stdout) != line.n)
 		die("<stdout>: write error:");
 	buf_free(&line);

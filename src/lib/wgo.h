@@ -1223,20 +1223,23 @@ struct scan_counts {
 void scan_counts(const struct scan *s, struct scan_counts *c);
 
 /* ---- revlog.c: the scan's review log ---- */
-/* $WGO_HOME/scan/reviews.jsonl, signed verdicts appended under a lock with fsync;
- * a torn last line is left out when read and cut off before the next append. A
- * thin wrapper over store.c, to move onto the store module as it is. */
+/* $WGO_HOME/scan/reviews.jsonl, signed verdicts kept by the store (STORE_SUM):
+ * appended under its lock with fsync; each line checked by the store and by its
+ * signature; a damaged line (either check failing) is an error naming it, and no
+ * verdict of a damaged log is used. */
 struct revlog {
 	char *path;
-	int fd;
-	off_t end;
+	int append, open;
+	struct store s;
 };
-/* append: lock the log (waiting for another run) and ready it for an append. */
-int revlog_open(struct revlog *l, int append, struct werr *e);
-/* Each verdict whose signature holds against ring, in the log's order; each other
- * line is reported and counted in *bad. -1 when the log cannot be read. */
+/* append: lock the log (waiting for another run), check every line as
+ * revlog_replay does, and ready it for an append. */
+int revlog_open(struct revlog *l, int append, const struct keyring *ring, struct werr *e);
+/* Each verdict, in the log's order, once every line is checked (signatures against
+ * ring, unless NULL); -1 with e->field "PATH:LINE" when a line is damaged (and cb
+ * was called for none) or the log cannot be read. */
 int revlog_replay(struct revlog *l, const struct keyring *ring,
-                  void (*cb)(const struct json_t *verdict, void *ctx), void *ctx, long *bad);
+                  void (*cb)(const struct json_t *verdict, void *ctx), void *ctx, struct werr *e);
 int revlog_append(struct revlog *l, const char *line, size_t n, struct werr *e);
 void revlog_close(struct revlog *l);
 
