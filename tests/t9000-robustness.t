@@ -316,10 +316,12 @@ for p in wgo-issue wgo-push wgo-pull wgo-keygen ddp-sandbox; do
 		fail "$p takes no secret on its command line" "$(grep -E -- '--(token|passphrase|password|secret)' help.txt)"
 	else pass "$p takes no secret on its command line"; fi
 done
-run wgo-push --token supersecret orders.jsonl
-ok "wgo-push --token is not an option" test "$status" = 2
-# The token, wrong for the bank, never shows in messages, outputs or logs.
 head -3 "$TESTDATA/applications.jsonl" | wgo-issue --date 2025-12-10 >s.jsonl
+# With orders that exist, so that only the option can be what is refused.
+run wgo-push --token supersecret s.jsonl
+is "$status: $err" "2: wgo-push: unknown option '--token'
+Try 'wgo-push --help' for more information." "wgo-push --token is not an option (nor --token-file), and the value is not echoed"
+# The token, wrong for the bank, never shows in messages, outputs or logs.
 wgo-push s.jsonl >s.out 2>s.err
 WGO_BANK_TOKEN=supersecret-ENV-0815 wgo-pull returns >s2.out 2>s2.err
 sed -i '/^bank.token_file/d' "$WGO_HOME/wgo.conf"

@@ -652,4 +652,18 @@ int lang_parse(const char *s);
 /* Parse a non-negative integer with Bengali digits allowed. */
 int uint_parse(const char *s, long max, long *out);
 
+/* ---- secret.c: secrets kept out of core dumps and other processes ---- */
+/* First thing in a program that holds a key, a bank token or a passphrase: not
+ * dumpable (no core file; no ptrace, /proc/PID/mem or /proc/PID/environ for other
+ * processes of the user), RLIMIT_CORE 0 and coredump_filter 0. Dies if it cannot. */
+void secrets_protect(void);
+/* Zeroed memory for a secret (libsodium's guarded allocation: guard pages, mlock
+ * where the limit allows, MADV_DONTDUMP); dies when there is none. */
+void *secret_alloc(size_t n);
+void secret_free(void *p); /* wipes; NULL is fine */
+/* An environment variable's value in secret memory (NULL if unset or empty); every
+ * copy of it in the environment block is overwritten, so that /proc/PID/environ no
+ * longer shows it, and the variable is unset (no child inherits it). */
+char *secret_getenv(const char *name);
+
 #endif
