@@ -77,6 +77,7 @@ main(int argc, char **argv)
 	struct werr e;
 
 	wgo_setprog(argv[0]);
+	secrets_protect(); /* the new secret key and its passphrase */
 	char **pos = wgo_getopt(argc, argv, "o:s:p:P:hV", lo, on_opt, &npos);
 	if (npos)
 		die_usage("unexpected argument '%s'", pos[0]);
@@ -90,9 +91,9 @@ main(int argc, char **argv)
 		die_usage("--no-passphrase and --passphrase-file contradict each other");
 	sign_init();
 
-	char pass[512] = "";
+	char *pass = secret_alloc(512);
 	if (!opt_nopass && read_passphrase(opt_pass, "Passphrase for the new key: ", 1, pass,
-	                                   sizeof pass, &e) < 0)
+	                                   512, &e) < 0)
 		die("%s: %s (or use --no-passphrase)", e.field, e.msg);
 
 	char *sec = opt_sec ? xstrdup(opt_sec) : default_path("keys", opt_office, ".sec");
@@ -103,31 +104,29 @@ main(int argc, char **argv)
 			die("%s: %s", e.field, e.msg);
 		free(d);
 	}
-	struct wkey k;
-	key_generate(&k, opt_office);
-	int rc = seckey_write(sec, &k, opt_nopass ? NULL : pass, &e);
-	sodium_memzero(pass, sizeof pass);
-	if (rc < 0) {
-		key_wipe(&k);
+	struct wkey *k = secret_alloc(sizeof *k);
+	key_generate(k, opt_office);
+	int rc = seckey_write(sec, k, opt_nopass ? NULL : pass, &e);
+	secret_free(pass);
+	if (rc < 0)
 		die("%s: %s", e.field, e.msg);
-	}
-	memset(k.sk, 0, sizeof k.sk);
-	sodium_memzero(k.sk, sizeof k.sk);
-	k.has_sk = 0;
-	if (pubkey_write(pub, &k, &e) < 0)
+	sodium_memzero(k->sk, sizeof k->sk);
+	k->has_sk = 0;
+	if (pubkey_write(pub, k, &e) < 0)
 		die("%s: %s", e.field, e.msg);
 	if (!opt_nokeyring) {
 		char hex[17], name[40];
-		keyid_hex(k.id, hex);
-		snprintf(name, sizeof name, "%s-%s", k.office, hex);
+		keyid_hex(k->id, hex);
+		snprintf(name, sizeof name, "%s-%s", k->office, hex);
 		char *d = home_path("keyring"), *kr = default_path("keyring", name, ".pub");
-		if (mkdirs(d, &e) < 0 || pubkey_write(kr, &k, &e) < 0)
+		if (mkdirs(d, &e) < 0 || pubkey_write(kr, k, &e) < 0)
 			die("%s: %s", e.field, e.msg);
 		free(d);
 		free(kr);
 	}
 	struct buf b = { 0 };
-	pubkey_text(&k, &b);
+	pubkey_text(k, &b);
+	secret_free(k);
 	fwrite(b.p, 1, b.n, stdout);
 	buf_free(&b);
 	free(sec);

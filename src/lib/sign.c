@@ -86,33 +86,68 @@ secret_fd_check(int fd, const char *path, struct werr *e)
 	return 0;
 }
 
-/* Reads a whole secret file (at most cap-1 bytes) after checking its mode. */
-int
-secret_read(const char *path, char *out, size_t cap, struct werr *e)
+/* The rest of a descriptor (at most cap-1 bytes), NUL-terminated; where is what
+ * messages call it. */
+static int
+read_rest(int fd, const char *where, char *out, size_t cap, struct werr *e)
 {
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return werr_set(e, path, "%s", strerror(errno));
-	if (secret_fd_check(fd, path, e) < 0) {
-		close(fd);
-		return -1;
-	}
 	size_t n = 0;
 	ssize_t r;
 	while (n + 1 < cap && (r = read(fd, out + n, cap - 1 - n)) != 0) {
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
-			close(fd);
-			return werr_set(e, path, "%s", strerror(errno));
+			return werr_set(e, where, "%s", strerror(errno));
 		}
 		n += (size_t)r;
 	}
-	close(fd);
 	out[n] = 0;
 	if (n + 1 >= cap)
-		return werr_set(e, path, "too long for a secret");
+		return werr_set(e, where, "too long for a secret");
 	return 0;
+}
+
+/* Reads a whole secret file (at most cap-1 bytes) after checking its mode. */
+int
+secret_read(const char *path, char *out, size_t cap, struct werr *e)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		int err = errno;
+		struct stat st;
+		if (err == ELOOP && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+			return werr_set(e, path, "a symbolic link: secrets are read only from the file "
+			                "itself, never through a link (give its real path)");
+		return werr_set(e, path, "%s", strerror(err));
+	}
+	int rc = secret_fd_check(fd, path, e);
+	if (rc == 0)
+		rc = read_rest(fd, path, out, cap, e);
+	close(fd);
+	return rc;
+}
+
+int
+secret_read_fd(int fd, char *out, size_t cap, struct werr *e)
+{
+	char where[32];
+	struct stat st;
+	snprintf(where, sizeof where, "descriptor %d", fd);
+	int rc;
+	if (fstat(fd, &st) < 0)
+		return werr_set(e, where, "%s", strerror(errno)); /* not open: nothing to close */
+	/* A pipe or a socket is the caller's own; a file must be as private as a
+	 * secret file given by name. */
+	if (S_ISREG(st.st_mode))
+		rc = secret_fd_check(fd, where, e);
+	else if (S_ISDIR(st.st_mode))
+		rc = werr_set(e, where, "a directory");
+	else
+		rc = 0;
+	if (rc == 0)
+		rc = read_rest(fd, where, out, cap, e);
+	close(fd);
+	return rc;
 }
 
 static int
@@ -264,15 +299,22 @@ pubkey_parse(const char *text, const char *path, struct wkey *k, struct werr *e)
 int
 seckey_load(const char *path, const char *pass, struct wkey *k, struct werr *e)
 {
-	char text[1024];
-	uint8_t blob[SEC_LEN + 1], key[32] = { 0 };
-	if (secret_read(path, text, sizeof text, e) < 0)
-		return -1;
-	int n = key_blob(text, "secret", blob, sizeof blob, path, e);
-	sodium_memzero(text, sizeof text);
-	if (n < 0)
-		return -1;
+	/* The file's text, its blob and the box key, in pages kept out of dumps. */
+	struct {
+		char text[1024];
+		uint8_t blob[SEC_LEN + 1], key[32];
+	} *w = secret_alloc(sizeof *w);
+	uint8_t *blob = w->blob, *key = w->key;
 	int rc = 0;
+	if (secret_read(path, w->text, sizeof w->text, e) < 0) {
+		secret_free(w);
+		return -1;
+	}
+	int n = key_blob(w->text, "secret", blob, sizeof w->blob, path, e);
+	if (n < 0) {
+		secret_free(w);
+		return -1;
+	}
 	if (n != SEC_LEN || memcmp(blob, "Ed", 2)) {
 		rc = werr_set(e, path, "not a wgo secret key (wrong length or algorithm)");
 		goto out;
@@ -292,7 +334,7 @@ seckey_load(const char *path, const char *pass, struct wkey *k, struct werr *e)
 		rc = werr_set(e, path, "implausible key derivation limits");
 		goto out;
 	}
-	if (sealed && crypto_pwhash(key, sizeof key, pass, strlen(pass), blob + 20, ops,
+	if (sealed && crypto_pwhash(key, 32, pass, strlen(pass), blob + 20, ops,
 	                            (size_t)mem, crypto_pwhash_ALG_ARGON2ID13) != 0) {
 		rc = werr_set(e, path, "out of memory deriving the key from the passphrase");
 		goto out;
@@ -316,8 +358,7 @@ seckey_load(const char *path, const char *pass, struct wkey *k, struct werr *e)
 out:
 	if (rc)
 		sodium_memzero(k, sizeof *k);
-	sodium_memzero(blob, sizeof blob);
-	sodium_memzero(key, sizeof key);
+	secret_free(w);
 	return rc;
 }
 
@@ -600,11 +641,11 @@ office_key_load(const char *keyfile, const char *office, const char *passfile, s
 	}
 	int rc = seckey_load(path, NULL, k, e);
 	if (rc == -2) {
-		char pass[512];
-		rc = read_passphrase(passfile, "Passphrase for the office key: ", 0, pass, sizeof pass, e);
+		char *pass = secret_alloc(512);
+		rc = read_passphrase(passfile, "Passphrase for the office key: ", 0, pass, 512, e);
 		if (rc == 0)
 			rc = seckey_load(path, pass, k, e);
-		sodium_memzero(pass, sizeof pass);
+		secret_free(pass);
 	}
 	if (rc < 0 && !keyfile && access(path, F_OK) < 0) {
 		size_t n = strlen(e->msg);

@@ -509,6 +509,9 @@ int seckey_load(const char *path, const char *pass, struct wkey *k, struct werr 
 /* Refuse a secret file that is not regular or is readable by group or others. */
 int secret_fd_check(int fd, const char *path, struct werr *e);
 int secret_read(const char *path, char *out, size_t cap, struct werr *e);
+/* The same from an open descriptor (a pipe, or a file of mode 0600), which it
+ * closes. */
+int secret_read_fd(int fd, char *out, size_t cap, struct werr *e);
 /* From a file (mode checked) or, when file is NULL, asked on /dev/tty. */
 int read_passphrase(const char *file, const char *prompt, int confirm, char *out, size_t n,
                     struct werr *e);
@@ -588,9 +591,12 @@ struct bank {
 	char *endpoint, *auth, *ca_file, *cert, *cert_key, *receiver;
 	long timeout_ms;
 };
-/* Endpoint and token from the options or the configuration (token file mode 0600,
- * or WGO_BANK_TOKEN); TLS is always verified. */
-int bank_load(struct bank *b, const char *endpoint, const char *token_file, struct werr *e);
+/* Endpoint and token from the options or the configuration; TLS is always verified. */
+/* The token: from descriptor token_fd (when >= 0), token_file, bank.token_file in
+ * wgo.conf, or WGO_BANK_TOKEN (whose bytes are then wiped from the environment),
+ * in that order; b->auth is in secret memory. */
+int bank_load(struct bank *b, const char *endpoint, const char *token_file, int token_fd,
+              struct werr *e);
 void bank_free(struct bank *b);
 struct http_req {
 	char url[512];
