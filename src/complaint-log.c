@@ -1196,10 +1196,13 @@ complete(const char *text, int start, int end)
 }
 
 /* Ask for one field; NULL at end of input. The answer is checked by check(), and
- * asked again while it is wrong. */
+ * asked again while it is wrong. A private answer (a name, a mobile number, an NID,
+ * the complaint) never goes into the history, where the next person at the
+ * terminal would find it with the Up arrow. */
+enum { PUBLIC, PRIVATE };
 static char *
 ask(const char *en, const char *bn, const char *dflt, char **choices,
-    int (*check)(const char *s, struct werr *e), int optional)
+    int (*check)(const char *s, struct werr *e), int optional, int private)
 {
 	struct buf prompt = { 0 };
 	for (;;) {
@@ -1223,7 +1226,7 @@ ask(const char *en, const char *bn, const char *dflt, char **choices,
 		size_t n = strlen(s);
 		while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
 			s[--n] = 0;
-		if (*s)
+		if (*s && !private)
 			add_history(s);
 		if (!*s && dflt && *dflt)
 			s = (char *)dflt;
@@ -1308,6 +1311,24 @@ officer_list(void)
 	return l;
 }
 
+/* A history written before private answers were kept out of it may hold mobile
+ * numbers and NIDs: those go (the file is written again at the end). */
+static void
+forget_private(void)
+{
+	for (int i = history_length - 1; i >= 0; i--) {
+		HIST_ENTRY *h = history_get(history_base + i);
+		char n[32];
+		const char *why;
+		if (h && h->line && (mobile_check(h->line, n, sizeof n, &why) == 0 ||
+		                     nid_check(h->line, n, sizeof n, &why) == 0)) {
+			h = remove_history(i);
+			if (h)
+				free_history_entry(h);
+		}
+	}
+}
+
 static int
 add_interactive(void)
 {
@@ -1321,6 +1342,7 @@ add_interactive(void)
 	char *hist = home_path("complaint-history");
 	using_history();
 	read_history(hist);
+	forget_private();
 	char **offices = office_list(), **services = cfg_ids("service."),
 	     **categories = cfg_ids("category."), **officers = officer_list();
 	const char *off0 = o_office ? o_office : cfg_get(wgo_config(), "office");
@@ -1328,15 +1350,17 @@ add_interactive(void)
 	                           "অভিযোগ (ট্যাব চাপলে বাকিটা আসে; Ctrl-D চাপলে কিছু লিপিবদ্ধ হয় না)।"));
 	char *f[9] = { 0 };
 	int rc = WGO_EXIT_USAGE, i = 0;
-	if (!(f[i++] = ask("Office", "কার্যালয়", off0, offices, check_office, 0)) ||
-	    !(f[i++] = ask("Service", "সেবা", o_service, services, check_service, 0)) ||
-	    !(f[i++] = ask("Desk", "ডেস্ক", o_desk, NULL, NULL, 1)) ||
-	    !(f[i++] = ask("Category", "অভিযোগের ধরন", o_category, categories, check_category, 0)) ||
-	    !(f[i++] = ask("Name", "নাম", o_name, NULL, NULL, 0)) ||
-	    !(f[i++] = ask("Mobile", "মোবাইল", o_mobile, NULL, check_mobile, 1)) ||
-	    !(f[i++] = ask("NID", "এনআইডি", o_nid, NULL, check_nid, 1)) ||
-	    !(f[i++] = ask("Complaint", "অভিযোগ", o_text, NULL, NULL, 0)) ||
-	    !(f[i++] = ask("Recorded by", "লিপিবদ্ধকারী", o_by ? o_by : login_name(), officers, NULL, 0))) {
+	if (!(f[i++] = ask("Office", "কার্যালয়", off0, offices, check_office, 0, PUBLIC)) ||
+	    !(f[i++] = ask("Service", "সেবা", o_service, services, check_service, 0, PUBLIC)) ||
+	    !(f[i++] = ask("Desk", "ডেস্ক", o_desk, NULL, NULL, 1, PUBLIC)) ||
+	    !(f[i++] = ask("Category", "অভিযোগের ধরন", o_category, categories, check_category, 0,
+	                   PUBLIC)) ||
+	    !(f[i++] = ask("Name", "নাম", o_name, NULL, NULL, 0, PRIVATE)) ||
+	    !(f[i++] = ask("Mobile", "মোবাইল", o_mobile, NULL, check_mobile, 1, PRIVATE)) ||
+	    !(f[i++] = ask("NID", "এনআইডি", o_nid, NULL, check_nid, 1, PRIVATE)) ||
+	    !(f[i++] = ask("Complaint", "অভিযোগ", o_text, NULL, NULL, 0, PRIVATE)) ||
+	    !(f[i++] = ask("Recorded by", "লিপিবদ্ধকারী", o_by ? o_by : login_name(), officers, NULL, 0,
+	                   PUBLIC))) {
 		fprintf(stderr, "\n%s\n", tr("Nothing was recorded.", "কিছুই লিপিবদ্ধ হয়নি।"));
 		goto out;
 	}
@@ -1347,7 +1371,7 @@ add_interactive(void)
 		goto out;
 	}
 	char *yes = ask("Record this complaint? (y/n)", "অভিযোগটি লিপিবদ্ধ করবেন? (হ্যাঁ/না)", "y", NULL,
-	                NULL, 0);
+	                NULL, 0, PRIVATE);
 	if (!yes || !(yes[0] == 'y' || yes[0] == 'Y' || !strncmp(yes, "হ", 3))) {
 		fprintf(stderr, "%s\n", tr("Nothing was recorded.", "কিছুই লিপিবদ্ধ হয়নি।"));
 		free(yes);
