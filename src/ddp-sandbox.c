@@ -1607,6 +1607,7 @@ setup(void)
 	char *kr = o_keyring ? xstrdup(o_keyring) : home_path("keyring");
 	if (keyring_load(&ring, kr, &e) < 0)
 		die("%s: %s", e.field, e.msg);
+	ring.today = today; /* keys are judged on the bank's business date */
 	free(kr);
 	char *tp = state_file(o_tokens, state, "tokens");
 	load_tokens(tp);

@@ -11,8 +11,9 @@ static const char usage_text[] =
 	"Usage: wgo-verify [OPTIONS] [FILE...]\n"
 	"Check each order's signature against the keyring: the key id is known, the key\n"
 	"is the order's office's, the signature holds over the order's canonical form,\n"
-	"and the order is in canonical form. Good orders go to standard output; each bad\n"
-	"one is reported as FILE:LINE: FIELD: REASON with its order number.\n"
+	"the order is in canonical form, and the key was valid on the order's issue date\n"
+	"and is not revoked today. Good orders go to standard output; each bad one is\n"
+	"reported as FILE:LINE: FIELD: REASON with its order number.\n"
 	"\n"
 	"Options:\n"
 	"  -k, --keyring PATH   a file of public keys, or a directory of *.pub files\n"
@@ -20,6 +21,7 @@ static const char usage_text[] =
 	"  -r, --rejects FILE   write the orders that fail to FILE, with their reasons\n"
 	"  -q, --quiet          do not report each failure\n"
 	"      --home DIR       state directory (default $WGO_HOME)\n"
+	"      --now INSTANT    take this as the current time (revocations are judged on it)\n"
 	"  -h, --help           show this help\n"
 	"  -V, --version        show the version\n"
 	"\n"
@@ -37,6 +39,7 @@ on_opt(int c, char *arg)
 	case 'r': opt_rejects = arg; break;
 	case 'q': opt_quiet = 1; break;
 	case 1: wgo_set_home(arg); break;
+	case 2: wgo_opt_now(arg); break;
 	case 'h': wgo_help(usage_text);
 	case 'V': wgo_help(NULL);
 	}
@@ -67,6 +70,7 @@ main(int argc, char **argv)
 		{ "rejects", required_argument, NULL, 'r' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "home", required_argument, NULL, 1 },
+		{ "now", required_argument, NULL, 2 },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },

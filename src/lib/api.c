@@ -216,6 +216,12 @@ api_open(const char *body, size_t n, const struct keyring *ring, int64_t now, in
 		return api_err(e, 401, "err.sender.unknown", "no key %s registered for %s", kid,
 		               jstr(h, "sender_id"));
 	}
+	/* A request is signed now: the key must be valid on the bank's day. */
+	struct werr ke;
+	if (key_valid_on(k, ring->today, ring->today, "the request was signed", &ke) < 0) {
+		json_decref(env);
+		return api_err(e, 401, "err.sender.key_invalid", "%s", ke.msg);
+	}
 	struct buf b = { 0 };
 	int bad = sig_b64_decode(sig, s) < 0 || signed_bytes(h, m, &b) < 0 ||
 	          sig_verify(k, b.p, b.n, s) != 0;

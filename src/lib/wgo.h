@@ -491,10 +491,17 @@ struct wkey {
 	uint8_t pk[32];
 	uint8_t sk[64];
 	int has_sk;
+	/* Validity, from the keyring (wgo-keygen(1)); a date counts only with its bit. */
+	unsigned dates;
+	wdate valid_from, retired, revoked;
 };
+#define KEY_FROM 1u
+#define KEY_RETIRED 2u
+#define KEY_REVOKED 4u
 struct keyring {
 	struct wkey *k;
 	size_t n;
+	wdate today; /* revocations are judged on this day: wgo_today() at load */
 };
 void sign_init(void);
 void keyid_hex(const uint8_t id[8], char out[17]);
@@ -518,6 +525,22 @@ int read_passphrase(const char *file, const char *prompt, int confirm, char *out
 int keyring_load(struct keyring *r, const char *path, struct werr *e); /* file or directory */
 void keyring_free(struct keyring *r);
 const struct wkey *keyring_find(const struct keyring *r, const uint8_t id[8]);
+/* A keyring entry as written: the public key's two lines and its dates. */
+void keyring_entry_text(const struct wkey *k, struct buf *b);
+/* Add a key (with its dates) to a keyring: a new OFFICE-KEYID.pub in a directory
+ * (made if need be; never over a file), or at the end of a keyring file. */
+int keyring_add(const char *path, const struct wkey *k, struct werr *e);
+/* Put "valid-from:", "retired:" or "revoked:" (which: KEY_FROM, ...) with date d
+ * under key id in the keyring file (or directory) path, replacing one there. */
+int keyring_set_date(const char *path, const uint8_t id[8], unsigned which, wdate d,
+                     struct werr *e);
+/* -1 (e filled) when k is revoked on today: nothing it signed is trusted. */
+int key_revoked(const struct wkey *k, wdate today, struct werr *e);
+/* -1 (e filled) when k may not sign what is dated day: revoked (on today, or from
+ * before day), retired on or before day, or valid only later. what says what the
+ * day is in the message ("the order was issued"). */
+int key_valid_on(const struct wkey *k, wdate day, wdate today, const char *what,
+                 struct werr *e);
 void sig_detached(const struct wkey *k, const void *msg, size_t n, uint8_t sig[64]);
 int sig_verify(const struct wkey *k, const void *msg, size_t n, const uint8_t sig[64]);
 int sig_b64_decode(const char *s, uint8_t sig[64]);
@@ -530,7 +553,8 @@ int order_sign(struct json_t *order, const struct wkey *k, struct werr *e);
 int order_message(struct json_t *order, struct buf *msg);
 /* {"alg":"ed25519","key_id":"...","value":"..."} */
 void signature_text(const struct wkey *k, const uint8_t sig[64], struct buf *out);
-/* Signature, key id, the key's office, and that the order is in canonical form. */
+/* Signature, key id, the key's office, the key's validity on the order's issued
+ * date (and revocation on r->today), and that the order is in canonical form. */
 int order_verify(struct json_t *order, const struct keyring *r, struct werr *e);
 
 /* Signing on worker threads, for a stream of orders that must come out in order and
