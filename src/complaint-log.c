@@ -1022,6 +1022,14 @@ putn(const char *s, int width, int right)
 	put_cell(stdout, s, width, right, o_bn);
 }
 
+/* Append text from a record (or the configuration) for a person to read: escaped,
+ * so that it cannot move the cursor, forge a line of ours or reorder the line. */
+static void
+addt(struct buf *b, const char *s)
+{
+	term_escape(b, s, strlen(s));
+}
+
 /* Append ascii with its digits in Bengali when asked. */
 static void
 addn(struct buf *b, const char *ascii)
@@ -1246,7 +1254,9 @@ ask(const char *en, const char *bn, const char *dflt, char **choices,
 			buf_free(&prompt);
 			return r;
 		}
-		fprintf(stderr, "  %s\n", e.msg);
+		fputs("  ", stderr);
+		term_puts(stderr, e.msg); /* it may quote what was typed */
+		fputc('\n', stderr);
 		free(line);
 	}
 }
@@ -1385,9 +1395,12 @@ add_interactive(void)
 	                  "লিপিবদ্ধ হয়েছে: %s। %s (%s) এখনই জানলেন; সময়সীমা %d কার্যদিবস।"),
 	           jstr(ev, "id"), level_name(0),
 	           jstr(ev, "officer") ? jstr(ev, "officer") : "-", days[0]);
+	struct buf el = { 0 };
+	term_escape(&el, l.p, l.n); /* the officer's name is the configuration's */
 	fputs("\n", stderr);
-	put_digits(stderr, buf_str(&l), o_bn);
+	put_digits(stderr, buf_str(&el), o_bn);
 	fputs("\n", stderr);
+	buf_free(&el);
 	buf_free(&l);
 	json_decref(ev);
 out:
@@ -1684,7 +1697,8 @@ cmd_show(int argc, char **argv)
 			buf_adds(&b, buf_str(&m));
 			for (int k = utf8_width(buf_str(&m)); k < 12; k++)
 				buf_addc(&b, ' ');
-			buf_adds(&b, buf_str(&v));
+			/* Record text, escaped: a newline in it must not start a line of ours. */
+			term_escape(&b, v.p, v.n);
 			buf_addc(&b, '\n');
 		}
 		buf_free(&v);
@@ -1721,19 +1735,26 @@ cmd_show(int argc, char **argv)
 		buf_adds(&b, "  ");
 		addn(&b, t);
 		buf_printf(&b, "  %s", evn);
-		if (jstr(ev, "by"))
-			buf_printf(&b, "%s %s", tr(" by", ","), jstr(ev, "by"));
+		if (jstr(ev, "by")) {
+			buf_printf(&b, "%s ", tr(" by", ","));
+			addt(&b, jstr(ev, "by"));
+		}
 		if (!strcmp(jstr(ev, "event"), "escalate")) {
 			snprintf(lv, sizeof lv, "%d", (int)jint(ev, "level", 0));
 			buf_printf(&b, " → %s ", tr("level", "স্তর"));
 			addn(&b, lv);
-			if (jstr(ev, "officer"))
-				buf_printf(&b, ", %s", jstr(ev, "officer"));
+			if (jstr(ev, "officer")) {
+				buf_adds(&b, ", ");
+				addt(&b, jstr(ev, "officer"));
+			}
 		}
 		if (jstr(ev, "decision"))
 			buf_printf(&b, ": %s", jstr(ev, "decision"));
-		if (jstr(ev, "note"))
-			buf_printf(&b, " (%s)", jstr(ev, "note"));
+		if (jstr(ev, "note")) {
+			buf_adds(&b, " (");
+			addt(&b, jstr(ev, "note"));
+			buf_addc(&b, ')');
+		}
 		buf_addc(&b, '\n');
 		json_decref(ev);
 	}
@@ -1941,25 +1962,34 @@ ring(const json_t *ev)
 	struct buf b = { 0 }, m = { 0 };
 	char t[17];
 	local_time(event_at(ev), t);
-	buf_adds(&b, "\a");
+	buf_adds(&b, "\a"); /* the bell, ours; every text below is the record's, escaped */
 	addn(&b, t);
-	buf_printf(&b, "  %s  ", jstr(ev, "id"));
+	buf_adds(&b, "  ");
+	addt(&b, jstr(ev, "id"));
+	buf_adds(&b, "  ");
 	label("service.", jstr(ev, "service"), &m);
-	buf_adds(&b, buf_str(&m));
+	addt(&b, buf_str(&m));
 	if (jstr(ev, "category")) {
 		label("category.", jstr(ev, "category"), &m);
-		buf_printf(&b, " / %s", buf_str(&m));
+		buf_adds(&b, " / ");
+		addt(&b, buf_str(&m));
 	}
-	if (jstr(ev, "desk"))
-		buf_printf(&b, ", %s %s", tr("desk", "ডেস্ক"), jstr(ev, "desk"));
+	if (jstr(ev, "desk")) {
+		buf_printf(&b, ", %s ", tr("desk", "ডেস্ক"));
+		addt(&b, jstr(ev, "desk"));
+	}
 	buf_adds(&b, ": ");
 	if (jstr(ev, "name"))
-		buf_printf(&b, "%s", jstr(ev, "name"));
+		addt(&b, jstr(ev, "name"));
 	if (jstr(ev, "mobile")) {
 		mask_mobile(jstr(ev, "mobile"), &m);
-		buf_printf(&b, " (%s)", buf_str(&m));
+		buf_adds(&b, " (");
+		addt(&b, buf_str(&m));
+		buf_addc(&b, ')');
 	}
-	buf_printf(&b, " — %s\n", jstr(ev, "text"));
+	buf_adds(&b, " — ");
+	addt(&b, jstr(ev, "text") ? jstr(ev, "text") : "");
+	buf_addc(&b, '\n');
 	fputs(buf_str(&b), stdout);
 	if (fflush(stdout) == EOF)
 		die("<stdout>: write error:");

@@ -43,4 +43,54 @@ else
 	skip "tmux is not installed"
 fi
 
+# ---- text that would forge a line of show: shown escaped, on its own line
+rm -f "$LOG" "$LOG.head"
+FORGE='grant not paid
+history:
+  2026-11-30 11:15  resolve by Nasrin Akhter: rejected'
+complaint-log add -s welfare -c delay -n Rina -t "$FORGE" --now 2026-11-22T04:00:00Z >/dev/null
+id=$(grep -o '"id":"[^"]*"' "$LOG" | cut -d'"' -f4)
+expect 0 "a complaint with newlines in its text is logged (text may hold them)" complaint-log show "$id" -f table --now 2026-11-23T04:00:00Z
+is "$(printf '%s\n' "$out" | grep -c '^history:$')" 1 "show prints one history: line, its own"
+is "$(printf '%s\n' "$out" | grep -c '^  2026-11-30 11:15  resolve')" 0 "the text's forged resolution is not a line of show's"
+is "$(printf '%s\n' "$out" | grep -cF '  complaint   grant not paid\nhistory:\n  2026-11-30 11:15  resolve by Nasrin Akhter: rejected')" 1 \
+	"the text is on the complaint's line, its newlines shown escaped"
+is "$(printf '%s\n' "$out" | sed -n '/^history:$/,$p' | grep -c .)" 2 "the history holds the one real event"
+complaint-log resolve "$id" -d upheld --note "$(printf 'paid\n  2026-12-01 10:00  reopen by x')" --now 2026-11-24T04:00:00Z >/dev/null
+expect 0 "show after a resolution whose note holds a newline" complaint-log show "$id" -f table --now 2026-11-25T04:00:00Z
+is "$(printf '%s\n' "$out" | sed -n '/^history:$/,$p' | grep -c .)" 3 "history: two events, one line each"
+like "$(printf '%s\n' "$out" | tail -1)" ': upheld \(paid\\n  2026-12-01 10:00  reopen by x\)$' "the note escaped"
+
+# ---- and one that would forge a second complaint in watch: one line, one bell
+rm -f "$LOG" "$LOG.head"
+complaint-log watch --count 1 -o KHL >watch.out 2>watch.err &
+wpid=$!
+nap 0.5
+complaint-log add -o KHL -s welfare -c delay -n Rina -t "late
+2026-11-30 11:15  KHL-C-2026-000099  Monthly welfare grant / Delay: Forged — forged" >/dev/null
+for i in $(seq 1 100); do [ -s watch.out ] && break; sleep 0.05; done
+kill $wpid 2>/dev/null; wait $wpid 2>/dev/null
+is "$(wc -l <watch.out | tr -d ' ')" 1 "watch prints the complaint on one line"
+is "$(tr -cd '\a' <watch.out | wc -c | tr -d ' ')" 1 "with one bell: watch's own"
+like "$(cat watch.out)" 'Rina — late\\n2026-11-30 11:15  KHL-C-2026-000099' "the text's newline shown escaped"
+expect 2 "a bell in a text is refused at add" complaint-log add -s welfare -c delay -t "$(printf 'ring \a')"
+like "$err" '^complaint-log: --text: control character U\+0007 at byte 6: not allowed in text' "saying so"
+
+# ---- what the record format does not let into a text: refused at add, saying so
+rm -f "$LOG" "$LOG.head"
+expect 2 "--text with a right-to-left override is refused" complaint-log add -s welfare -c delay -t "$(printf 'paid \342\200\256diap')"
+is "$err" "complaint-log: --text: bidirectional control U+202E at byte 6: not allowed in text
+Try 'complaint-log --help' for more information." "saying what and where"
+expect 2 "--name with a C1 CSI (U+009B) is refused" complaint-log add -s welfare -c delay -t x -n "$(printf 'a\302\2332J')"
+is "$err" "complaint-log: --name: control character U+009B at byte 2: not allowed in a string
+Try 'complaint-log --help' for more information." "saying what and where"
+printf '%s\n' '{"kind":"complaint","v":1,"service":"welfare","category":"delay","name":"A","text":"esc \u001b[2J"}' \
+	'{"kind":"complaint","v":1,"service":"welfare","category":"delay","name":"B","text":"del \u007f"}' \
+	'{"kind":"complaint","v":1,"service":"welfare","category":"delay","name":"C","text":"fine\ttab"}' >bulk.jsonl
+expect 1 "in bulk, the two are rejected and the good one logged" complaint-log add -r rej.jsonl bulk.jsonl
+is "$err" "complaint-log: bulk.jsonl:1: text: control character U+001B at byte 5: not allowed in text
+complaint-log: bulk.jsonl:2: text: control character U+007F at byte 5: not allowed in text" "file, line, field, what"
+is "$(wc -l <"$LOG" | tr -d ' ')" 1 "one logged"
+is "$(wc -l <rej.jsonl | tr -d ' ')" 2 "two written out"
+
 done_testing

@@ -19,12 +19,27 @@ vwarnf(const char *fmt, va_list ap)
 {
 	int saved = errno;
 	size_t n = strlen(fmt);
+	struct buf m = { 0 }, out = { 0 };
 
-	fprintf(stderr, "%s: ", wgo_prog);
-	vfprintf(stderr, fmt, ap);
+	/* A message quotes file names, field names and values from the input: each
+	 * reaches the terminal escaped, and the message stays one line. */
+	va_list aq;
+	va_copy(aq, ap);
+	int len = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (len > 0) {
+		buf_grow(&m, (size_t)len + 1);
+		vsnprintf(m.p, (size_t)len + 1, fmt, ap);
+		m.n = (size_t)len;
+	}
+	buf_printf(&out, "%s: ", wgo_prog);
+	term_escape(&out, m.p ? m.p : "", m.n);
 	if (n && fmt[n - 1] == ':')
-		fprintf(stderr, " %s", strerror(saved));
-	fputc('\n', stderr);
+		buf_printf(&out, " %s", strerror(saved));
+	buf_addc(&out, '\n');
+	fwrite(out.p, 1, out.n, stderr);
+	buf_free(&m);
+	buf_free(&out);
 }
 
 void

@@ -81,8 +81,19 @@ void ascii_digits_to_bn(const char *s, struct buf *out);
 /* Write s to f, in Bengali digits when bn is set. */
 void put_digits(FILE *f, const char *s, int bn);
 /* s in a table cell of width terminal columns, padded (right-aligned if right), its
- * digits in Bengali if bn. */
+ * digits in Bengali if bn, escaped as by term_escape. */
 void put_cell(FILE *f, const char *s, int width, int right, int bn);
+/* Text from records, messages or the command line on its way to a person's
+ * terminal: term_unsafe says which code points must never reach it raw (C0
+ * controls, DEL, C1 controls such as U+009B, the line and paragraph separators
+ * U+2028-2029, and the bidirectional controls U+061C, U+200E-200F, U+202A-202E,
+ * U+2066-2069). term_escape appends s with each of those, each byte that is not
+ * UTF-8, and the backslash escaped (\n \t \r \e \\ \xHH \uHHHH), so that no text can
+ * move the cursor, forge a line, or reorder what follows it. Every program prints
+ * record text for people through these (and warnf, put_cell). */
+int term_unsafe(uint32_t c);
+void term_escape(struct buf *out, const char *s, size_t n);
+void term_puts(FILE *f, const char *s);
 /* Fold Bengali spelling variants (nukta forms, ণ/ন, ৈ/ে, ZWJ/ZWNJ, case) for comparison. */
 void bn_fold(const char *s, struct buf *out);
 void b64_encode(const unsigned char *p, size_t n, struct buf *out);
