@@ -48,7 +48,9 @@ like "$out" '"status":"rejected","code":"rjct.revision.superseded","message":"re
 	"with the bank's code, after one attempt"
 
 # An order whose signature does not verify is never sent.
-sed 's/"total_poisha":[0-9]*/"total_poisha":1/' r0.jsonl >bad.jsonl
+sed 's/"designation":"[^"]*"/"designation":"Tampered"/' r0.jsonl >bad.jsonl
+ok "(the order was changed)" sh -c '! cmp -s r0.jsonl bad.jsonl'
+
 before=$(bank_accepted "$SB")
 expect 1 "a tampered order is refused locally" wgo-push bad.jsonl
 like "$out" '"status":"rejected","code":"local.order.signature"' "as local.order.signature"

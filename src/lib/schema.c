@@ -189,8 +189,14 @@ order_check(json_t *o, struct werr *e)
 		return werr_set(e, "lump_poisha", "missing (a lump-sum grant has it)");
 	if (jint(o, "revision", 0) > 0 && !json_object_get(o, "amendment"))
 		return werr_set(e, "amendment", "missing (a revision after 0 says what changed)");
-	if (!monthly)
+	long long total = jint(o, "total_poisha", -1);
+	if (!monthly) {
+		long long lump = jint(o, "lump_poisha", -1);
+		if (total != lump)
+			return werr_set(e, "total_poisha", "%lld, but a lump-sum order's total is its "
+			                "lump_poisha, %lld", total, lump);
 		return 0;
+	}
 	wmonth first, last, prev = 0;
 	const char *why;
 	month_parse(jstr(o, "first_month"), &first, &why);
@@ -199,6 +205,7 @@ order_check(json_t *o, struct werr *e)
 		return werr_set(e, "last_month", "before first_month");
 	json_t *rates = json_object_get(o, "rates"), *r;
 	size_t i;
+	int64_t sum = 0;
 	if (json_array_size(rates) == 0)
 		return werr_set(e, "rates", "empty");
 	json_array_foreach(rates, i, r) {
@@ -214,9 +221,18 @@ order_check(json_t *o, struct werr *e)
 		if (i > 0 && f != prev + 1)
 			return werr_set(e, fld, "does not follow the previous rate");
 		prev = t;
+		int64_t seg;
+		if (money_mul(&seg, jint(r, "monthly_poisha", 0), (int64_t)t - f + 1) < 0 ||
+		    money_add(&sum, seg) < 0)
+			return werr_set(e, "rates", "they come to more than any order can hold");
 	}
 	if (prev != last)
 		return werr_set(e, "rates", "do not end at last_month");
+	/* The total is what the order says it pays: it must be what its own months at
+	 * its own rates come to. */
+	if (total != sum)
+		return werr_set(e, "total_poisha", "%lld, but the rates come to %lld over the months "
+		                "from first_month to last_month", total, (long long)sum);
 	return 0;
 }
 

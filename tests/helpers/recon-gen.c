@@ -106,8 +106,11 @@ main(int argc, char **argv)
 		else
 			fprintf(in, "\"first_month\":\"%s\",\"last_month\":\"%s\",\"rates\":[{\"from\":\"%s\","
 			        "\"to\":\"%s\",\"monthly_poisha\":%lld}],", ms, ms2, ms, ms2, (long long)rate.poisha);
-		fprintf(in, "\"arrears_months\":0,\"arrears_poisha\":0,\"total_poisha\":1,"
-		        "\"sanction\":{\"officer\":\"DD\",\"date\":\"2025-01-05\"}}\n");
+		/* The total an order holds is its months at its rate (or its lump sum). */
+		fprintf(in, "\"arrears_months\":0,\"arrears_poisha\":0,\"total_poisha\":%lld,"
+		        "\"sanction\":{\"officer\":\"DD\",\"date\":\"2025-01-05\"}}\n",
+		        so.lump ? (long long)so.lump_poisha
+		                : (long long)rate.poisha * (long long)(so.last - so.first + 1));
 		/* Verifications: never, kept up, or lapsed after one or two. */
 		wdate v[8];
 		int nv = 0, kind = (int)(rnd() % 10);
