@@ -52,6 +52,8 @@ static const char usage_text[] =
 	"                             or referred\n"
 	"      --note TEXT            what was done or decided (resolve needs one)\n"
 	"      --officer NAME         escalate: the officer of the next level\n"
+	"      --early                escalate an unresolved complaint before its deadline\n"
+	"                             has passed (with a --note saying why)\n"
 	"  -b, --by NAME              who records the event (default: the login name)\n"
 	"list, stats:\n"
 	"      --status LIST          open, acknowledged, resolved (comma-separated)\n"
@@ -81,7 +83,7 @@ static const char usage_text[] =
 static const char *o_office, *o_service, *o_desk, *o_category, *o_name, *o_mobile, *o_nid,
                   *o_text, *o_by, *o_decision, *o_note, *o_officer, *o_status, *o_from, *o_to,
                   *o_asof, *o_format, *o_notify, *o_expect, *o_log, *o_holidays, *o_rejects;
-static int o_overdue, o_reveal, o_bn, o_quiet;
+static int o_overdue, o_reveal, o_bn, o_quiet, o_early;
 static long o_count = -1;
 
 static char *log_path, *head_path, *lock_path;
@@ -157,6 +159,7 @@ on_opt(int c, char *arg)
 	case 'q': o_quiet = 1; break;
 	case 14: wgo_set_home(arg); break;
 	case 15: wgo_opt_now(arg); break;
+	case 16: o_early = 1; break;
 	case 'h': wgo_help(usage_text);
 	case 'V': wgo_help(NULL);
 	}
@@ -1454,6 +1457,10 @@ cmd_event(const char *event, int argc, char **argv)
 	} else if (o_decision) {
 		die_usage("--decision goes with resolve");
 	}
+	if (o_early && strcmp(event, "escalate"))
+		die_usage("--early goes with escalate");
+	if (o_early && !o_note)
+		die_usage("escalate --early needs --note: why it cannot wait for the deadline");
 	struct writer w;
 	writer_open(&w); /* under the lock: the state cannot change while we look */
 	keep_text = 1;
@@ -1473,6 +1480,19 @@ cmd_event(const char *event, int argc, char **argv)
 	instant_fmt(wgo_now(), ab);
 	json_object_set_new(ev, "at", json_string(ab));
 	json_object_set_new(ev, "by", json_string(o_by ? o_by : login_name()));
+	if (!strcmp(event, "escalate") && c->status != ST_RESOLVED && !o_early &&
+	    c->level + 1 < nlevels && bd_date(wgo_now()) <= deadline_of(c)) {
+		/* An unresolved complaint goes up when its level's time is over; before
+		 * that only on purpose. A resolved one, when the complainant appeals. */
+		char d[11];
+		date_fmt(deadline_of(c), d);
+		warnf("%s: %s at level %d until its deadline, %s: escalate it after that day, or "
+		      "now with --early and a --note saying why", id, st_name[c->status], c->level, d);
+		json_decref(ev);
+		writer_close(&w);
+		cpls_free();
+		return WGO_EXIT_NEG;
+	}
 	if (!strcmp(event, "escalate")) {
 		json_object_set_new(ev, "level", json_integer(c->level + 1));
 		const char *off = o_officer ? o_officer : officer_for(c->office, c->level + 1);
@@ -2238,6 +2258,7 @@ main(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "home", required_argument, NULL, 14 },
 		{ "now", required_argument, NULL, 15 },
+		{ "early", no_argument, NULL, 16 },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },

@@ -93,4 +93,36 @@ complaint-log: bulk.jsonl:2: text: control character U+007F at byte 5: not allow
 is "$(wc -l <"$LOG" | tr -d ' ')" 1 "one logged"
 is "$(wc -l <rej.jsonl | tr -d ' ')" 2 "two written out"
 
+# ---- escalate: an unresolved complaint only once its deadline has passed
+rm -f "$LOG" "$LOG.head"
+complaint-log add -s welfare -c delay -n E1 -t one --now 2026-11-01T04:00:00Z >/dev/null
+complaint-log add -s welfare -c delay -n E2 -t two --now 2026-11-01T04:00:00Z >/dev/null
+# The deadline, worked out by python: 30 working days after Sunday 2026-11-01, with
+# Friday and Saturday off and no holiday file.
+deadline=$(python3 -c '
+import datetime
+d = datetime.date(2026, 11, 1); n = 0
+while n < 30:
+    d += datetime.timedelta(days=1)
+    if d.weekday() not in (4, 5): n += 1
+print(d)')
+after=$(python3 -c "import datetime; print(datetime.date.fromisoformat('$deadline') + datetime.timedelta(days=1))")
+expect 1 "escalate an open complaint one day old: refused" complaint-log escalate KHL-C-2026-000001 --now 2026-11-02T04:00:00Z
+is "$err" "complaint-log: KHL-C-2026-000001: open at level 0 until its deadline, $deadline: escalate it after that day, or now with --early and a --note saying why" \
+	"saying until when, and how to do it on purpose"
+is "$(wc -l <"$LOG" | tr -d ' ')" 2 "the log is as it was"
+expect 1 "on the deadline day itself: refused" complaint-log escalate KHL-C-2026-000001 --now "${deadline}T04:00:00Z"
+expect 0 "the day after: accepted" complaint-log escalate KHL-C-2026-000001 --now "${after}T04:00:00Z"
+like "$out" '"event":"escalate","id":"KHL-C-2026-000001".*"level":1' "to level 1"
+expect 2 "--early without a --note: refused" complaint-log escalate KHL-C-2026-000002 --early --now 2026-11-02T04:00:00Z
+is "$err" "complaint-log: escalate --early needs --note: why it cannot wait for the deadline
+Try 'complaint-log --help' for more information." "saying why"
+expect 0 "--early with a note: accepted before the deadline" complaint-log escalate KHL-C-2026-000002 --early --note "the officer is on leave" --now 2026-11-02T04:00:00Z
+like "$out" '"level":1,.*"note":"the officer is on leave"' "the note says why, in the log"
+expect 2 "--early goes with escalate only" complaint-log ack KHL-C-2026-000001 --early --note x
+complaint-log resolve KHL-C-2026-000001 -d rejected --note "not due" --now "${after}T05:00:00Z" >/dev/null
+expect 0 "a resolved complaint is escalated when the complainant appeals, deadline or not" \
+	complaint-log escalate KHL-C-2026-000001 --now "${after}T06:00:00Z"
+expect 0 "the chain verifies" complaint-log verify
+
 done_testing
