@@ -549,8 +549,9 @@ check_item(json_t *d, const char *sender, uint8_t hash[16])
 	if (!jstr(d, "currency_code") || strcmp(jstr(d, "currency_code"), "BDT"))
 		return item_status(ref, "rjct", "rjct.currency_code.invalid", "the currency is BDT", NULL);
 	int64_t amt;
-	if (!jstr(d, "amount") || money_parse(jstr(d, "amount"), 0, &amt, &why) < 0 ||
-	    amt != jint(order, "total_poisha", -1))
+	if (api_amount_parse(jstr(d, "amount"), &amt, &why) < 0)
+		return item_status(ref, "rjct", "rjct.amount.invalid", why, NULL);
+	if (amt != jint(order, "total_poisha", -1))
 		return item_status(ref, "rjct", "rjct.amount.invalid", "amount is not the order's total", NULL);
 	api_content_hash(d, hash);
 	return NULL;

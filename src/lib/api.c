@@ -102,6 +102,21 @@ api_disbursement(json_t *order)
 	return d;
 }
 
+int
+api_amount_parse(const char *s, int64_t *poisha, const char **why)
+{
+	/* Exactly what api_disbursement writes: ASCII digits, no sign, no grouping, no
+	 * leading zero, a point and two decimals. Anything else (Bengali digits among
+	 * them) would be a second spelling of the same amount, and a second content
+	 * hash for the same disbursement. */
+	*why = "the amount is ASCII digits, a point and two decimals, as 408000.00";
+	size_t n = s ? strlen(s) : 0, ip = s ? strspn(s, "0123456789") : 0;
+	if (n < 4 || n > 24 || ip == 0 || ip != n - 3 || s[ip] != '.' ||
+	    strspn(s + ip + 1, "0123456789") != 2 || (s[0] == '0' && ip > 1))
+		return -1;
+	return money_parse(s, 0, poisha, why);
+}
+
 void
 api_message_id(char out[33])
 {

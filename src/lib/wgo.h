@@ -607,6 +607,8 @@ int api_parse_reference(const char *ref, char *order_no, size_t n, int *revision
 /* account:NUMBER@ROUTING */
 void api_payee_fa(const char *number, const char *routing, char *out, size_t n);
 int api_parse_payee_fa(const char *fa, char *number, char *routing);
+/* A disbursement's amount in its one wire form ("408000.00"); -1 with why if not. */
+int api_amount_parse(const char *s, int64_t *poisha, const char **why);
 /* A disbursement item carrying the signed order. */
 struct json_t *api_disbursement(struct json_t *order);
 void api_message_id(char out[33]);
