@@ -19,27 +19,45 @@ vwarnf(const char *fmt, va_list ap)
 {
 	int saved = errno;
 	size_t n = strlen(fmt);
-	struct buf m = { 0 }, out = { 0 };
+	char m[1024];
+	struct buf big = { 0 }, out = { 0 };
 
 	/* A message quotes file names, field names and values from the input: each
-	 * reaches the terminal escaped, and the message stays one line. */
+	 * reaches the terminal escaped, and the message stays one line. Most fit the
+	 * stack; a long one is formatted again in full. */
 	va_list aq;
 	va_copy(aq, ap);
-	int len = vsnprintf(NULL, 0, fmt, aq);
+	int len = vsnprintf(m, sizeof m, fmt, aq);
 	va_end(aq);
-	if (len > 0) {
-		buf_grow(&m, (size_t)len + 1);
-		vsnprintf(m.p, (size_t)len + 1, fmt, ap);
-		m.n = (size_t)len;
+	const char *msg = m;
+	if (len < 0) {
+		len = 0, m[0] = 0;
+	} else if ((size_t)len >= sizeof m) {
+		buf_grow(&big, (size_t)len + 1);
+		vsnprintf(big.p, (size_t)len + 1, fmt, ap);
+		msg = big.p;
 	}
-	buf_printf(&out, "%s: ", wgo_prog);
-	term_escape(&out, m.p ? m.p : "", m.n);
-	if (n && fmt[n - 1] == ':')
-		buf_printf(&out, " %s", strerror(saved));
+	/* Escaping at most quadruples a byte (\xHH); with room for that, the buffer
+	 * never grows, so it may be on the stack. */
+	char ob[2048];
+	const char *es = n && fmt[n - 1] == ':' ? strerror(saved) : "";
+	size_t bound = strlen(wgo_prog) + 2 + 4 * (size_t)len + 1 + strlen(es) + 2;
+	if (bound < sizeof ob)
+		out.p = ob, out.cap = sizeof ob;
+	else
+		buf_grow(&out, bound);
+	buf_adds(&out, wgo_prog);
+	buf_adds(&out, ": ");
+	term_escape(&out, msg, (size_t)len);
+	if (*es) {
+		buf_addc(&out, ' ');
+		buf_adds(&out, es);
+	}
 	buf_addc(&out, '\n');
 	fwrite(out.p, 1, out.n, stderr);
-	buf_free(&m);
-	buf_free(&out);
+	if (out.p != ob)
+		free(out.p);
+	buf_free(&big);
 }
 
 void

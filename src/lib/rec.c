@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -493,6 +494,12 @@ read_fd(struct reader *R, int fd, const char *name)
 	struct rloop *L = R->L;
 	size_t cap = 1 << 20, have = 0, start = 0;
 	size_t hold = L->maxline * HOLD_FACTOR;
+	/* A small file gets a buffer its size (it grows if the file does): a program
+	 * reading a log of a few lines, or a fuzz target, needs no megabyte. */
+	struct stat st;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0 &&
+	    (size_t)st.st_size + 1 < cap)
+		cap = (size_t)st.st_size + 1 < 4096 ? 4096 : (size_t)st.st_size + 1;
 	char *b = xmalloc(cap);
 	unsigned long ln = 0;
 	int eof = 0, rc = 0, skipping = 0;

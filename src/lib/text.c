@@ -187,6 +187,10 @@ term_escape(struct buf *out, const char *s, size_t n)
 	size_t i = 0, from = 0;
 	while (i < n) {
 		uint32_t c = p[i];
+		if (c >= 0x20 && c < 0x7F && c != '\\') {
+			i++; /* printable ASCII, most of any message */
+			continue;
+		}
 		int k = c < 0x80 ? 1 : utf8_decode(p + i, n - i, &c);
 		if (k && c != '\\' && !term_unsafe(c)) {
 			i += (size_t)k;

@@ -14,7 +14,7 @@ LOG=$WGO_HOME/complaints.jsonl
 if command -v tmux >/dev/null; then
 	# A history from before, with a mobile number and an NID in it.
 	printf 'welfare\n01799887766\n1987654321\ndelay\n' >"$WGO_HOME/complaint-history"
-	S=wgo-t6100-$$
+	S=wgo-t6200-$$
 	tmux -L "$S" new-session -d -x 160 -y 50 "env WGO_HOME=$WGO_HOME PATH=$PATH LANG=C.UTF-8 complaint-log add --now 2026-11-22T04:00:00Z >tty.out; echo exit:\$? >tty.status; sleep 30"
 	k() { tmux -L "$S" send-keys "$@"; nap 0.2; }
 	nap 0.5
