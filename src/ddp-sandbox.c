@@ -1528,7 +1528,8 @@ load_tokens(const char *path)
 	char *text = secret_alloc(16384);
 	struct werr e;
 	tokens = secret_alloc(MAX_TOKENS * sizeof *tokens);
-	if (secret_read(path, text, 16384, &e) < 0)
+	if ((o_tokens ? secret_read_opt("--token-file", path, text, 16384, &e)
+	              : secret_read(path, text, 16384, &e)) < 0)
 		die("%s: %s", e.field, e.msg);
 	char *save, *line = strtok_r(text, "\n", &save);
 	unsigned long ln = 0;

@@ -40,6 +40,25 @@ is "$err" "wgo-verify: unknown option '--key'
 Try 'wgo-verify --help' for more information." "saying so, and no more"
 expect 0 "spelled in full, it is taken" wgo-verify --keyring "$TESTDATA/keys" orders.jsonl
 is "$(printf '%s\n' "$out" | grep -c '"kind":"order"')" 3 "and the three orders pass"
+# A secret typed where its file's name goes is not repeated either.
+for p in "wgo-push --token-file" "wgo-pull --token-file" "wgo-issue --passphrase-file" "wgo-keygen --passphrase-file" \
+	"ddp-sandbox --token-file"; do
+	set -- $p
+	case $1 in
+	wgo-push) args="--endpoint http://127.0.0.1:9 orders.jsonl" ;; wgo-pull) args="--endpoint http://127.0.0.1:9 returns" ;;
+	wgo-issue) cp "$TESTDATA/keys/KHL-sealed.sec" sealed.sec; chmod 600 sealed.sec
+		args="--key sealed.sec --date 2025-12-10 $TESTDATA/applications.jsonl" ;;
+	wgo-keygen) args="--office KHL --secret k.sec --public k.pub --no-keyring" ;; ddp-sandbox) args="--state sb1 --exit-after 1" ;;
+	esac
+	# shellcheck disable=SC2086
+	run "$1" "$2" "$S" $args
+	if [ "$status" = 2 ] && ! printf '%s\n%s\n' "$out" "$err" | grep -q "$S" &&
+	   printf '%s\n' "$err" | grep -q -- "$2: no such file (the name given is not repeated, in case it is the secret itself)"; then
+		pass "$1 $2 SECRET (no such file): refused, the name not repeated"
+	else
+		fail "$1 $2 SECRET (no such file): refused, the name not repeated" "status $status" "$err"
+	fi
+done
 expect 2 "a value given to an option that takes none is refused" wgo-verify "--quiet=$S" orders.jsonl
 is "$err" "wgo-verify: option '--quiet' takes no value
 Try 'wgo-verify --help' for more information." "naming the option, not the value"

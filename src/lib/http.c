@@ -68,9 +68,13 @@ bank_setup(struct bank *b, const char *endpoint, const char *token_file, int tok
 	if (token_fd >= 0) {
 		rc = secret_read_fd(token_fd, tok, 1024, e);
 	} else if (tf) {
-		char *p = token_file ? xstrdup(token_file) : home_path(tf);
-		rc = secret_read(p, tok, 1024, e);
-		free(p);
+		if (token_file) {
+			rc = secret_read_opt("--token-file", token_file, tok, 1024, e);
+		} else {
+			char *p = home_path(tf);
+			rc = secret_read(p, tok, 1024, e);
+			free(p);
+		}
 	} else if (env) {
 		snprintf(tok, 1024, "%s", env);
 	} else {

@@ -128,6 +128,20 @@ secret_read(const char *path, char *out, size_t cap, struct werr *e)
 }
 
 int
+secret_read_opt(const char *opt, const char *path, char *out, size_t cap, struct werr *e)
+{
+	if (secret_read(path, out, cap, e) == 0)
+		return 0;
+	/* A name that is no file may be the secret itself, typed where its file's
+	 * name should have been: it is not repeated. */
+	struct stat st;
+	if (lstat(path, &st) < 0)
+		werr_set(e, opt, "no such file (the name given is not repeated, in case it is the "
+		         "secret itself)");
+	return -1;
+}
+
+int
 secret_read_fd(int fd, char *out, size_t cap, struct werr *e)
 {
 	char where[32];
@@ -369,7 +383,7 @@ read_passphrase(const char *file, const char *prompt, int confirm, char *out, si
                 struct werr *e)
 {
 	if (file) {
-		if (secret_read(file, out, n, e) < 0)
+		if (secret_read_opt("--passphrase-file", file, out, n, e) < 0)
 			return -1;
 		out[strcspn(out, "\r\n")] = 0;
 		if (!out[0])

@@ -527,6 +527,9 @@ int seckey_load(const char *path, const char *pass, struct wkey *k, struct werr 
 /* Refuse a secret file that is not regular or is readable by group or others. */
 int secret_fd_check(int fd, const char *path, struct werr *e);
 int secret_read(const char *path, char *out, size_t cap, struct werr *e);
+/* The same for a file named on the command line by opt: a name that is no file is
+ * not repeated in e (it may be the secret itself, typed in its file's place). */
+int secret_read_opt(const char *opt, const char *path, char *out, size_t cap, struct werr *e);
 /* The same from an open descriptor (a pipe, or a file of mode 0600), which it
  * closes. */
 int secret_read_fd(int fd, char *out, size_t cap, struct werr *e);
