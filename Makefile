@@ -143,7 +143,7 @@ fuzz: all
 # sanitizers and under valgrind, summed up in tests/ROBUSTNESS.md.
 # The test scripts whose passing tests tests/ROBUSTNESS.md names, each claim beside
 # the tests that prove it; their TAP is kept for the report.
-ROBUSTNESS_TAP = t1200-hostile-input t2200-key-rotation t3100-wgo-push-pull t3200-bank-amount \
+ROBUSTNESS_TAP = t1200-hostile-input t2150-key-rotation t3100-wgo-push-pull t3200-bank-amount \
 	t6000-complaint-log t6200-complaint-hostile t9000-robustness t9100-secrets
 robustness: all unit
 	$(MAKE) fuzz
