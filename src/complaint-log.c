@@ -52,6 +52,8 @@ static const char usage_text[] =
 	"                             or referred\n"
 	"      --note TEXT            what was done or decided (resolve needs one)\n"
 	"      --officer NAME         escalate: the officer of the next level\n"
+	"      --early                escalate an unresolved complaint before its deadline\n"
+	"                             has passed (with a --note saying why)\n"
 	"  -b, --by NAME              who records the event (default: the login name)\n"
 	"list, stats:\n"
 	"      --status LIST          open, acknowledged, resolved (comma-separated)\n"
@@ -81,7 +83,7 @@ static const char usage_text[] =
 static const char *o_office, *o_service, *o_desk, *o_category, *o_name, *o_mobile, *o_nid,
                   *o_text, *o_by, *o_decision, *o_note, *o_officer, *o_status, *o_from, *o_to,
                   *o_asof, *o_format, *o_notify, *o_expect, *o_log, *o_holidays, *o_rejects;
-static int o_overdue, o_reveal, o_bn, o_quiet;
+static int o_overdue, o_reveal, o_bn, o_quiet, o_early;
 static long o_count = -1;
 
 static char *log_path, *lock_path;
@@ -157,6 +159,7 @@ on_opt(int c, char *arg)
 	case 'q': o_quiet = 1; break;
 	case 14: wgo_set_home(arg); break;
 	case 15: wgo_opt_now(arg); break;
+	case 16: o_early = 1; break;
 	case 'h': wgo_help(usage_text);
 	case 'V': wgo_help(NULL);
 	}
@@ -905,6 +908,14 @@ putn(const char *s, int width, int right)
 	put_cell(stdout, s, width, right, o_bn);
 }
 
+/* Append text from a record (or the configuration) for a person to read: escaped,
+ * so that it cannot move the cursor, forge a line of ours or reorder the line. */
+static void
+addt(struct buf *b, const char *s)
+{
+	term_escape(b, s, strlen(s));
+}
+
 /* Append ascii with its digits in Bengali when asked. */
 static void
 addn(struct buf *b, const char *ascii)
@@ -1110,10 +1121,13 @@ complete(const char *text, int start, int end)
 }
 
 /* Ask for one field; NULL at end of input. The answer is checked by check(), and
- * asked again while it is wrong. */
+ * asked again while it is wrong. A private answer (a name, a mobile number, an NID,
+ * the complaint) never goes into the history, where the next person at the
+ * terminal would find it with the Up arrow. */
+enum { PUBLIC, PRIVATE };
 static char *
 ask(const char *en, const char *bn, const char *dflt, char **choices,
-    int (*check)(const char *s, struct werr *e), int optional)
+    int (*check)(const char *s, struct werr *e), int optional, int private)
 {
 	struct buf prompt = { 0 };
 	for (;;) {
@@ -1137,7 +1151,7 @@ ask(const char *en, const char *bn, const char *dflt, char **choices,
 		size_t n = strlen(s);
 		while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
 			s[--n] = 0;
-		if (*s)
+		if (*s && !private)
 			add_history(s);
 		if (!*s && dflt && *dflt)
 			s = (char *)dflt;
@@ -1157,7 +1171,9 @@ ask(const char *en, const char *bn, const char *dflt, char **choices,
 			buf_free(&prompt);
 			return r;
 		}
-		fprintf(stderr, "  %s\n", e.msg);
+		fputs("  ", stderr);
+		term_puts(stderr, e.msg); /* it may quote what was typed */
+		fputc('\n', stderr);
 		free(line);
 	}
 }
@@ -1222,6 +1238,24 @@ officer_list(void)
 	return l;
 }
 
+/* A history written before private answers were kept out of it may hold mobile
+ * numbers and NIDs: those go (the file is written again at the end). */
+static void
+forget_private(void)
+{
+	for (int i = history_length - 1; i >= 0; i--) {
+		HIST_ENTRY *h = history_get(history_base + i);
+		char n[32];
+		const char *why;
+		if (h && h->line && (mobile_check(h->line, n, sizeof n, &why) == 0 ||
+		                     nid_check(h->line, n, sizeof n, &why) == 0)) {
+			h = remove_history(i);
+			if (h)
+				free_history_entry(h);
+		}
+	}
+}
+
 static int
 add_interactive(void)
 {
@@ -1235,6 +1269,7 @@ add_interactive(void)
 	char *hist = home_path("complaint-history");
 	using_history();
 	read_history(hist);
+	forget_private();
 	char **offices = office_list(), **services = cfg_ids("service."),
 	     **categories = cfg_ids("category."), **officers = officer_list();
 	const char *off0 = o_office ? o_office : cfg_get(wgo_config(), "office");
@@ -1242,15 +1277,17 @@ add_interactive(void)
 	                           "অভিযোগ (ট্যাব চাপলে বাকিটা আসে; Ctrl-D চাপলে কিছু লিপিবদ্ধ হয় না)।"));
 	char *f[9] = { 0 };
 	int rc = WGO_EXIT_USAGE, i = 0;
-	if (!(f[i++] = ask("Office", "কার্যালয়", off0, offices, check_office, 0)) ||
-	    !(f[i++] = ask("Service", "সেবা", o_service, services, check_service, 0)) ||
-	    !(f[i++] = ask("Desk", "ডেস্ক", o_desk, NULL, NULL, 1)) ||
-	    !(f[i++] = ask("Category", "অভিযোগের ধরন", o_category, categories, check_category, 0)) ||
-	    !(f[i++] = ask("Name", "নাম", o_name, NULL, NULL, 0)) ||
-	    !(f[i++] = ask("Mobile", "মোবাইল", o_mobile, NULL, check_mobile, 1)) ||
-	    !(f[i++] = ask("NID", "এনআইডি", o_nid, NULL, check_nid, 1)) ||
-	    !(f[i++] = ask("Complaint", "অভিযোগ", o_text, NULL, NULL, 0)) ||
-	    !(f[i++] = ask("Recorded by", "লিপিবদ্ধকারী", o_by ? o_by : login_name(), officers, NULL, 0))) {
+	if (!(f[i++] = ask("Office", "কার্যালয়", off0, offices, check_office, 0, PUBLIC)) ||
+	    !(f[i++] = ask("Service", "সেবা", o_service, services, check_service, 0, PUBLIC)) ||
+	    !(f[i++] = ask("Desk", "ডেস্ক", o_desk, NULL, NULL, 1, PUBLIC)) ||
+	    !(f[i++] = ask("Category", "অভিযোগের ধরন", o_category, categories, check_category, 0,
+	                   PUBLIC)) ||
+	    !(f[i++] = ask("Name", "নাম", o_name, NULL, NULL, 0, PRIVATE)) ||
+	    !(f[i++] = ask("Mobile", "মোবাইল", o_mobile, NULL, check_mobile, 1, PRIVATE)) ||
+	    !(f[i++] = ask("NID", "এনআইডি", o_nid, NULL, check_nid, 1, PRIVATE)) ||
+	    !(f[i++] = ask("Complaint", "অভিযোগ", o_text, NULL, NULL, 0, PRIVATE)) ||
+	    !(f[i++] = ask("Recorded by", "লিপিবদ্ধকারী", o_by ? o_by : login_name(), officers, NULL, 0,
+	                   PUBLIC))) {
 		fprintf(stderr, "\n%s\n", tr("Nothing was recorded.", "কিছুই লিপিবদ্ধ হয়নি।"));
 		goto out;
 	}
@@ -1261,7 +1298,7 @@ add_interactive(void)
 		goto out;
 	}
 	char *yes = ask("Record this complaint? (y/n)", "অভিযোগটি লিপিবদ্ধ করবেন? (হ্যাঁ/না)", "y", NULL,
-	                NULL, 0);
+	                NULL, 0, PRIVATE);
 	if (!yes || !(yes[0] == 'y' || yes[0] == 'Y' || !strncmp(yes, "হ", 3))) {
 		fprintf(stderr, "%s\n", tr("Nothing was recorded.", "কিছুই লিপিবদ্ধ হয়নি।"));
 		free(yes);
@@ -1275,9 +1312,12 @@ add_interactive(void)
 	                  "লিপিবদ্ধ হয়েছে: %s। %s (%s) এখনই জানলেন; সময়সীমা %d কার্যদিবস।"),
 	           jstr(ev, "id"), level_name(0),
 	           jstr(ev, "officer") ? jstr(ev, "officer") : "-", days[0]);
+	struct buf el = { 0 };
+	term_escape(&el, l.p, l.n); /* the officer's name is the configuration's */
 	fputs("\n", stderr);
-	put_digits(stderr, buf_str(&l), o_bn);
+	put_digits(stderr, buf_str(&el), o_bn);
 	fputs("\n", stderr);
+	buf_free(&el);
 	buf_free(&l);
 	json_decref(ev);
 out:
@@ -1331,6 +1371,10 @@ cmd_event(const char *event, int argc, char **argv)
 	} else if (o_decision) {
 		die_usage("--decision goes with resolve");
 	}
+	if (o_early && strcmp(event, "escalate"))
+		die_usage("--early goes with escalate");
+	if (o_early && !o_note)
+		die_usage("escalate --early needs --note: why it cannot wait for the deadline");
 	struct writer w;
 	writer_open(&w, 0); /* under the lock: the state cannot change while we look */
 	keep_text = 1;
@@ -1350,6 +1394,19 @@ cmd_event(const char *event, int argc, char **argv)
 	instant_fmt(wgo_now(), ab);
 	json_object_set_new(ev, "at", json_string(ab));
 	json_object_set_new(ev, "by", json_string(o_by ? o_by : login_name()));
+	if (!strcmp(event, "escalate") && c->status != ST_RESOLVED && !o_early &&
+	    c->level + 1 < nlevels && bd_date(wgo_now()) <= deadline_of(c)) {
+		/* An unresolved complaint goes up when its level's time is over; before
+		 * that only on purpose. A resolved one, when the complainant appeals. */
+		char d[11];
+		date_fmt(deadline_of(c), d);
+		warnf("%s: %s at level %d until its deadline, %s: escalate it after that day, or "
+		      "now with --early and a --note saying why", id, st_name[c->status], c->level, d);
+		json_decref(ev);
+		writer_close(&w);
+		cpls_free();
+		return WGO_EXIT_NEG;
+	}
 	if (!strcmp(event, "escalate")) {
 		json_object_set_new(ev, "level", json_integer(c->level + 1));
 		const char *off = o_officer ? o_officer : officer_for(c->office, c->level + 1);
@@ -1575,7 +1632,8 @@ cmd_show(int argc, char **argv)
 			buf_adds(&b, buf_str(&m));
 			for (int k = utf8_width(buf_str(&m)); k < 12; k++)
 				buf_addc(&b, ' ');
-			buf_adds(&b, buf_str(&v));
+			/* Record text, escaped: a newline in it must not start a line of ours. */
+			term_escape(&b, v.p, v.n);
 			buf_addc(&b, '\n');
 		}
 		buf_free(&v);
@@ -1597,19 +1655,26 @@ cmd_show(int argc, char **argv)
 		buf_adds(&b, "  ");
 		addn(&b, t);
 		buf_printf(&b, "  %s", evn);
-		if (jstr(ev, "by"))
-			buf_printf(&b, "%s %s", tr(" by", ","), jstr(ev, "by"));
+		if (jstr(ev, "by")) {
+			buf_printf(&b, "%s ", tr(" by", ","));
+			addt(&b, jstr(ev, "by"));
+		}
 		if (!strcmp(jstr(ev, "event"), "escalate")) {
 			snprintf(lv, sizeof lv, "%d", (int)jint(ev, "level", 0));
 			buf_printf(&b, " → %s ", tr("level", "স্তর"));
 			addn(&b, lv);
-			if (jstr(ev, "officer"))
-				buf_printf(&b, ", %s", jstr(ev, "officer"));
+			if (jstr(ev, "officer")) {
+				buf_adds(&b, ", ");
+				addt(&b, jstr(ev, "officer"));
+			}
 		}
 		if (jstr(ev, "decision"))
 			buf_printf(&b, ": %s", jstr(ev, "decision"));
-		if (jstr(ev, "note"))
-			buf_printf(&b, " (%s)", jstr(ev, "note"));
+		if (jstr(ev, "note")) {
+			buf_adds(&b, " (");
+			addt(&b, jstr(ev, "note"));
+			buf_addc(&b, ')');
+		}
 		buf_addc(&b, '\n');
 	}
 	json_decref(history);
@@ -1816,25 +1881,34 @@ ring(const json_t *ev)
 	struct buf b = { 0 }, m = { 0 };
 	char t[17];
 	local_time(event_at(ev), t);
-	buf_adds(&b, "\a");
+	buf_adds(&b, "\a"); /* the bell, ours; every text below is the record's, escaped */
 	addn(&b, t);
-	buf_printf(&b, "  %s  ", jstr(ev, "id"));
+	buf_adds(&b, "  ");
+	addt(&b, jstr(ev, "id"));
+	buf_adds(&b, "  ");
 	label("service.", jstr(ev, "service"), &m);
-	buf_adds(&b, buf_str(&m));
+	addt(&b, buf_str(&m));
 	if (jstr(ev, "category")) {
 		label("category.", jstr(ev, "category"), &m);
-		buf_printf(&b, " / %s", buf_str(&m));
+		buf_adds(&b, " / ");
+		addt(&b, buf_str(&m));
 	}
-	if (jstr(ev, "desk"))
-		buf_printf(&b, ", %s %s", tr("desk", "ডেস্ক"), jstr(ev, "desk"));
+	if (jstr(ev, "desk")) {
+		buf_printf(&b, ", %s ", tr("desk", "ডেস্ক"));
+		addt(&b, jstr(ev, "desk"));
+	}
 	buf_adds(&b, ": ");
 	if (jstr(ev, "name"))
-		buf_printf(&b, "%s", jstr(ev, "name"));
+		addt(&b, jstr(ev, "name"));
 	if (jstr(ev, "mobile")) {
 		mask_mobile(jstr(ev, "mobile"), &m);
-		buf_printf(&b, " (%s)", buf_str(&m));
+		buf_adds(&b, " (");
+		addt(&b, buf_str(&m));
+		buf_addc(&b, ')');
 	}
-	buf_printf(&b, " — %s\n", jstr(ev, "text"));
+	buf_adds(&b, " — ");
+	addt(&b, jstr(ev, "text") ? jstr(ev, "text") : "");
+	buf_addc(&b, '\n');
 	fputs(buf_str(&b), stdout);
 	if (fflush(stdout) == EOF)
 		die("<stdout>: write error:");
@@ -2098,6 +2172,7 @@ main(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "home", required_argument, NULL, 14 },
 		{ "now", required_argument, NULL, 15 },
+		{ "early", no_argument, NULL, 16 },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },

@@ -116,10 +116,11 @@ static atomic_int ledger_broken;    /* a write or sync failed: take nothing more
 static struct keyring ring;
 static struct calendar cal;
 static struct sched_params params;
-static struct {
+#define MAX_TOKENS 32
+static struct token {
 	char office[6];
 	char token[256];
-} tokens[32];
+} *tokens; /* MAX_TOKENS of them, in secret memory */
 static int ntokens;
 static FILE *reqlog;
 static pthread_mutex_t logmu = PTHREAD_MUTEX_INITIALIZER;
@@ -612,8 +613,9 @@ check_item(json_t *d, const char *sender, uint8_t hash[16])
 	if (!jstr(d, "currency_code") || strcmp(jstr(d, "currency_code"), "BDT"))
 		return item_status(ref, "rjct", "rjct.currency_code.invalid", "the currency is BDT", NULL);
 	int64_t amt;
-	if (!jstr(d, "amount") || money_parse(jstr(d, "amount"), 0, &amt, &why) < 0 ||
-	    amt != jint(order, "total_poisha", -1))
+	if (api_amount_parse(jstr(d, "amount"), &amt, &why) < 0)
+		return item_status(ref, "rjct", "rjct.amount.invalid", why, NULL);
+	if (amt != jint(order, "total_poisha", -1))
 		return item_status(ref, "rjct", "rjct.amount.invalid", "amount is not the order's total", NULL);
 	api_content_hash(d, hash);
 	return NULL;
@@ -1774,12 +1776,35 @@ slurp(const char *path)
 	return (char *)buf_str(&b);
 }
 
+/* The TLS key, read straight into secret memory. */
+static char *
+slurp_secret(const char *path)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0)
+		die("%s:", path);
+	if (st.st_size > (1 << 20))
+		die("%s: too big for a key", path);
+	size_t want = (size_t)st.st_size, n = 0;
+	char *s = secret_alloc(want + 1);
+	ssize_t r = 0;
+	while (n < want && (r = read(fd, s + n, want - n)) > 0)
+		n += (size_t)r;
+	if (r < 0)
+		die("%s:", path);
+	close(fd);
+	return s;
+}
+
 static void
 load_tokens(const char *path)
 {
-	char text[16384];
+	char *text = secret_alloc(16384);
 	struct werr e;
-	if (secret_read(path, text, sizeof text, &e) < 0)
+	tokens = secret_alloc(MAX_TOKENS * sizeof *tokens);
+	if ((o_tokens ? secret_read_opt("--token-file", path, text, 16384, &e)
+	              : secret_read(path, text, 16384, &e)) < 0)
 		die("%s: %s", e.field, e.msg);
 	char *save, *line = strtok_r(text, "\n", &save);
 	unsigned long ln = 0;
@@ -1790,13 +1815,14 @@ load_tokens(const char *path)
 			continue;
 		if (sscanf(line, "%5s %255s", o, t) != 2 || (!office_valid(o) && strcmp(o, "ADMIN")))
 			die("%s:%lu: expected OFFICE TOKEN", path, ln);
-		if (ntokens == (int)(sizeof tokens / sizeof tokens[0]))
+		if (ntokens == MAX_TOKENS)
 			die("%s: too many tokens", path);
 		snprintf(tokens[ntokens].office, sizeof tokens[ntokens].office, "%s", o);
 		snprintf(tokens[ntokens].token, sizeof tokens[ntokens].token, "%s", t);
+		sodium_memzero(t, sizeof t);
 		ntokens++;
 	}
-	sodium_memzero(text, sizeof text);
+	secret_free(text);
 	if (!ntokens)
 		die("%s: no tokens", path);
 }
@@ -1858,6 +1884,7 @@ setup(void)
 	char *kr = o_keyring ? xstrdup(o_keyring) : home_path("keyring");
 	if (keyring_load(&ring, kr, &e) < 0)
 		die("%s: %s", e.field, e.msg);
+	ring.today = today; /* keys are judged on the bank's business date */
 	free(kr);
 	char *tp = state_file(o_tokens, state, "tokens");
 	load_tokens(tp);
@@ -1919,6 +1946,7 @@ main(int argc, char **argv)
 	};
 	int npos;
 	wgo_setprog(argv[0]);
+	secrets_protect(); /* the offices' tokens, and the TLS key */
 	today = -1;
 	char **pos = wgo_getopt(argc, argv, "d:p:l:k:t:hV", lo, on_opt, &npos);
 	if (npos)
@@ -1935,7 +1963,7 @@ main(int argc, char **argv)
 	sa.sin_port = htons((uint16_t)o_port);
 	if (inet_pton(AF_INET, o_listen, &sa.sin_addr) != 1)
 		die_usage("--listen: not an IPv4 address: %s", o_listen);
-	char *cert = o_tls ? slurp(o_cert) : NULL, *key = o_tls ? slurp(o_key) : NULL;
+	char *cert = o_tls ? slurp(o_cert) : NULL, *key = o_tls ? slurp_secret(o_key) : NULL;
 	char *ca = o_client_ca ? slurp(o_client_ca) : NULL;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | (o_tls ? MHD_USE_TLS : 0);
 	struct MHD_OptionItem opts[] = {
@@ -1975,7 +2003,7 @@ main(int argc, char **argv)
 	fclose(reqlog);
 	store_close(&ledger);
 	free(cert);
-	free(key);
+	secret_free(key);
 	free(ca);
 	free(state);
 	return wgo_finish(0);

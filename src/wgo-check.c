@@ -11,7 +11,8 @@ static const char usage_text[] =
 	"Usage: wgo-check KIND [VALUE...]\n"
 	"       wgo-check records [--rejects FILE] [FILE...]\n"
 	"Check values, one per argument or one a line on standard input, and print\n"
-	"VALUE<TAB>ok<TAB>NORMALISED or VALUE<TAB>invalid<TAB>REASON for each.\n"
+	"VALUE<TAB>ok<TAB>NORMALISED or VALUE<TAB>invalid<TAB>REASON for each (VALUE with\n"
+	"control characters, bidi controls and backslashes escaped: \\e, \\u202E, \\\\).\n"
 	"\n"
 	"Kinds:\n"
 	"  routing   bank routing number: 9 digits with its check digit\n"
@@ -74,10 +75,15 @@ check_one(const char *kind, const char *v, size_t len)
 		if (rc == 0)
 			date_fmt(d, norm);
 	}
+	/* The value as given, escaped: it may hold anything, and this is read by people
+	 * (and split on tabs by scripts). */
+	struct buf q = { 0 };
+	term_escape(&q, v, len);
 	if (rc == 0)
-		printf("%s\tok\t%s\n", v, norm);
+		printf("%s\tok\t%s\n", buf_str(&q), norm);
 	else
-		printf("%s\tinvalid\t%s\n", v, why);
+		printf("%s\tinvalid\t%s\n", buf_str(&q), why);
+	buf_free(&q);
 	return rc == 0 ? 0 : WGO_EXIT_NEG;
 }
 

@@ -51,7 +51,7 @@ static int opt_amend, opt_stop, opt_reprint, opt_nosign, opt_dry, opt_quiet;
 static wdate issued;
 static struct rules rules;
 static struct reg reg;
-static struct hmap keys; /* office -> struct wkey */
+static struct hmap keys; /* office -> struct wkey *, in secret memory */
 static struct signq *signq; /* signing on worker threads, or NULL */
 static unsigned long nagain; /* records issued before, printed again */
 
@@ -83,8 +83,11 @@ static const struct wkey *
 office_key(const char *office, struct werr *e, int *fatal)
 {
 	int isnew;
-	struct wkey *k = hmap_put(&keys, opt_key ? "-" : office, &isnew);
+	struct wkey **kp = hmap_put(&keys, opt_key ? "-" : office, &isnew);
 	*fatal = -2;
+	if (isnew)
+		*kp = secret_alloc(sizeof **kp);
+	struct wkey *k = *kp;
 	if (isnew) {
 		int rc = office_key_load(opt_key, opt_key ? NULL : office, opt_pass, k, e);
 		if (rc < 0 && !opt_key && strstr(e->msg, "(make one with wgo-keygen")) {
@@ -559,6 +562,7 @@ main(int argc, char **argv)
 	struct werr e;
 
 	wgo_setprog(argv[0]);
+	secrets_protect(); /* the office key, and its passphrase */
 	char **pos = wgo_getopt(argc, argv, "d:ak:P:nr:qhV", lo, on_opt, &npos);
 	if (opt_nosign && (opt_key || opt_pass))
 		die_usage("--no-sign goes with neither --key nor --passphrase-file");
@@ -584,7 +588,7 @@ main(int argc, char **argv)
 	}
 	if (rules_load(wgo_config(), &rules, &e) < 0)
 		die("%s: %s", e.field, e.msg);
-	hmap_init(&keys, sizeof(struct wkey));
+	hmap_init(&keys, sizeof(struct wkey *));
 	if (reg_open(&reg, opt_dry, &e) < 0)
 		die("%s: %s", e.field, e.msg);
 	reg.signing = !opt_nosign;
@@ -622,9 +626,9 @@ main(int argc, char **argv)
 	}
 	signq_free(signq);
 	size_t i = 0;
-	struct wkey *k;
+	struct wkey **k;
 	while ((k = hmap_iter(&keys, &i)))
-		key_wipe(k);
+		secret_free(*k);
 	hmap_free(&keys);
 	rules_free(&rules);
 	free(pos);

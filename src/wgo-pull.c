@@ -21,6 +21,7 @@ static const char usage_text[] =
 	"  -o, --office OFFICE        the office asking (default: office in wgo.conf)\n"
 	"  -e, --endpoint URL         the bank (default bank.endpoint in wgo.conf)\n"
 	"      --token-file FILE      the bearer token, mode 0600 (default bank.token_file)\n"
+	"      --token-fd N           the bearer token, read from descriptor N\n"
 	"  -k, --key FILE             the office's secret key (default $WGO_HOME/keys/OFFICE.sec)\n"
 	"  -P, --passphrase-file FILE the key's passphrase (mode 0600)\n"
 	"      --limit N              records a page (default 500)\n"
@@ -37,6 +38,7 @@ static const char usage_text[] =
 
 static const char *o_month, *o_since, *o_office, *o_endpoint, *o_token, *o_key, *o_pass,
                   *o_rejects;
+static long o_token_fd = -1;
 static long o_limit = 500, o_attempts = 8, o_max_delay = 30;
 static int o_quiet;
 
@@ -49,6 +51,10 @@ on_opt(int c, char *arg)
 	case 'o': o_office = arg; break;
 	case 'e': o_endpoint = arg; break;
 	case 1: o_token = arg; break;
+	case 6:
+		if (uint_parse(arg, 1 << 20, &o_token_fd) < 0)
+			die_usage("--token-fd: a descriptor number");
+		break;
 	case 'k': o_key = arg; break;
 	case 'P': o_pass = arg; break;
 	case 2:
@@ -80,6 +86,7 @@ main(int argc, char **argv)
 		{ "office", required_argument, NULL, 'o' },
 		{ "endpoint", required_argument, NULL, 'e' },
 		{ "token-file", required_argument, NULL, 1 },
+		{ "token-fd", required_argument, NULL, 6 },
 		{ "key", required_argument, NULL, 'k' },
 		{ "passphrase-file", required_argument, NULL, 'P' },
 		{ "limit", required_argument, NULL, 2 },
@@ -103,7 +110,10 @@ main(int argc, char **argv)
 	int npos;
 	struct werr e;
 	wgo_setprog(argv[0]);
+	secrets_protect(); /* the bank token and the office key */
 	char **pos = wgo_getopt(argc, argv, "m:s:o:e:k:P:r:qhV", lo, on_opt, &npos);
+	if (o_token && o_token_fd >= 0)
+		die_usage("--token-file and --token-fd: one token, from one place");
 	if (npos != 1)
 		die_usage(npos ? "one feed at a time" : "no feed given (returns, verifications, payments, card-returns)");
 	size_t f;
@@ -131,11 +141,11 @@ main(int argc, char **argv)
 		die_usage("no office: give --office, or set office in wgo.conf");
 	if (!office_valid(office))
 		die_usage("unknown office '%s'", office);
-	struct wkey key;
-	if (office_key_load(o_key, office, o_pass, &key, &e) < 0)
+	struct wkey *key = secret_alloc(sizeof *key);
+	if (office_key_load(o_key, office, o_pass, key, &e) < 0)
 		die("%s: %s", e.field, e.msg);
 	struct bank bank;
-	if (bank_load(&bank, o_endpoint, o_token, &e) < 0)
+	if (bank_load(&bank, o_endpoint, o_token, (int)o_token_fd, &e) < 0)
 		die("%s: %s", e.field, e.msg);
 	char ms[8] = "", rel[64];
 	if (month >= 0)
@@ -171,7 +181,7 @@ main(int argc, char **argv)
 		for (;;) {
 			attempt++;
 			if (api_envelope(&req.body, feeds[f].action, office, bank.receiver, 0,
-			                 json_deep_copy(m), &key) < 0)
+			                 json_deep_copy(m), key) < 0)
 				die("cannot make the request's canonical form");
 			http_post(&http, &req, feeds[f].path);
 			if (req.curl_code && http_curl_permanent(req.curl_code))
@@ -249,7 +259,7 @@ main(int argc, char **argv)
 	buf_free(&req.resp);
 	http_free(&http);
 	bank_free(&bank);
-	key_wipe(&key);
+	secret_free(key);
 	free(cpath);
 	free(dir);
 	free(pos);

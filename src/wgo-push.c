@@ -20,6 +20,7 @@ static const char usage_text[] =
 	"Options:\n"
 	"  -e, --endpoint URL         the bank (default bank.endpoint in wgo.conf)\n"
 	"      --token-file FILE      the bearer token, mode 0600 (default bank.token_file)\n"
+	"      --token-fd N           the bearer token, read from descriptor N\n"
 	"  -k, --key FILE             the office's secret key (default $WGO_HOME/keys/OFFICE.sec)\n"
 	"  -P, --passphrase-file FILE the key's passphrase (mode 0600)\n"
 	"      --keyring PATH         office public keys to check orders against\n"
@@ -69,6 +70,7 @@ static long long t0;
 static struct buf dry;
 
 static const char *o_endpoint, *o_token, *o_key, *o_pass, *o_keyring, *o_rejects;
+static long o_token_fd = -1;
 static long o_batch = 100, o_conc = 8, o_attempts = 8, o_max_delay = 30;
 static int o_force, o_dry, o_quiet, o_progress, have_now;
 
@@ -84,6 +86,10 @@ on_opt(int c, char *arg)
 	switch (c) {
 	case 'e': o_endpoint = arg; break;
 	case 1: o_token = arg; break;
+	case 8:
+		if (uint_parse(arg, 1 << 20, &o_token_fd) < 0)
+			die_usage("--token-fd: a descriptor number");
+		break;
 	case 'k': o_key = arg; break;
 	case 'P': o_pass = arg; break;
 	case 2: o_keyring = arg; break;
@@ -133,7 +139,7 @@ office_key(const char *office)
 	struct wkey **kp = hmap_put(&keys, office, &isnew);
 	if (isnew) {
 		struct werr e;
-		*kp = xcalloc(1, sizeof **kp);
+		*kp = secret_alloc(sizeof **kp);
 		if (office_key_load(o_key, office, o_pass, *kp, &e) < 0)
 			die("%s: %s", e.field, e.msg);
 	}
@@ -471,6 +477,7 @@ main(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "endpoint", required_argument, NULL, 'e' },
 		{ "token-file", required_argument, NULL, 1 },
+		{ "token-fd", required_argument, NULL, 8 },
 		{ "key", required_argument, NULL, 'k' },
 		{ "passphrase-file", required_argument, NULL, 'P' },
 		{ "keyring", required_argument, NULL, 2 },
@@ -493,7 +500,10 @@ main(int argc, char **argv)
 	int npos;
 	struct werr e;
 	wgo_setprog(argv[0]);
+	secrets_protect(); /* the bank token and the office key */
 	char **pos = wgo_getopt(argc, argv, "e:k:P:b:c:fnr:qhV", lo, on_opt, &npos);
+	if (o_token && o_token_fd >= 0)
+		die_usage("--token-file and --token-fd: one token, from one place");
 	if (o_dry && o_force)
 		die_usage("--dry-run sends nothing, so --force means nothing with it");
 	api_use_fixed_clock(o_dry);
@@ -505,7 +515,7 @@ main(int argc, char **argv)
 		die("%s: %s", e.field, e.msg);
 	free(kr);
 	if (!o_dry) {
-		if (bank_load(&bank, o_endpoint, o_token, &e) < 0)
+		if (bank_load(&bank, o_endpoint, o_token, (int)o_token_fd, &e) < 0)
 			die("%s: %s", e.field, e.msg);
 		if (journal_open(&journal, &e) < 0)
 			die("%s: %s", e.field, e.msg);
@@ -558,10 +568,8 @@ main(int argc, char **argv)
 	}
 	size_t i = 0;
 	struct wkey **k;
-	while ((k = hmap_iter(&keys, &i))) {
-		key_wipe(*k);
-		free(*k);
-	}
+	while ((k = hmap_iter(&keys, &i)))
+		secret_free(*k);
 	hmap_free(&keys);
 	keyring_free(&ring);
 	free(items);

@@ -9,11 +9,11 @@
 
 static const char usage_text[] =
 	"Usage: wgo-verify [OPTIONS] [FILE...]\n"
-	"Check the signature of each order (and stop) against the keyring: the key id is\n"
+	"Check each order's (and stop's) signature against the keyring: the key id is\n"
 	"known, the key is the order's office's, the signature holds over the order's\n"
-	"canonical form, and the order is in canonical form. Good orders go to standard\n"
-	"output; each bad one is reported as FILE:LINE: FIELD: REASON with its order\n"
-	"number.\n"
+	"canonical form, the order is in canonical form, and the key was valid on the\n"
+	"order's issue date and is not revoked today. Good orders go to standard output;\n"
+	"each bad one is reported as FILE:LINE: FIELD: REASON with its order number.\n"
 	"\n"
 	"Options:\n"
 	"  -k, --keyring PATH         a file of public keys, or a directory of *.pub files\n"
@@ -22,6 +22,7 @@ static const char usage_text[] =
 	"  -q, --quiet                do not report each failure\n"
 	WGO_PROGRESS_USAGE
 	"      --home DIR             state directory (default $WGO_HOME)\n"
+	"      --now INSTANT          take this as the current time (revocations are judged on it)\n"
 	"  -h, --help                 show this help\n"
 	"  -V, --version              show the version\n"
 	"\n"
@@ -39,6 +40,7 @@ on_opt(int c, char *arg)
 	case 'r': opt_rejects = arg; break;
 	case 'q': opt_quiet = 1; break;
 	case 1: wgo_set_home(arg); break;
+	case 2: wgo_opt_now(arg); break;
 	case 'h': wgo_help(usage_text);
 	case 'V': wgo_help(NULL);
 	}
@@ -70,6 +72,7 @@ main(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		WGO_PROGRESS_OPTIONS,
 		{ "home", required_argument, NULL, 1 },
+		{ "now", required_argument, NULL, 2 },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },

@@ -42,7 +42,9 @@ like "$out" '"status":"rejected","code":"rjct.revision.superseded","message":"re
 	"with the bank's code, after one attempt"
 
 # An order whose signature does not verify is never sent.
-sed 's/"total_poisha":[0-9]*/"total_poisha":1/' r0.jsonl >bad.jsonl
+sed 's/"designation":"[^"]*"/"designation":"Tampered"/' r0.jsonl >bad.jsonl
+ok "(the order was changed)" sh -c '! cmp -s r0.jsonl bad.jsonl'
+
 before=$(bank_accepted "$SB")
 expect 1 "a tampered order is refused locally" wgo-push bad.jsonl
 like "$out" '"status":"rejected","code":"local.order.signature"' "as local.order.signature"
@@ -122,6 +124,8 @@ like "$err" 'token: readable by group or others \(mode 0644\)' "naming it"
 chmod 600 "$WGO_HOME/token"
 chmod 640 "$WGO_HOME/keys/KHL.sec"
 expect 2 "a key file readable by the group is refused" wgo-push orders.jsonl
+is "$err" "wgo-push: $WGO_HOME/keys/KHL.sec: readable by group or others (mode 0640): chmod 600 it" "naming it and the mode"
+is "$out" "" "and nothing is pushed"
 chmod 600 "$WGO_HOME/keys/KHL.sec"
 if grep -q test-token-KHL "$SB/requests.log" "$WGO_HOME/push/journal.jsonl" 2>/dev/null; then
 	fail "the token appears in no log"
@@ -151,7 +155,11 @@ expect 1 "trusted, but with no client certificate: refused" wgo-push --endpoint 
 like "$out" '"code":"err.tls.client_certificate"' "err.tls.client_certificate"
 printf 'bank.cert = %s/tls/cli.pem\nbank.cert_key = %s/tls/cli.key\n' "$SCRATCH" "$SCRATCH" >>"$WGO_HOME/wgo.conf"
 expect 0 "with a client certificate: accepted" wgo-push --endpoint "$TURL" orders.jsonl
-expect 0 "wgo-pull over TLS too" wgo-pull returns --endpoint "$TURL"
+is "$(printf '%s\n' "$out" | grep -c '"status":"accepted"')" 36 "all 36 orders"
+sb_tls() { curl -s --cacert tls/ca.pem --cert tls/cli.pem --key tls/cli.key -H "Authorization: Bearer test-token-admin" -d "$2" "$TURL$1"; }
+sb_tls /sandbox/verify "{\"order_no\":\"$(grep -o '"order_no":"[^"]*"' orders.jsonl | head -1 | cut -d'"' -f4)\",\"date\":\"2025-12-11\"}" >/dev/null
+expect 0 "wgo-pull over TLS too" wgo-pull verifications --endpoint "$TURL"
+is "$(printf '%s\n' "$out" | grep -c '"kind":"verification"')" 1 "it brings the one verification made there"
 sandbox_stop
 grep -v '^bank.ca_file\|^bank.cert' "$WGO_HOME/wgo.conf" >c && mv c "$WGO_HOME/wgo.conf"
 
@@ -163,7 +171,23 @@ rm -rf "$WGO_HOME/push" "$WGO_HOME/pull"
 wgo-push orders.jsonl >/dev/null
 expect 0 "wgo-pull returns" wgo-pull returns
 printf '%s\n' "$out" >returns.jsonl
-ok "some orders came back" grep -q '"kind":"return"' returns.jsonl
+# Which orders come back, worked out by python from ddp-sandbox(1)'s rule: those
+# whose BLAKE2b-64 of the seed (8 bytes, little-endian), "return" and the
+# reference id, its top 53 bits over 2^53, is below the rate.
+returned_refs() { # SEED RATE REF...
+	python3 - "$@" <<'PY'
+import hashlib, struct, sys
+seed, rate = int(sys.argv[1]), float(sys.argv[2])
+for ref in sys.argv[3:]:
+    h = hashlib.blake2b(struct.pack('<Q', seed) + b'return' + ref.encode(), digest_size=8).digest()
+    if (int.from_bytes(h, 'big') >> 11) / 2.0**53 < rate:
+        print(ref)
+PY
+}
+# shellcheck disable=SC2046
+returned_refs 7 0.3 $(grep -o '"order_no":"[^"]*"' orders.jsonl | cut -d'"' -f4 | sed 's/$/-r0/') >want.refs
+like "$(wc -l <want.refs)" '^[1-9]' "(python says some of the 36 come back: $(wc -l <want.refs | tr -d ' '))"
+is "$(grep -o '"reference_id":"[^"]*"' returns.jsonl | cut -d'"' -f4)" "$(cat want.refs)" "exactly those orders came back"
 expect 0 "a second pull gives nothing new" wgo-pull returns
 is "$out" "" "(the cursor moved)"
 expect 0 "--since 0 gives them again" wgo-pull returns --since 0
@@ -188,10 +212,15 @@ for no in $(grep -o '"order_no":"[^"]*"' fix.jsonl | cut -d'"' -f4); do
 	grep "\"reference_id\":\"$no-r1\"" pay.jsonl | grep -q '"number":"5550001112223"' && paid1=$((paid1 + 1))
 done
 is "$bad" 0 "no returned revision 0 is paid"
-ok "the corrected revisions are paid into the corrected account ($paid1, $r1returned returned again)" test "$paid1" -ge 1
+# shellcheck disable=SC2046
+again=$(returned_refs 7 0.3 $(grep -o '"order_no":"[^"]*"' fix.jsonl | cut -d'"' -f4 | sed 's/$/-r1/') | wc -l | tr -d ' ')
+is "$r1returned" "$again" "the revisions 1 that came back again are those python says ($again)"
+is "$paid1" "$(( $(wc -l <fix.jsonl) - again ))" "every other revision 1 is paid into the corrected account"
 expect 2 "payments needs --month" wgo-pull payments
 sandbox_stop
 expect 75 "the bank unreachable: exit 75" wgo-pull returns --attempts 1 --endpoint http://127.0.0.1:9
+like "$err" '^wgo-pull: .*127\.0\.0\.1.*(Connection refused|Couldn.t connect)' "saying it could not connect"
+is "$out" "" "and printing nothing"
 expect 0 "--help" wgo-push --help
 expect 0 "--help" wgo-pull --help
 done_testing

@@ -84,17 +84,33 @@ is "$(cat "$LOG.torn")" '{"kind":"compl' "the torn bytes are in the .torn file"
 # goes in on the next run
 rm -f "$LOG" "$LOG.head" "$LOG.torn"
 awk 'BEGIN { for (i = 1; i <= 20000; i++) printf "{\"kind\":\"complaint\",\"v\":1,\"service\":\"welfare\",\"category\":\"delay\",\"name\":\"B%d\",\"text\":\"bulk %d\"}\n", i, i }' >bulk.jsonl
-kills=0
+kills=0; whole=0; torn=0
 for k in 1 2 3 4 5; do
 	complaint-log add bulk.jsonl >/dev/null 2>&1 &
 	pid=$!
 	nap 0.0$k
 	kill -9 $pid 2>/dev/null && kills=$((kills + 1))
 	wait $pid 2>/dev/null
-	complaint-log verify >/dev/null 2>verify.err || { st=$?; grep -q 'incomplete' verify.err || { fail "verify after kill -9 number $k" "$(cat verify.err)"; }; }
+	# Whole (perhaps with events after the head, which the next add takes in), or
+	# a torn last line and nothing else wrong.
+	if complaint-log verify >/dev/null 2>verify.err; then
+		if [ ! -s verify.err ] || grep -Eqx "complaint-log: $LOG: the last [0-9]+ events? came after the head was written \(a crash before it was\); the next add takes them in" verify.err; then
+			whole=$((whole + 1))
+		else fail "verify after kill -9 number $k: whole, but says" "$(cat verify.err)"; fi
+	elif [ "$(grep -c . verify.err)" = 2 ] &&
+	     grep -Eq "^complaint-log: $LOG:[0-9]+: the last line has no newline: it is incomplete" verify.err &&
+	     grep -Eq "^complaint-log: $LOG: 1 problem in [0-9]+ lines" verify.err; then
+		torn=$((torn + 1))
+	else
+		fail "verify after kill -9 number $k" "$(cat verify.err)"
+	fi
 done
-complaint-log add -s welfare -c delay -t final -n F >/dev/null 2>recover.err
-expect 0 "after $kills kill -9s and one more add, the chain verifies" complaint-log verify
+is "$((whole + torn))" 5 "after each of 5 kill -9s ($kills landed), the chain is whole, or only its last line is torn ($torn)"
+n_before=$(grep -c '"seq"' "$LOG")
+expect 0 "one more add after the kills" complaint-log add -s welfare -c delay -t final -n F
+is "$(grep -c '"text":"final"' "$LOG")" 1 "it is logged"
+expect 0 "and the chain verifies" complaint-log verify
+like "$out" "$((n_before + 1 - torn)) events" "with every whole event before it, and it"
 
 # ---- alerts: the command gets the complaint; a failing one is reported, and the
 # complaint stays
@@ -115,12 +131,13 @@ complaint-log watch --count 1 >watch.out 2>watch.err &
 wpid=$!
 nap 0.5
 add Other -o DHK
-t0=$(date +%s%N)
 add Rina -m 01711223344 --desk 3
-while [ ! -s watch.out ] && [ $(( ($(date +%s%N) - t0) / 1000000 )) -lt 3000 ]; do sleep 0.02; done
-ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+# How soon is a benchmark's business (tests assert no time): wait for it to stop
+# by itself (--count 1), then look.
+for i in $(seq 1 200); do kill -0 $wpid 2>/dev/null || break; sleep 0.05; done
+kill $wpid 2>/dev/null
 wait $wpid
-ok "watch printed within a second ($ms ms)" test "$ms" -lt 1000
+is "$?" 0 "watch stopped by itself after one complaint (--count 1)"
 like "$(cat watch.out)" "$(printf '\a')" "it rang the bell"
 like "$(cat watch.out)" 'KHL-C-2026-[0-9]+  Monthly welfare grant / Delay, desk 3: Rina \(\+88017\*{6}44\) — complaint of Rina' "it printed the complaint, the mobile masked"
 is "$(grep -c . watch.out)" 1 "only this office's complaint (not Dhaka's)"

@@ -102,6 +102,21 @@ api_disbursement(json_t *order)
 	return d;
 }
 
+int
+api_amount_parse(const char *s, int64_t *poisha, const char **why)
+{
+	/* Exactly what api_disbursement writes: ASCII digits, no sign, no grouping, no
+	 * leading zero, a point and two decimals. Anything else (Bengali digits among
+	 * them) would be a second spelling of the same amount, and a second content
+	 * hash for the same disbursement. */
+	*why = "the amount is ASCII digits, a point and two decimals, as 408000.00";
+	size_t n = s ? strlen(s) : 0, ip = s ? strspn(s, "0123456789") : 0;
+	if (n < 4 || n > 24 || ip == 0 || ip != n - 3 || s[ip] != '.' ||
+	    strspn(s + ip + 1, "0123456789") != 2 || (s[0] == '0' && ip > 1))
+		return -1;
+	return money_parse(s, 0, poisha, why);
+}
+
 void
 api_message_id(char out[33])
 {
@@ -215,6 +230,12 @@ api_open(const char *body, size_t n, const struct keyring *ring, int64_t now, in
 		json_decref(env);
 		return api_err(e, 401, "err.sender.unknown", "no key %s registered for %s", kid,
 		               jstr(h, "sender_id"));
+	}
+	/* A request is signed now: the key must be valid on the bank's day. */
+	struct werr ke;
+	if (key_valid_on(k, ring->today, ring->today, "the request was signed", &ke) < 0) {
+		json_decref(env);
+		return api_err(e, 401, "err.sender.key_invalid", "%s", ke.msg);
 	}
 	struct buf b = { 0 };
 	int bad = sig_b64_decode(sig, s) < 0 || signed_bytes(h, m, &b) < 0 ||

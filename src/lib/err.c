@@ -19,12 +19,45 @@ vwarnf(const char *fmt, va_list ap)
 {
 	int saved = errno;
 	size_t n = strlen(fmt);
+	char m[1024];
+	struct buf big = { 0 }, out = { 0 };
 
-	fprintf(stderr, "%s: ", wgo_prog);
-	vfprintf(stderr, fmt, ap);
-	if (n && fmt[n - 1] == ':')
-		fprintf(stderr, " %s", strerror(saved));
-	fputc('\n', stderr);
+	/* A message quotes file names, field names and values from the input: each
+	 * reaches the terminal escaped, and the message stays one line. Most fit the
+	 * stack; a long one is formatted again in full. */
+	va_list aq;
+	va_copy(aq, ap);
+	int len = vsnprintf(m, sizeof m, fmt, aq);
+	va_end(aq);
+	const char *msg = m;
+	if (len < 0) {
+		len = 0, m[0] = 0;
+	} else if ((size_t)len >= sizeof m) {
+		buf_grow(&big, (size_t)len + 1);
+		vsnprintf(big.p, (size_t)len + 1, fmt, ap);
+		msg = big.p;
+	}
+	/* Escaping at most quadruples a byte (\xHH); with room for that, the buffer
+	 * never grows, so it may be on the stack. */
+	char ob[2048];
+	const char *es = n && fmt[n - 1] == ':' ? strerror(saved) : "";
+	size_t bound = strlen(wgo_prog) + 2 + 4 * (size_t)len + 1 + strlen(es) + 2;
+	if (bound < sizeof ob)
+		out.p = ob, out.cap = sizeof ob;
+	else
+		buf_grow(&out, bound);
+	buf_adds(&out, wgo_prog);
+	buf_adds(&out, ": ");
+	term_escape(&out, msg, (size_t)len);
+	if (*es) {
+		buf_addc(&out, ' ');
+		buf_adds(&out, es);
+	}
+	buf_addc(&out, '\n');
+	fwrite(out.p, 1, out.n, stderr);
+	if (out.p != ob)
+		free(out.p);
+	buf_free(&big);
 }
 
 void

@@ -26,7 +26,9 @@ static char *
 arena_strdup(struct hmap *m, const char *s, size_t n)
 {
 	if (m->arena_left < n + 1) {
-		size_t sz = n + 1 > 65536 ? n + 1 : 65536;
+		/* Small at first: most tables in a run hold a handful of keys. */
+		size_t chunk = m->chunks ? 65536 : 4096;
+		size_t sz = n + 1 > chunk ? n + 1 : chunk;
 		struct hmap_chunk *c = xmalloc(sizeof *c + sz);
 		c->next = m->chunks;
 		m->chunks = c;
@@ -44,7 +46,7 @@ arena_strdup(struct hmap *m, const char *s, size_t n)
 static void
 grow(struct hmap *m)
 {
-	size_t ncap = m->cap ? m->cap * 2 : 1024;
+	size_t ncap = m->cap ? m->cap * 2 : 16;
 	struct hmap_slot *ns = xcalloc(ncap, sizeof *ns);
 	unsigned char *nv = xmalloc(ncap * m->vsize);
 	for (size_t i = 0; i < m->cap; i++) {

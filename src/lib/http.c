@@ -30,8 +30,9 @@ loopback(const char *host)
 	return !strcmp(host, "localhost");
 }
 
-int
-bank_load(struct bank *b, const char *endpoint, const char *token_file, struct werr *e)
+static int
+bank_setup(struct bank *b, const char *endpoint, const char *token_file, int token_fd,
+           char *env, struct werr *e)
 {
 	struct cfg *c = wgo_config();
 	memset(b, 0, sizeof *b);
@@ -58,40 +59,57 @@ bank_load(struct bank *b, const char *endpoint, const char *token_file, struct w
 	if (t && uint_parse(t, 3600, &secs) < 0)
 		return werr_set(e, "bank.timeout", "not a number of seconds");
 	b->timeout_ms = secs * 1000;
-	/* The token: from a file (mode 0600) or the environment, never an argument. */
-	char tok[1024];
+	/* The token: from a descriptor, a file (mode 0600) or the environment, never an
+	 * argument. The environment's copy is wiped whichever is used: no child of
+	 * ours inherits it, and /proc/PID/environ no longer shows it (bank_load). */
+	char *tok = secret_alloc(1024);
 	const char *tf = token_file ? token_file : cfg_get(c, "bank.token_file");
-	const char *env = getenv("WGO_BANK_TOKEN");
-	if (tf) {
-		char *p = token_file ? xstrdup(token_file) : home_path(tf);
-		int rc = secret_read(p, tok, sizeof tok, e);
-		free(p);
-		if (rc < 0)
-			return -1;
-		tok[strcspn(tok, "\r\n")] = 0;
-	} else if (env && *env) {
-		snprintf(tok, sizeof tok, "%s", env);
+	int rc = 0;
+	if (token_fd >= 0) {
+		rc = secret_read_fd(token_fd, tok, 1024, e);
+	} else if (tf) {
+		if (token_file) {
+			rc = secret_read_opt("--token-file", token_file, tok, 1024, e);
+		} else {
+			char *p = home_path(tf);
+			rc = secret_read(p, tok, 1024, e);
+			free(p);
+		}
+	} else if (env) {
+		snprintf(tok, 1024, "%s", env);
 	} else {
-		return werr_set(e, "bank.token_file", "no bank token: set bank.token_file in wgo.conf, "
-		                "give --token-file, or set WGO_BANK_TOKEN");
+		rc = werr_set(e, "bank.token_file", "no bank token: give --token-file or --token-fd, "
+		              "set bank.token_file in wgo.conf, or set WGO_BANK_TOKEN");
 	}
-	/* Read once; no child of ours inherits it. */
-	if (env)
-		unsetenv("WGO_BANK_TOKEN");
-	if (!tok[0] || strpbrk(tok, " \t\r\n"))
-		return werr_set(e, "bank.token_file", "the token is empty or holds blanks");
-	b->auth = xmalloc(strlen(tok) + 32);
-	sprintf(b->auth, "Authorization: Bearer %s", tok);
-	sodium_memzero(tok, sizeof tok);
-	return 0;
+	if (rc == 0) {
+		tok[strcspn(tok, "\r\n")] = 0;
+		if (!tok[0] || strpbrk(tok, " \t"))
+			rc = werr_set(e, token_fd >= 0 ? "--token-fd" : tf ? "bank.token_file" : "WGO_BANK_TOKEN",
+			              "the token is empty or holds blanks");
+	}
+	if (rc == 0) {
+		size_t an = strlen(tok) + 32;
+		b->auth = secret_alloc(an);
+		snprintf(b->auth, an, "Authorization: Bearer %s", tok);
+	}
+	secret_free(tok);
+	return rc;
+}
+
+int
+bank_load(struct bank *b, const char *endpoint, const char *token_file, int token_fd,
+          struct werr *e)
+{
+	char *env = secret_getenv("WGO_BANK_TOKEN"); /* first, whatever goes wrong next */
+	int rc = bank_setup(b, endpoint, token_file, token_fd, env, e);
+	secret_free(env);
+	return rc;
 }
 
 void
 bank_free(struct bank *b)
 {
-	if (b->auth)
-		sodium_memzero(b->auth, strlen(b->auth));
-	free(b->auth);
+	secret_free(b->auth);
 	free(b->endpoint);
 	free(b->ca_file);
 	free(b->cert);

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -23,33 +24,36 @@ is_blank(const char *s, size_t n)
 	return 1;
 }
 
-/* jansson reports a duplicate key without its name; find the last key before pos. */
-static void
+/* jansson reports a duplicate key by the position just after the key's closing
+ * quote: the key is the string that ends there. Returns where it starts (its
+ * opening quote), or pos when there is no such string. */
+static size_t
 dup_key_name(const char *line, size_t pos, char *out, size_t outsz)
 {
-	json_error_t err;
 	out[0] = 0;
-	/* Re-parse permissively and look for a key seen twice at the same depth is
-	 * costly; instead scan back from the error for the last "...": */
-	size_t i = pos < 1 ? 0 : pos;
-	while (i > 0 && line[i - 1] != ':')
-		i--;
-	if (i == 0)
-		return;
-	size_t end = i - 1;
-	while (end > 0 && line[end - 1] != '"')
-		end--;
-	if (end == 0)
-		return;
-	size_t start = end - 1;
-	while (start > 0 && !(line[start - 1] == '"' && (start < 2 || line[start - 2] != '\\')))
+	if (pos < 2 || line[pos - 1] != '"')
+		return pos;
+	/* Back to the opening quote: the first quote not escaped by an odd run of
+	 * backslashes. */
+	size_t start = pos - 1;
+	for (;;) {
+		if (start == 0)
+			return pos;
 		start--;
-	if (start == 0)
-		return;
-	json_t *k = json_loadb(line + start - 1, end - start + 1, JSON_DECODE_ANY, &err);
+		if (line[start] != '"')
+			continue;
+		size_t bs = 0;
+		while (start > bs && line[start - 1 - bs] == '\\')
+			bs++;
+		if (bs % 2 == 0)
+			break;
+	}
+	json_error_t err;
+	json_t *k = json_loadb(line + start, pos - start, JSON_DECODE_ANY, &err);
 	if (k && json_is_string(k))
 		snprintf(out, outsz, "%s", json_string_value(k));
 	json_decref(k);
+	return out[0] ? start : pos;
 }
 
 json_t *
@@ -64,15 +68,18 @@ rec_parse(const char *line, size_t len, struct werr *e)
 		return werr_set(e, "", "NUL byte at column %zu", (size_t)(nul - line) + 1), NULL;
 	if (!v) {
 		size_t bad;
+		if (len >= 3 && !memcmp(line, "\xEF\xBB\xBF", 3))
+			return werr_set(e, "", "the line starts with a UTF-8 byte order mark (BOM): "
+			                "save the file as UTF-8 without one"), NULL;
 		if (!utf8_valid(line, len, &bad))
 			return werr_set(e, "", "invalid UTF-8 at column %zu", bad + 1), NULL;
 		size_t col = (size_t)err.position + 1;
 		switch (json_error_code(&err)) {
 		case json_error_duplicate_key: {
 			char k[64];
-			dup_key_name(line, (size_t)err.position, k, sizeof k);
+			size_t at = dup_key_name(line, (size_t)err.position, k, sizeof k);
 			if (k[0])
-				return werr_set(e, k, "duplicate key at column %zu", col), NULL;
+				return werr_set(e, k, "duplicate key at column %zu", at + 1), NULL;
 			return werr_set(e, "", "duplicate key at column %zu", col), NULL;
 		}
 		case json_error_null_character:
@@ -519,6 +526,12 @@ read_fd(struct reader *R, int fd, const char *name)
 	struct rloop *L = R->L;
 	size_t cap = 1 << 20, have = 0, start = 0;
 	size_t hold = L->maxline * HOLD_FACTOR;
+	/* A small file gets a buffer its size (it grows if the file does): a program
+	 * reading a log of a few lines, or a fuzz target, needs no megabyte. */
+	struct stat st;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0 &&
+	    (size_t)st.st_size + 1 < cap)
+		cap = (size_t)st.st_size + 1 < 4096 ? 4096 : (size_t)st.st_size + 1;
 	char *b = xmalloc(cap);
 	unsigned long ln = 0;
 	int eof = 0, rc = 0, skipping = 0;

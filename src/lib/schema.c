@@ -7,8 +7,8 @@
 #include "wgo.h"
 
 enum ftype {
-	T_STR,     /* non-empty one-line text */
-	T_TEXT,    /* free text, may hold newlines */
+	T_STR,     /* non-empty one-line text: nothing term_unsafe() */
+	T_TEXT,    /* free text: the same, but newlines and tabs are allowed */
 	T_ID,      /* identifier: letters, digits and . _ / - */
 	T_INT,     /* integer in [lo, hi] */
 	T_POISHA,  /* money: integer poisha, 0 to MAX_POISHA */
@@ -22,6 +22,7 @@ enum ftype {
 	T_NID, T_MOBILE, T_ROUTING, T_ACCOUNT, T_OFFICE,
 	T_HEX,     /* lower-case hex */
 	T_B64,
+	T_RAW,     /* any text, as read (a rejected line, a field name as it came) */
 };
 
 #define MAX_POISHA MONEY_MAX /* Tk 10 lakh crore: no single amount comes near */
@@ -191,8 +192,14 @@ order_check(json_t *o, struct werr *e)
 		return werr_set(e, "lump_poisha", "missing (a lump-sum grant has it)");
 	if (jint(o, "revision", 0) > 0 && !json_object_get(o, "amendment"))
 		return werr_set(e, "amendment", "missing (a revision after 0 says what changed)");
-	if (!monthly)
+	long long total = jint(o, "total_poisha", -1);
+	if (!monthly) {
+		long long lump = jint(o, "lump_poisha", -1);
+		if (total != lump)
+			return werr_set(e, "total_poisha", "%lld, but a lump-sum order's total is its "
+			                "lump_poisha, %lld", total, lump);
 		return 0;
+	}
 	wmonth first, last, prev = 0;
 	const char *why;
 	month_parse(jstr(o, "first_month"), &first, &why);
@@ -201,6 +208,7 @@ order_check(json_t *o, struct werr *e)
 		return werr_set(e, "last_month", "before first_month");
 	json_t *rates = json_object_get(o, "rates"), *r;
 	size_t i;
+	int64_t sum = 0;
 	if (json_array_size(rates) == 0)
 		return werr_set(e, "rates", "empty");
 	json_array_foreach(rates, i, r) {
@@ -216,9 +224,18 @@ order_check(json_t *o, struct werr *e)
 		if (i > 0 && f != prev + 1)
 			return werr_set(e, fld, "does not follow the previous rate");
 		prev = t;
+		int64_t seg;
+		if (money_mul(&seg, jint(r, "monthly_poisha", 0), (int64_t)t - f + 1) < 0 ||
+		    money_add(&sum, seg) < 0)
+			return werr_set(e, "rates", "they come to more than any order can hold");
 	}
 	if (prev != last)
 		return werr_set(e, "rates", "do not end at last_month");
+	/* The total is what the order says it pays: it must be what its own months at
+	 * its own rates come to. */
+	if (total != sum)
+		return werr_set(e, "total_poisha", "%lld, but the rates come to %lld over the months "
+		                "from first_month to last_month", total, (long long)sum);
 	return 0;
 }
 
@@ -494,10 +511,10 @@ static const struct fdef reject_f[] = {
 	{ "v", T_INT, 1, NULL, 1, 1 },
 	{ "source", T_STR, 1, NULL, 0, 4096 },
 	{ "line", T_INT, 1, NULL, 0, 1LL << 53 },
-	{ "field", T_TEXT, 1, NULL, 0, 200 },
+	{ "field", T_RAW, 1, NULL, 0, 400 },
 	{ "reason", T_STR, 1, NULL, 0, 1000 },
 	{ "record", T_OBJ, 0, NULL, 0, 0 },
-	{ "text", T_TEXT, 0, NULL, 0, 1LL << 40 },
+	{ "text", T_RAW, 0, NULL, 0, 1LL << 40 },
 	{ "text_base64", T_B64, 0, NULL, 0, 1LL << 40 },
 };
 
@@ -722,16 +739,39 @@ enum_list(const char *const *l, char *out, size_t n)
 		o += (size_t)snprintf(out + o, n - o, "%s%s", o ? ", " : "", *l);
 }
 
+/* What a string or text field may hold: no code point that would act on a
+ * terminal rather than show (term_unsafe: C0 and C1 controls, DEL, the line and
+ * paragraph separators, bidirectional controls), except newlines and tabs in text.
+ * Run on every string of every record, so the bytes are looked at first: every
+ * such code point starts with a byte below 0x20, 0x7F, 0xC2, 0xD8 or 0xE2. */
 static int
 check_string(const char *s, size_t len, int oneline, long long max, const char *fld,
              struct werr *e)
 {
+	const unsigned char *p = (const unsigned char *)s;
 	if ((long long)len > max)
 		return werr_set(e, fld, "longer than %lld bytes", max);
 	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 && (oneline || (c != '\n' && c != '\t')))
-			return werr_set(e, fld, "control character at byte %zu", i + 1);
+		unsigned c = p[i];
+		uint32_t cp;
+		if (c >= 0x20 && c != 0x7F && c != 0xC2 && c != 0xD8 && c != 0xE2)
+			continue;
+		if (c == '\n' || c == '\t') {
+			if (oneline)
+				return werr_set(e, fld, "%s at byte %zu: this field is one line",
+				                c == '\n' ? "a newline" : "a tab", i + 1);
+			continue;
+		}
+		if (c < 0x80) {
+			cp = c;
+		} else if (!utf8_decode(p + i, len - i, &cp) || !term_unsafe(cp)) {
+			continue;
+		}
+		const char *what = cp < 0xA0 ? "control character"
+		                   : cp == 0x2028 || cp == 0x2029 ? "line or paragraph separator"
+		                   : "bidirectional control";
+		return werr_set(e, fld, "%s U+%04X at byte %zu: not allowed in %s", what, (unsigned)cp,
+		                i + 1, oneline ? "a string" : "text");
 	}
 	return 0;
 }
@@ -766,6 +806,12 @@ validate_field(json_t *o, const struct fdef *f, json_t *v, const char *path, str
 	char norm[128];
 
 	switch (f->type) {
+	case T_RAW:
+		if (!s)
+			return werr_set(e, fld, "expected a string");
+		if ((long long)json_string_length(v) > f->hi)
+			return werr_set(e, fld, "longer than %lld bytes", f->hi);
+		return 0;
 	case T_STR:
 	case T_TEXT:
 		if (!s)
@@ -1046,7 +1092,7 @@ static const char *const type_names[] = {
 	[T_MONTH] = "month", [T_INSTANT] = "instant", [T_BOOL] = "boolean", [T_ENUM] = "enum",
 	[T_OBJ] = "object", [T_ARR] = "array", [T_SARR] = "strings", [T_NID] = "nid",
 	[T_MOBILE] = "mobile", [T_ROUTING] = "routing", [T_ACCOUNT] = "account",
-	[T_OFFICE] = "office", [T_HEX] = "hex", [T_B64] = "base64",
+	[T_OFFICE] = "office", [T_HEX] = "hex", [T_B64] = "base64", [T_RAW] = "raw text",
 };
 
 /* ---- introspection ---- */

@@ -86,33 +86,82 @@ secret_fd_check(int fd, const char *path, struct werr *e)
 	return 0;
 }
 
-/* Reads a whole secret file (at most cap-1 bytes) after checking its mode. */
-int
-secret_read(const char *path, char *out, size_t cap, struct werr *e)
+/* The rest of a descriptor (at most cap-1 bytes), NUL-terminated; where is what
+ * messages call it. */
+static int
+read_rest(int fd, const char *where, char *out, size_t cap, struct werr *e)
 {
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return werr_set(e, path, "%s", strerror(errno));
-	if (secret_fd_check(fd, path, e) < 0) {
-		close(fd);
-		return -1;
-	}
 	size_t n = 0;
 	ssize_t r;
 	while (n + 1 < cap && (r = read(fd, out + n, cap - 1 - n)) != 0) {
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
-			close(fd);
-			return werr_set(e, path, "%s", strerror(errno));
+			return werr_set(e, where, "%s", strerror(errno));
 		}
 		n += (size_t)r;
 	}
-	close(fd);
 	out[n] = 0;
 	if (n + 1 >= cap)
-		return werr_set(e, path, "too long for a secret");
+		return werr_set(e, where, "too long for a secret");
 	return 0;
+}
+
+/* Reads a whole secret file (at most cap-1 bytes) after checking its mode. */
+int
+secret_read(const char *path, char *out, size_t cap, struct werr *e)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		int err = errno;
+		struct stat st;
+		if (err == ELOOP && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+			return werr_set(e, path, "a symbolic link: secrets are read only from the file "
+			                "itself, never through a link (give its real path)");
+		return werr_set(e, path, "%s", strerror(err));
+	}
+	int rc = secret_fd_check(fd, path, e);
+	if (rc == 0)
+		rc = read_rest(fd, path, out, cap, e);
+	close(fd);
+	return rc;
+}
+
+int
+secret_read_opt(const char *opt, const char *path, char *out, size_t cap, struct werr *e)
+{
+	if (secret_read(path, out, cap, e) == 0)
+		return 0;
+	/* A name that is no file may be the secret itself, typed where its file's
+	 * name should have been: it is not repeated. */
+	struct stat st;
+	if (lstat(path, &st) < 0)
+		werr_set(e, opt, "no such file (the name given is not repeated, in case it is the "
+		         "secret itself)");
+	return -1;
+}
+
+int
+secret_read_fd(int fd, char *out, size_t cap, struct werr *e)
+{
+	char where[32];
+	struct stat st;
+	snprintf(where, sizeof where, "descriptor %d", fd);
+	int rc;
+	if (fstat(fd, &st) < 0)
+		return werr_set(e, where, "%s", strerror(errno)); /* not open: nothing to close */
+	/* A pipe or a socket is the caller's own; a file must be as private as a
+	 * secret file given by name. */
+	if (S_ISREG(st.st_mode))
+		rc = secret_fd_check(fd, where, e);
+	else if (S_ISDIR(st.st_mode))
+		rc = werr_set(e, where, "a directory");
+	else
+		rc = 0;
+	if (rc == 0)
+		rc = read_rest(fd, where, out, cap, e);
+	close(fd);
+	return rc;
 }
 
 static int
@@ -264,15 +313,22 @@ pubkey_parse(const char *text, const char *path, struct wkey *k, struct werr *e)
 int
 seckey_load(const char *path, const char *pass, struct wkey *k, struct werr *e)
 {
-	char text[1024];
-	uint8_t blob[SEC_LEN + 1], key[32] = { 0 };
-	if (secret_read(path, text, sizeof text, e) < 0)
-		return -1;
-	int n = key_blob(text, "secret", blob, sizeof blob, path, e);
-	sodium_memzero(text, sizeof text);
-	if (n < 0)
-		return -1;
+	/* The file's text, its blob and the box key, in pages kept out of dumps. */
+	struct {
+		char text[1024];
+		uint8_t blob[SEC_LEN + 1], key[32];
+	} *w = secret_alloc(sizeof *w);
+	uint8_t *blob = w->blob, *key = w->key;
 	int rc = 0;
+	if (secret_read(path, w->text, sizeof w->text, e) < 0) {
+		secret_free(w);
+		return -1;
+	}
+	int n = key_blob(w->text, "secret", blob, sizeof w->blob, path, e);
+	if (n < 0) {
+		secret_free(w);
+		return -1;
+	}
 	if (n != SEC_LEN || memcmp(blob, "Ed", 2)) {
 		rc = werr_set(e, path, "not a wgo secret key (wrong length or algorithm)");
 		goto out;
@@ -292,7 +348,7 @@ seckey_load(const char *path, const char *pass, struct wkey *k, struct werr *e)
 		rc = werr_set(e, path, "implausible key derivation limits");
 		goto out;
 	}
-	if (sealed && crypto_pwhash(key, sizeof key, pass, strlen(pass), blob + 20, ops,
+	if (sealed && crypto_pwhash(key, 32, pass, strlen(pass), blob + 20, ops,
 	                            (size_t)mem, crypto_pwhash_ALG_ARGON2ID13) != 0) {
 		rc = werr_set(e, path, "out of memory deriving the key from the passphrase");
 		goto out;
@@ -316,8 +372,7 @@ seckey_load(const char *path, const char *pass, struct wkey *k, struct werr *e)
 out:
 	if (rc)
 		sodium_memzero(k, sizeof *k);
-	sodium_memzero(blob, sizeof blob);
-	sodium_memzero(key, sizeof key);
+	secret_free(w);
 	return rc;
 }
 
@@ -328,7 +383,7 @@ read_passphrase(const char *file, const char *prompt, int confirm, char *out, si
                 struct werr *e)
 {
 	if (file) {
-		if (secret_read(file, out, n, e) < 0)
+		if (secret_read_opt("--passphrase-file", file, out, n, e) < 0)
 			return -1;
 		out[strcspn(out, "\r\n")] = 0;
 		if (!out[0])
@@ -376,7 +431,41 @@ read_passphrase(const char *file, const char *prompt, int confirm, char *out, si
 	return 0;
 }
 
-/* ---- keyrings ---- */
+/* ---- keyrings ----
+ * A keyring is a file of keys, or a directory of *.pub files. Each key is the two
+ * lines of a public key file, optionally followed by its validity, one date a line:
+ *   valid-from: 2026-01-01   orders issued before this day are not its
+ *   retired: 2026-07-01      orders issued on or after this day are not its
+ *   revoked: 2026-08-15      from this day on, nothing it signed is trusted */
+
+static const char *const date_words[] = { "valid-from", "retired", "revoked" };
+static const unsigned date_bits[] = { KEY_FROM, KEY_RETIRED, KEY_REVOKED };
+
+/* Which date word a line starts with (and its value in *d), -1 if none, -2 (e
+ * filled) if the word is there but the date is bad. */
+static int
+date_line(const char *line, wdate *d, const char *where, struct werr *e)
+{
+	for (int w = 0; w < 3; w++) {
+		size_t n = strlen(date_words[w]);
+		if (strncmp(line, date_words[w], n) || line[n] != ':')
+			continue;
+		char v[32];
+		const char *why;
+		snprintf(v, sizeof v, "%.*s", (int)strcspn(line + n + 1, "\r\n"), line + n + 1);
+		size_t b = strspn(v, " \t");
+		if (date_parse(v + b, d, &why) < 0)
+			return werr_set(e, where, "%s: %s", date_words[w], why), -2;
+		return w;
+	}
+	return -1;
+}
+
+static wdate *
+key_date(struct wkey *k, int w)
+{
+	return w == 0 ? &k->valid_from : w == 1 ? &k->retired : &k->revoked;
+}
 
 static int
 keyring_add_file(struct keyring *r, const char *path, struct werr *e)
@@ -385,12 +474,35 @@ keyring_add_file(struct keyring *r, const char *path, struct werr *e)
 	if (!f)
 		return werr_set(e, path, "%s", strerror(errno));
 	char line[512], first[512];
-	int have = 0, rc = 0;
+	int have = 0, rc = 0, last = 0; /* last: the previous line ended a key */
 	unsigned long ln = 0;
 	while (fgets(line, sizeof line, f)) {
 		ln++;
+		char where[sizeof e->field];
+		snprintf(where, sizeof where, "%s:%lu", path, ln);
 		if (line[0] == '\n' || line[0] == '#')
 			continue;
+		wdate d;
+		int w = date_line(line, &d, where, e);
+		if (w == -2) {
+			rc = -1;
+			break;
+		}
+		if (w >= 0) {
+			if (!last || have) {
+				rc = werr_set(e, where, "%s: a date line belongs after a key", date_words[w]);
+				break;
+			}
+			struct wkey *k = &r->k[r->n - 1];
+			if (k->dates & date_bits[w]) {
+				rc = werr_set(e, where, "%s: given twice for this key", date_words[w]);
+				break;
+			}
+			k->dates |= date_bits[w];
+			*key_date(k, w) = d;
+			continue;
+		}
+		last = 0;
 		if (!have) {
 			snprintf(first, sizeof first, "%s", line);
 			have = 1;
@@ -399,13 +511,11 @@ keyring_add_file(struct keyring *r, const char *path, struct werr *e)
 		struct buf t = { 0 };
 		buf_adds(&t, first);
 		buf_adds(&t, line);
-		char where[sizeof e->field];
-		snprintf(where, sizeof where, "%s:%lu", path, ln);
 		r->k = xrealloc(r->k, (r->n + 1) * sizeof *r->k);
 		if (pubkey_parse(buf_str(&t), where, &r->k[r->n], e) < 0)
 			rc = -1;
 		else
-			r->n++;
+			r->n++, last = 1;
 		buf_free(&t);
 		have = 0;
 		if (rc)
@@ -423,39 +533,54 @@ namecmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int
-keyring_load(struct keyring *r, const char *path, struct werr *e)
+/* The files of a keyring: itself, or the *.pub files of a directory, sorted. */
+static char **
+keyring_files(const char *path, size_t *nn, struct werr *e)
 {
 	struct stat st;
-	memset(r, 0, sizeof *r);
+	char **names = NULL;
+	*nn = 0;
 	if (stat(path, &st) < 0)
-		return werr_set(e, path, "keyring: %s", strerror(errno));
-	if (!S_ISDIR(st.st_mode))
-		return keyring_add_file(r, path, e);
+		return werr_set(e, path, "keyring: %s", strerror(errno)), NULL;
+	if (!S_ISDIR(st.st_mode)) {
+		names = xmalloc(sizeof *names);
+		names[(*nn)++] = xstrdup(path);
+		return names;
+	}
 	DIR *d = opendir(path);
 	if (!d)
-		return werr_set(e, path, "keyring: %s", strerror(errno));
-	char **names = NULL;
-	size_t nn = 0;
+		return werr_set(e, path, "keyring: %s", strerror(errno)), NULL;
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		size_t l = strlen(de->d_name);
 		if (l > 4 && !strcmp(de->d_name + l - 4, ".pub")) {
-			names = xrealloc(names, (nn + 1) * sizeof *names);
-			names[nn++] = xstrdup(de->d_name);
+			names = xrealloc(names, (*nn + 1) * sizeof *names);
+			char *p = xmalloc(strlen(path) + l + 2);
+			sprintf(p, "%s/%s", path, de->d_name);
+			names[(*nn)++] = p;
 		}
 	}
 	closedir(d);
-	if (nn > 1)
-		qsort(names, nn, sizeof *names, namecmp);
+	if (*nn > 1)
+		qsort(names, *nn, sizeof *names, namecmp);
+	if (!names)
+		names = xmalloc(sizeof *names);
+	return names;
+}
+
+int
+keyring_load(struct keyring *r, const char *path, struct werr *e)
+{
+	memset(r, 0, sizeof *r);
+	r->today = wgo_today();
+	size_t nn;
+	char **names = keyring_files(path, &nn, e);
+	if (!names)
+		return -1;
 	int rc = 0;
 	for (size_t i = 0; i < nn; i++) {
-		if (!rc) {
-			char *p = xmalloc(strlen(path) + strlen(names[i]) + 2);
-			sprintf(p, "%s/%s", path, names[i]);
-			rc = keyring_add_file(r, p, e);
-			free(p);
-		}
+		if (!rc)
+			rc = keyring_add_file(r, names[i], e);
 		free(names[i]);
 	}
 	free(names);
@@ -476,6 +601,161 @@ keyring_find(const struct keyring *r, const uint8_t id[8])
 		if (!memcmp(r->k[i].id, id, 8))
 			return &r->k[i];
 	return NULL;
+}
+
+void
+keyring_entry_text(const struct wkey *k, struct buf *b)
+{
+	pubkey_text(k, b);
+	for (int w = 0; w < 3; w++)
+		if (k->dates & date_bits[w]) {
+			char ds[11];
+			date_fmt(*key_date((struct wkey *)k, w), ds);
+			buf_printf(b, "%s: %s\n", date_words[w], ds);
+		}
+}
+
+int
+keyring_add(const char *path, const struct wkey *k, struct werr *e)
+{
+	struct buf b = { 0 };
+	struct stat st;
+	int rc;
+	keyring_entry_text(k, &b);
+	if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		/* One file of keys: the entry goes at its end. */
+		struct buf all = { 0 };
+		FILE *f = fopen(path, "r");
+		char chunk[4096];
+		size_t n;
+		if (!f) {
+			buf_free(&b);
+			return werr_set(e, path, "%s", strerror(errno));
+		}
+		while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+			buf_add(&all, chunk, n);
+		fclose(f);
+		if (all.n && all.p[all.n - 1] != '\n')
+			buf_addc(&all, '\n');
+		buf_add(&all, b.p, b.n);
+		rc = atomic_write(path, all.p, all.n, st.st_mode & 07777, e);
+		buf_free(&all);
+	} else {
+		char hex[17];
+		keyid_hex(k->id, hex);
+		char *p = xmalloc(strlen(path) + 32);
+		sprintf(p, "%s/%s-%s.pub", path, k->office, hex);
+		rc = mkdirs(path, e) < 0 ? -1 : write_excl(p, buf_str(&b), 0644, e);
+		free(p);
+	}
+	buf_free(&b);
+	return rc;
+}
+
+int
+key_revoked(const struct wkey *k, wdate today, struct werr *e)
+{
+	char hex[17], ds[11];
+	if (!(k->dates & KEY_REVOKED) || today < k->revoked)
+		return 0;
+	keyid_hex(k->id, hex);
+	date_fmt(k->revoked, ds);
+	return werr_set(e, "signature.key_id", "key %s of %s was revoked on %s: nothing it signed is "
+	                "trusted (issue the orders again with the office's new key)", hex, k->office, ds);
+}
+
+int
+key_valid_on(const struct wkey *k, wdate issued, wdate today, const char *what, struct werr *e)
+{
+	char hex[17], ds[11], is[11];
+	if (key_revoked(k, today, e) < 0)
+		return -1;
+	keyid_hex(k->id, hex);
+	date_fmt(issued, is);
+	if ((k->dates & KEY_REVOKED) && issued >= k->revoked) {
+		date_fmt(k->revoked, ds);
+		return werr_set(e, "signature.key_id", "key %s of %s is revoked from %s; %s on %s",
+		                hex, k->office, ds, what, is);
+	}
+	if ((k->dates & KEY_RETIRED) && issued >= k->retired) {
+		date_fmt(k->retired, ds);
+		return werr_set(e, "signature.key_id", "key %s of %s was retired on %s; %s on %s, after "
+		                "it: the wrong key", hex, k->office, ds, what, is);
+	}
+	if ((k->dates & KEY_FROM) && issued < k->valid_from) {
+		date_fmt(k->valid_from, ds);
+		return werr_set(e, "signature.key_id", "key %s of %s is valid from %s; %s on %s, before "
+		                "it", hex, k->office, ds, what, is);
+	}
+	return 0;
+}
+
+int
+keyring_set_date(const char *path, const uint8_t id[8], unsigned which, wdate d, struct werr *e)
+{
+	int w = which == KEY_FROM ? 0 : which == KEY_RETIRED ? 1 : 2;
+	size_t nn;
+	char **names = keyring_files(path, &nn, e);
+	if (!names)
+		return -1;
+	int rc = 1; /* not found yet */
+	char hex[17];
+	keyid_hex(id, hex);
+	for (size_t i = 0; i < nn && rc == 1; i++) {
+		/* Find the key's base64 line, then put the date after it (in place of the
+		 * same word's line, if there is one); every other line stays as it is. */
+		struct keyring one;
+		memset(&one, 0, sizeof one);
+		if (keyring_add_file(&one, names[i], e) < 0) {
+			rc = -1;
+			break;
+		}
+		const struct wkey *k = keyring_find(&one, id);
+		if (!k) {
+			keyring_free(&one);
+			continue;
+		}
+		size_t nth = (size_t)(k - one.k); /* which key of the file */
+		keyring_free(&one);
+		FILE *f = fopen(names[i], "r");
+		if (!f) {
+			rc = werr_set(e, names[i], "%s", strerror(errno));
+			break;
+		}
+		struct buf out = { 0 };
+		char line[512], ds[11];
+		date_fmt(d, ds);
+		size_t keys = 0;
+		int have = 0, in = 0;
+		while (fgets(line, sizeof line, f)) {
+			wdate dd;
+			struct werr ig;
+			int kind = line[0] == '\n' || line[0] == '#' ? -3 : date_line(line, &dd, "", &ig);
+			if (in && kind == w)
+				continue; /* the old date of this word: replaced */
+			if (in && kind == -1) { /* the next key: the dates of ours end here */
+				buf_printf(&out, "%s: %s\n", date_words[w], ds);
+				in = 0;
+			}
+			buf_adds(&out, line);
+			if (kind == -1 && (have = !have) == 0 && keys++ == nth)
+				in = 1; /* that was our key's base64 line */
+		}
+		fclose(f);
+		if (in) {
+			if (out.n && out.p[out.n - 1] != '\n')
+				buf_addc(&out, '\n');
+			buf_printf(&out, "%s: %s\n", date_words[w], ds);
+		}
+		rc = atomic_write(names[i], out.p, out.n, 0644, e) < 0 ? -1 : 0;
+		buf_free(&out);
+	}
+	for (size_t i = 0; i < nn; i++)
+		free(names[i]);
+	free(names);
+	if (rc == 1)
+		rc = werr_set(e, path, "no key %s in the keyring", hex);
+	return rc;
 }
 
 /* ---- detached signatures ---- */
@@ -570,6 +850,8 @@ order_verify(json_t *order, const struct keyring *r, struct werr *e)
 	if (!office || strcmp(office, k->office))
 		return werr_set(e, "office", "signed with %s's key, but the order is %s's", k->office,
 		                office ? office : "nobody");
+	if (key_revoked(k, r->today, e) < 0)
+		return -1; /* outright: its issued date is only what the signer wrote */
 	if (sig_b64_decode(jstr(s, "value"), sig) < 0)
 		return werr_set(e, "signature.value", "not a base64 Ed25519 signature");
 	struct buf msg = { 0 };
@@ -583,7 +865,28 @@ order_verify(json_t *order, const struct keyring *r, struct werr *e)
 		return werr_set(e, "signature", "does not verify: the order was changed after signing");
 	/* What was signed must also be what a reader takes it to be: valid, and with
 	 * nothing that validation would rewrite. */
-	return rec_validate_canonical(order, e);
+	if (rec_validate_canonical(order, e) < 0)
+		return -1;
+	/* The day the record was signed for, as its kind says it: an order's issue, a
+	 * stop's decision, a verdict's instant (in Bangladesh). */
+	const char *kind = jstr(order, "kind"), *why;
+	const char *dk = !strcmp(kind, "stop") ? "date" : !strcmp(kind, "verdict") ? "at" : "issued";
+	const char *is = jstr(order, dk);
+	wdate issued;
+	int64_t t;
+	if (!is)
+		return werr_set(e, dk, "missing");
+	if (!strcmp(dk, "at")) {
+		if (instant_parse(is, &t, &why) < 0)
+			return werr_set(e, dk, "%s", why);
+		t += 6 * 3600;
+		issued = (wdate)(t / 86400 - (t % 86400 < 0)); /* floored, before 1970 too */
+	} else if (date_parse(is, &issued, &why) < 0) {
+		return werr_set(e, dk, "%s", why);
+	}
+	return key_valid_on(k, issued, r->today,
+	                    !strcmp(kind, "stop") ? "the stop was decided"
+	                    : !strcmp(kind, "verdict") ? "the verdict was given" : "the order was issued", e);
 }
 
 int
@@ -600,11 +903,11 @@ office_key_load(const char *keyfile, const char *office, const char *passfile, s
 	}
 	int rc = seckey_load(path, NULL, k, e);
 	if (rc == -2) {
-		char pass[512];
-		rc = read_passphrase(passfile, "Passphrase for the office key: ", 0, pass, sizeof pass, e);
+		char *pass = secret_alloc(512);
+		rc = read_passphrase(passfile, "Passphrase for the office key: ", 0, pass, 512, e);
 		if (rc == 0)
 			rc = seckey_load(path, pass, k, e);
-		sodium_memzero(pass, sizeof pass);
+		secret_free(pass);
 	}
 	if (rc < 0 && !keyfile && access(path, F_OK) < 0) {
 		size_t n = strlen(e->msg);

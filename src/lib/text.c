@@ -173,14 +173,74 @@ put_digits(FILE *f, const char *s, int bn)
 	buf_free(&b);
 }
 
+int
+term_unsafe(uint32_t c)
+{
+	return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x061C || c == 0x200E || c == 0x200F ||
+	       (c >= 0x2028 && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+}
+
+void
+term_escape(struct buf *out, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, from = 0;
+	while (i < n) {
+		uint32_t c = p[i];
+		if (c >= 0x20 && c < 0x7F && c != '\\') {
+			i++; /* printable ASCII, most of any message */
+			continue;
+		}
+		int k = c < 0x80 ? 1 : utf8_decode(p + i, n - i, &c);
+		if (k && c != '\\' && !term_unsafe(c)) {
+			i += (size_t)k;
+			continue;
+		}
+		buf_add(out, s + from, i - from);
+		if (!k)
+			buf_printf(out, "\\x%02X", p[i]); /* not UTF-8 */
+		else if (c == '\\')
+			buf_adds(out, "\\\\");
+		else if (c == '\n')
+			buf_adds(out, "\\n");
+		else if (c == '\t')
+			buf_adds(out, "\\t");
+		else if (c == '\r')
+			buf_adds(out, "\\r");
+		else if (c == 0x1B)
+			buf_adds(out, "\\e");
+		else if (c < 0x80)
+			buf_printf(out, "\\x%02X", (unsigned)c);
+		else
+			buf_printf(out, "\\u%04X", (unsigned)c);
+		i += k ? (size_t)k : 1;
+		from = i;
+	}
+	buf_add(out, s + from, n - from);
+}
+
+void
+term_puts(FILE *f, const char *s)
+{
+	struct buf b = { 0 };
+	term_escape(&b, s, strlen(s));
+	if (b.n)
+		fwrite(b.p, 1, b.n, f);
+	buf_free(&b);
+}
+
 void
 put_cell(FILE *f, const char *s, int width, int right, int bn)
 {
 	struct buf b = { 0 };
-	if (bn)
-		ascii_digits_to_bn(s, &b);
-	else
-		buf_adds(&b, s);
+	if (bn) {
+		struct buf t = { 0 };
+		ascii_digits_to_bn(s, &t);
+		term_escape(&b, t.p ? t.p : "", t.n);
+		buf_free(&t);
+	} else {
+		term_escape(&b, s, strlen(s));
+	}
 	int w = utf8_width(buf_str(&b));
 	int pad = width > w ? width - w : 0;
 	fprintf(f, "%*s%s%*s", right ? pad : 0, "", buf_str(&b), right ? 0 : pad, "");

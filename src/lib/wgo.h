@@ -81,8 +81,19 @@ void ascii_digits_to_bn(const char *s, struct buf *out);
 /* Write s to f, in Bengali digits when bn is set. */
 void put_digits(FILE *f, const char *s, int bn);
 /* s in a table cell of width terminal columns, padded (right-aligned if right), its
- * digits in Bengali if bn. */
+ * digits in Bengali if bn, escaped as by term_escape. */
 void put_cell(FILE *f, const char *s, int width, int right, int bn);
+/* Text from records, messages or the command line on its way to a person's
+ * terminal: term_unsafe says which code points must never reach it raw (C0
+ * controls, DEL, C1 controls such as U+009B, the line and paragraph separators
+ * U+2028-2029, and the bidirectional controls U+061C, U+200E-200F, U+202A-202E,
+ * U+2066-2069). term_escape appends s with each of those, each byte that is not
+ * UTF-8, and the backslash escaped (\n \t \r \e \\ \xHH \uHHHH), so that no text can
+ * move the cursor, forge a line, or reorder what follows it. Every program prints
+ * record text for people through these (and warnf, put_cell). */
+int term_unsafe(uint32_t c);
+void term_escape(struct buf *out, const char *s, size_t n);
+void term_puts(FILE *f, const char *s);
 /* Fold Bengali spelling variants (nukta forms, ণ/ন, ৈ/ে, ZWJ/ZWNJ, case) for comparison. */
 void bn_fold(const char *s, struct buf *out);
 void b64_encode(const unsigned char *p, size_t n, struct buf *out);
@@ -925,10 +936,17 @@ struct wkey {
 	uint8_t pk[32];
 	uint8_t sk[64];
 	int has_sk;
+	/* Validity, from the keyring (wgo-keygen(1)); a date counts only with its bit. */
+	unsigned dates;
+	wdate valid_from, retired, revoked;
 };
+#define KEY_FROM 1u
+#define KEY_RETIRED 2u
+#define KEY_REVOKED 4u
 struct keyring {
 	struct wkey *k;
 	size_t n;
+	wdate today; /* revocations are judged on this day: wgo_today() at load */
 };
 void sign_init(void);
 void keyid_hex(const uint8_t id[8], char out[17]);
@@ -943,12 +961,34 @@ int seckey_load(const char *path, const char *pass, struct wkey *k, struct werr 
 /* Refuse a secret file that is not regular or is readable by group or others. */
 int secret_fd_check(int fd, const char *path, struct werr *e);
 int secret_read(const char *path, char *out, size_t cap, struct werr *e);
+/* The same for a file named on the command line by opt: a name that is no file is
+ * not repeated in e (it may be the secret itself, typed in its file's place). */
+int secret_read_opt(const char *opt, const char *path, char *out, size_t cap, struct werr *e);
+/* The same from an open descriptor (a pipe, or a file of mode 0600), which it
+ * closes. */
+int secret_read_fd(int fd, char *out, size_t cap, struct werr *e);
 /* From a file (mode checked) or, when file is NULL, asked on /dev/tty. */
 int read_passphrase(const char *file, const char *prompt, int confirm, char *out, size_t n,
                     struct werr *e);
 int keyring_load(struct keyring *r, const char *path, struct werr *e); /* file or directory */
 void keyring_free(struct keyring *r);
 const struct wkey *keyring_find(const struct keyring *r, const uint8_t id[8]);
+/* A keyring entry as written: the public key's two lines and its dates. */
+void keyring_entry_text(const struct wkey *k, struct buf *b);
+/* Add a key (with its dates) to a keyring: a new OFFICE-KEYID.pub in a directory
+ * (made if need be; never over a file), or at the end of a keyring file. */
+int keyring_add(const char *path, const struct wkey *k, struct werr *e);
+/* Put "valid-from:", "retired:" or "revoked:" (which: KEY_FROM, ...) with date d
+ * under key id in the keyring file (or directory) path, replacing one there. */
+int keyring_set_date(const char *path, const uint8_t id[8], unsigned which, wdate d,
+                     struct werr *e);
+/* -1 (e filled) when k is revoked on today: nothing it signed is trusted. */
+int key_revoked(const struct wkey *k, wdate today, struct werr *e);
+/* -1 (e filled) when k may not sign what is dated day: revoked (on today, or from
+ * before day), retired on or before day, or valid only later. what says what the
+ * day is in the message ("the order was issued"). */
+int key_valid_on(const struct wkey *k, wdate day, wdate today, const char *what,
+                 struct werr *e);
 void sig_detached(const struct wkey *k, const void *msg, size_t n, uint8_t sig[64]);
 int sig_verify(const struct wkey *k, const void *msg, size_t n, const uint8_t sig[64]);
 int sig_b64_decode(const char *s, uint8_t sig[64]);
@@ -961,7 +1001,8 @@ int order_sign(struct json_t *order, const struct wkey *k, struct werr *e);
 int order_message(struct json_t *order, struct buf *msg);
 /* {"alg":"ed25519","key_id":"...","value":"..."} */
 void signature_text(const struct wkey *k, const uint8_t sig[64], struct buf *out);
-/* Signature, key id, the key's office, and that the order is in canonical form. */
+/* Signature, key id, the key's office, the key's validity on the order's issued
+ * date (and revocation on r->today), and that the order is in canonical form. */
 int order_verify(struct json_t *order, const struct keyring *r, struct werr *e);
 
 /* Signing on worker threads, for a stream of orders that must come out in order and
@@ -1003,6 +1044,8 @@ int api_parse_reference(const char *ref, char *order_no, size_t n, int *revision
 /* account:NUMBER@ROUTING */
 void api_payee_fa(const char *number, const char *routing, char *out, size_t n);
 int api_parse_payee_fa(const char *fa, char *number, char *routing);
+/* A disbursement's amount in its one wire form ("408000.00"); -1 with why if not. */
+int api_amount_parse(const char *s, int64_t *poisha, const char **why);
 /* A disbursement item carrying the signed order. */
 struct json_t *api_disbursement(struct json_t *order);
 void api_message_id(char out[33]);
@@ -1028,9 +1071,12 @@ struct bank {
 	char *endpoint, *auth, *ca_file, *cert, *cert_key, *receiver;
 	long timeout_ms;
 };
-/* Endpoint and token from the options or the configuration (token file mode 0600,
- * or WGO_BANK_TOKEN); TLS is always verified. */
-int bank_load(struct bank *b, const char *endpoint, const char *token_file, struct werr *e);
+/* Endpoint and token from the options or the configuration; TLS is always verified. */
+/* The token: from descriptor token_fd (when >= 0), token_file, bank.token_file in
+ * wgo.conf, or WGO_BANK_TOKEN (whose bytes are then wiped from the environment),
+ * in that order; b->auth is in secret memory. */
+int bank_load(struct bank *b, const char *endpoint, const char *token_file, int token_fd,
+              struct werr *e);
 void bank_free(struct bank *b);
 struct http_req {
 	char url[512];
@@ -1242,5 +1288,19 @@ int revlog_replay(struct revlog *l, const struct keyring *ring,
                   void (*cb)(const struct json_t *verdict, void *ctx), void *ctx, struct werr *e);
 int revlog_append(struct revlog *l, const char *line, size_t n, struct werr *e);
 void revlog_close(struct revlog *l);
+
+/* ---- secret.c: secrets kept out of core dumps and other processes ---- */
+/* First thing in a program that holds a key, a bank token or a passphrase: not
+ * dumpable (no core file; no ptrace, /proc/PID/mem or /proc/PID/environ for other
+ * processes of the user), RLIMIT_CORE 0 and coredump_filter 0. Dies if it cannot. */
+void secrets_protect(void);
+/* Zeroed memory for a secret (libsodium's guarded allocation: guard pages, mlock
+ * where the limit allows, MADV_DONTDUMP); dies when there is none. */
+void *secret_alloc(size_t n);
+void secret_free(void *p); /* wipes; NULL is fine */
+/* An environment variable's value in secret memory (NULL if unset or empty); every
+ * copy of it in the environment block is overwritten, so that /proc/PID/environ no
+ * longer shows it, and the variable is unset (no child inherits it). */
+char *secret_getenv(const char *name);
 
 #endif

@@ -1,9 +1,12 @@
 /* The complaint log reader. The input is a log, and after a NUL byte, its head
- * file. verify reads it line by line; the folding of events (what list and stats
- * use) reads it through the store, or refuses it with a reason; and the writer's
- * start (which recovers after a crash) either takes the log as it finds it, saying
- * what it did, or refuses with a reason. After the writer has taken it, appending
- * one complaint must leave a chain that verify accepts from that line on. */
+ * file. verify reads it line by line, folding each event that follows into where
+ * its complaint stands (texts kept, as list and show keep them). On one input in
+ * 16, chosen by its bytes, the rest, which costs a reader thread, a lock, fsyncs
+ * and a rename: the fold as list and stats make it (through the record loop) and
+ * each complaint's state record; and the writer's start (which recovers after a
+ * crash), which either takes the log as it finds it, saying what it did, or
+ * refuses with a reason, after which appending one complaint must leave a chain
+ * that verify accepts from that line on. */
 #include <stdio.h>
 int complaint_log_main(int argc, char **argv);
 #define main complaint_log_main
@@ -40,9 +43,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unlink(torn);
 	problems = 0;
 	ncpls = 0;
-	(void)cmd_verify(0, NULL);
-	ncpls = 0;
 	keep_text = 1;
+	(void)cmd_verify(0, NULL);
+	unsigned hash = 0;
+	for (size_t k = 0; k < size; k++)
+		hash = hash * 31 + data[k];
+	if (hash % 16) {
+		keep_text = 0;
+		return 0;
+	}
+	ncpls = 0;
 	int base = dup(0); /* the lowest free descriptor: what die() leaves open is closed */
 	close(base);
 	/* The folding reads only a log whose every line is checked: a damaged one

@@ -83,7 +83,7 @@ main(void)
 	rec_dump(order, &line);
 	line.n--; /* the newline */
 	ok(verifies(line.p, line.n, &ring), "the signed order verifies");
-	struct keyring other = { &k2, 1 };
+	struct keyring other = { &k2, 1, 0 };
 	ok(!verifies(line.p, line.n, &other), "not against another office's keyring");
 
 	/* Every position, every other byte value: none verifies. */
