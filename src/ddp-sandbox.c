@@ -358,6 +358,19 @@ state_file(const char *given, const char *dir, const char *name)
 	return p;
 }
 
+/* A signed record the ledger holds, checked as it was on the day the bank took it:
+ * a key revoked since does not undo what the bank accepted before (it refuses
+ * what comes signed with it from then on). */
+static int
+verify_as_of(json_t *rec, wdate taken, struct werr *e)
+{
+	wdate was = ring.today;
+	ring.today = taken;
+	int rc = order_verify(rec, &ring, e);
+	ring.today = was;
+	return rc;
+}
+
 /* A ledger line the sandbox wrote has what apply() needs, and an order it took
  * is one the bank can still stand behind: valid, in canonical form, signed by its
  * office's key. Anything else is damage, named by its line. */
@@ -381,7 +394,7 @@ ledger_check(json_t *l, struct werr *e)
 		if (!json_is_object(order))
 			return werr_set(e, "order", "missing");
 		json_t *o = json_deep_copy(order);
-		int rc = order_verify(o, &ring, e);
+		int rc = verify_as_of(o, d, e);
 		json_decref(o);
 		if (rc < 0) {
 			werr_prefix(e, "order");
@@ -400,7 +413,7 @@ ledger_check(json_t *l, struct werr *e)
 		if (!json_is_object(stop) || !jstr(stop, "kind") || strcmp(jstr(stop, "kind"), "stop"))
 			return werr_set(e, "stop", "missing");
 		json_t *o = json_deep_copy(stop);
-		int rc = order_verify(o, &ring, e);
+		int rc = verify_as_of(o, d, e);
 		json_decref(o);
 		if (rc < 0) {
 			werr_prefix(e, "stop");

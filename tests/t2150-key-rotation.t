@@ -90,6 +90,10 @@ expect 2 "a key id is 16 hex digits" wgo-keygen revoke xyz
 app 6 | wgo-issue --date 2026-01-16 --key A.sec >o6.jsonl
 SB=$SCRATCH/sb sandbox_start --today 2026-03-05 --keyring "$KR"
 SB=$SCRATCH/sb
+# Its ledger holds orders A signed before the revocation: what it accepted then
+# stands (it was checked as of the day it was taken), and it starts.
+kill -0 "$SB_PID" 2>/dev/null && pass "the bank starts again after the revocation, its ledger holding what A signed" ||
+	fail "the bank starts again after the revocation, its ledger holding what A signed" "$(tail -2 "$SCRATCH/sb.err")"
 wgo-push --dry-run --keyring undated o6.jsonl >dry6.json
 resp=$(curl -s -H "Authorization: Bearer test-token-KHL" --data-binary @dry6.json "$SB_URL/disburse/sync/disburse")
 is "$(printf '%s' "$resp" | jq -r '.message.disbursements_status[0].status_reason_code')" "rjct.order.signature" \

@@ -171,10 +171,14 @@ like "$err" "board.sqlite: 1 record in conflict with what it holds: nothing writ
 sqlite3 board.sqlite .dump >dump5
 ok "not even the new payment read before it" cmp dump1 dump5
 is "$(jq -r '[.source, .line, .field] | join(":")' conflicts.jsonl)" "changed.jsonl:1:amount_poisha" "the conflict goes to --rejects"
-# A changed rate, inside an array.
-grep '"order_no":"KHL-2025-26-000001"' orders.jsonl | sed 's/"monthly_poisha":300000/"monthly_poisha":300001/' >rate.jsonl
+# A changed rate, inside an array. The order's total stays what its rates come to
+# (or the record would be refused as such, not held as a conflict): rates[0] runs
+# 2025-04 to 2025-08, 5 months, 35 poisha more a month; rates[1] 2025-09 to
+# 2040-03, 175 months, 1 poisha less: 5 x 35 = 175 x 1.
+grep '"order_no":"KHL-2025-26-000001"' orders.jsonl |
+	jq -c '.rates[0].monthly_poisha = 200035 | .rates[1].monthly_poisha = 299999' >rate.jsonl
 expect 1 "a changed rate" wgo-export -o board.sqlite rate.jsonl
-like "$err" "rate.jsonl:1: rates\[1\]\.monthly_poisha: the order order_no KHL-2025-26-000001, revision 0 is held with 300000; this record has 300001" \
+like "$err" "rate.jsonl:1: rates\[0\]\.monthly_poisha: the order order_no KHL-2025-26-000001, revision 0 is held with 200000; this record has 200035" \
 	"is a conflict at the item and field"
 # Bad records are rejected, the rest go in.
 { cat new.jsonl; echo '{"kind":"payment","v":1,"payment_id":"BAD","amount_poisha":1.5}'; echo 'not json'; } >mixed.jsonl

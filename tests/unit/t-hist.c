@@ -188,6 +188,24 @@ main(void)
 	ok(n == 1 && it[0].stopped && !hist_item_payable(&it[0]),
 	   "a lump sum due on its stop's day (12-16) is not paid");
 	hist_free(&h);
+
+	/* Sums never wrap (issue 19, item 6). The schema refuses an order whose total
+	 * is not what its rates come to, so no valid record gets here; the history
+	 * holds its own line behind it: 16 months of Tk 10 lakh crore (each a valid
+	 * amount) make more payable than a record holds, an error, never a wrapped sum. */
+	hist_init(&h, &p, D("2026-11-01"));
+	json_t *big = order(0, NULL, "1111111111111");
+	json_object_set_new(json_array_get(json_object_get(big, "rates"), 0), "monthly_poisha",
+	                    json_integer(MONEY_MAX));
+	add(&h, big);
+	add(&h, rec("{s:s, s:i, s:s, s:s, s:s, s:s}", "kind", "verification", "v", 1, "verification_id", "V1",
+	            "order_no", "KHL-1", "date", "2025-12-11", "branch", "200472441"));
+	o = hist_find(&h, "KHL-1");
+	struct hist_status hs;
+	struct werr he = { { 0 }, { 0 } };
+	is_int(hist_status(&h, o, D("2026-10-01"), &hs, &he), -1, "a payable sum past MONEY_MAX is an error");
+	ok(strstr(he.msg, "largest amount") != NULL, "saying so (%s: %s)", he.field, he.msg);
+	hist_free(&h);
 	sched_params_free(&p);
 	cal_free(&cal);
 	done();
