@@ -107,7 +107,7 @@ PKGS_fuzz_ident = jansson libsodium
 PKGS_fuzz_config = jansson libsodium
 PKGS_fuzz_journal = jansson libsodium
 PKGS_fuzz_sandbox = jansson libsodium libmicrohttpd gnutls
-PKGS_fuzz_complaint = jansson libsodium readline
+PKGS_fuzz_complaint = jansson libsodium
 FUZZ_DEFS = -DFUZZ_KEYS='"$(abspath tests/data/keys)"'
 REPLAY_BIN = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%)
 
