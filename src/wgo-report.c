@@ -1154,7 +1154,13 @@ write_table(void)
 	greg_fmt(from, bn, &t);
 	buf_adds(&t, " – ");
 	greg_fmt(to, bn, &t);
-	printf("%s: %s (%s)\n", tr("Service report", "সেবা প্রদান প্রতিবেদন"), period, buf_str(&t));
+	struct buf ps = { 0 };
+	if (bn)
+		ascii_digits_to_bn(period, &ps);
+	else
+		buf_adds(&ps, period);
+	printf("%s: %s (%s)\n", tr("Service report", "সেবা প্রদান প্রতিবেদন"), buf_str(&ps), buf_str(&t));
+	buf_free(&ps);
 	int sect = -1;
 	for (size_t r = 0; r < nrows; r++) {
 		if (M[rows[r].m].sect != sect) {
