@@ -198,7 +198,8 @@ load_ring(struct reg *r)
 				warnf("%s: %s", e.field, e.msg);
 			} else {
 				r->ring->k = xrealloc(r->ring->k, (r->ring->n + k.n + 1) * sizeof *k.k);
-				memcpy(r->ring->k + r->ring->n, k.k, k.n * sizeof *k.k);
+				if (k.n) /* an empty keyring has no array to copy from */
+					memcpy(r->ring->k + r->ring->n, k.k, k.n * sizeof *k.k);
 				r->ring->n += k.n;
 				keyring_free(&k);
 			}
