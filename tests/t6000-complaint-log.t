@@ -201,9 +201,11 @@ if command -v tmux >/dev/null; then
 	k Enter
 	k 'তিন মাস অনুদান পাইনি' Enter
 	k 'Nas' Tab Enter
+	# Under a sanitizer or a loaded machine the form may lag the keys: wait for it.
+	for _w in $(seq 1 100); do case $(pane) in *'লিপিবদ্ধ করবেন'*) break ;; esac; sleep 0.1; done
 	screen=$(pane)
 	k 'হ্যাঁ' Enter                 # yes, in Bengali
-	nap 0.5
+	for _w in $(seq 1 100); do [ -s tty3.status ] && break; sleep 0.1; done
 	screen2=$(pane)
 	tmux -L "$S" kill-server 2>/dev/null
 	case $screen in *'অভিযোগের ধরন: বিলম্ব'*) pass "Tab completes a Bengali label" ;;
