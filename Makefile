@@ -23,7 +23,7 @@ VARIANT ?=
 BUILD ?= build/$(if $(VARIANT),$(VARIANT),default)
 OUT ?= $(if $(VARIANT),$(BUILD)/bin,bin)
 
-PROGS = wgo-date wgo-check wgo-issue wgo-keygen wgo-verify ddp-sandbox wgo-push wgo-pull lifeverify reconcile complaint-log wgo-export wgo-scan
+PROGS = wgo-date wgo-check wgo-issue wgo-keygen wgo-verify ddp-sandbox wgo-push wgo-pull lifeverify reconcile complaint-log wgo-export wgo-scan wgo-report
 
 # pkg-config packages each program links; nothing more.
 PKGS_wgo-date =
@@ -39,6 +39,7 @@ PKGS_reconcile = jansson
 PKGS_complaint-log = jansson libsodium readline
 PKGS_wgo-export = jansson libsodium sqlite3
 PKGS_wgo-scan = jansson libsodium
+PKGS_wgo-report = jansson libsodium
 PKGS_tests = jansson libsodium libcurl
 
 pkglibs = $(if $(strip $(1)),$(shell pkg-config --libs $(1)))
@@ -54,7 +55,7 @@ HELPER_BIN = $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/helpers/%)
 
 DEB_PKGS = gcc make pkg-config libjansson-dev libcurl4-openssl-dev libsodium-dev \
            libreadline-dev libmicrohttpd-dev mandoc zsh bash-completion perl openssl curl tmux \
-           valgrind util-linux procps libsqlite3-dev sqlite3 jq python3
+           valgrind util-linux procps libsqlite3-dev sqlite3 jq python3 fonts-beng
 BENCH_PKGS = jq miller wrk hyperfine time sqlite-utils
 FUZZ_PKGS = clang libclang-rt-14-dev
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -107,7 +108,7 @@ PKGS_fuzz_ident = jansson libsodium
 PKGS_fuzz_config = jansson libsodium
 PKGS_fuzz_journal = jansson libsodium
 PKGS_fuzz_sandbox = jansson libsodium libmicrohttpd gnutls
-PKGS_fuzz_complaint = jansson libsodium readline
+PKGS_fuzz_complaint = jansson libsodium
 FUZZ_DEFS = -DFUZZ_KEYS='"$(abspath tests/data/keys)"'
 REPLAY_BIN = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%)
 

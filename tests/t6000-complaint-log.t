@@ -181,10 +181,46 @@ if command -v tmux >/dev/null; then
 	nap 0.3
 	screen=$(pane)
 	tmux -L "$S" kill-server 2>/dev/null
-	case $screen in *'কার্যালয় [KHL]'*'সেবা:'*'কিছুই লিপিবদ্ধ হয়নি'*) pass "Bengali prompts; Ctrl-D records nothing" ;;
-	*) fail "Bengali prompts; Ctrl-D records nothing" "$screen" ;; esac
+	case $screen in *'কার্যালয় [খুলনা]'*'সেবা:'*'কিছুই লিপিবদ্ধ হয়নি'*) pass "Bengali prompts, the office by its Bengali name; Ctrl-D records nothing" ;;
+	*) fail "Bengali prompts, the office by its Bengali name; Ctrl-D records nothing" "$screen" ;; esac
 	is "$(cat tty2.status 2>/dev/null)" "exit:2" "stopping exits 2"
 	is "$(wc -l <"$LOG" | tr -d ' ')" 1 "and the log is as it was"
+	# Bengali all the way (issue 14, item 7; on main পরিশোধ was refused, Tab offered
+	# English ids and the messages were English): a service by its Bengali label,
+	# a category completed from its Bengali label, a wrong mobile number explained
+	# in Bengali, হ্যাঁ to record it.
+	tmux -L "$S" new-session -d -x 160 -y 50 "env WGO_HOME=$WGO_HOME PATH=$PATH LANG=C.UTF-8 complaint-log add --lang bn --now 2026-11-22T04:00:00Z >tty3.out; echo exit:\$? >tty3.status; sleep 30"
+	nap 0.5
+	k 'খুলনা' Enter               # the office by its Bengali name
+	k 'পরিশোধ' Enter               # the service by its Bengali label
+	k Enter                       # no desk
+	k 'বিল' Tab Enter              # Tab completes বিলম্ব
+	k 'রহিমা খাতুন' Enter
+	k '০১৭১২' Enter                # a wrong mobile is asked again, in Bengali
+	k '০১৭১২৩৪৫৬৭৮' Enter          # Bengali digits are a mobile number
+	k Enter
+	k 'তিন মাস অনুদান পাইনি' Enter
+	k 'Nas' Tab Enter
+	# Under a sanitizer or a loaded machine the form may lag the keys: wait for it.
+	for _w in $(seq 1 100); do case $(pane) in *'লিপিবদ্ধ করবেন'*) break ;; esac; sleep 0.1; done
+	screen=$(pane)
+	k 'হ্যাঁ' Enter                 # yes, in Bengali
+	for _w in $(seq 1 100); do [ -s tty3.status ] && break; sleep 0.1; done
+	screen2=$(pane)
+	tmux -L "$S" kill-server 2>/dev/null
+	case $screen in *'অভিযোগের ধরন: বিলম্ব'*) pass "Tab completes a Bengali label" ;;
+	*) fail "Tab completes a Bengali label" "$screen" ;; esac
+	case $screen in *'মোবাইল নম্বরটি সঠিক নয়'*) pass "a wrong mobile number is explained in Bengali" ;;
+	*) fail "a wrong mobile number is explained in Bengali" "$screen" ;; esac
+	case $screen in *'is not one of'*|*'a mobile number has'*) fail "no English message in the Bengali form" "$screen" ;;
+	*) pass "no English message in the Bengali form" ;; esac
+	# Sunday 2026-11-22 + 30 working days (Sunday to Thursday, no holiday file):
+	# 4 to Thursday the 26th, 5 a week for five weeks to Thursday 31 December (29),
+	# then Sunday 3 January 2027.
+	case $screen2 in *'লিপিবদ্ধ হয়েছে: KHL-C-2026-000002'*'০৩ জানুয়ারি ২০২৭'*) pass "the visitor is told the number and the deadline, in Bengali" ;;
+	*) fail "the visitor is told the number and the deadline, in Bengali" "$screen2" ;; esac
+	is "$(cat tty3.status 2>/dev/null)" "exit:0" "the Bengali add exits 0"
+	like "$(tail -1 "$LOG")" '"office":"KHL","at":"2026-11-22T04:00:00Z","by":"Nasrin Akhter, Deputy Director","service":"payment","category":"delay","name":"রহিমা খাতুন","mobile":"\+8801712345678"' "পরিশোধ is logged as payment, বিলম্ব as delay"
 	ok "the history was kept" test -s "$WGO_HOME/complaint-history"
 else
 	skip "tmux is not installed"
@@ -215,6 +251,35 @@ is "$(wc -l <rej.jsonl | tr -d ' ')" 6 "the six bad ones are written out"
 sed -i 's/"nosuch"/"delay"/' rej.jsonl
 expect 1 "fed back after correction, the fixed one goes in" complaint-log add --now 2026-11-22T04:00:00Z rej.jsonl
 is "$(wc -l <"$LOG" | tr -d ' ')" 3 "the log has three"
+
+# ---- bulk adds report progress and end with a summary (issue 14, item 4): on main
+# complaint-log had no --summary or --progress. in.jsonl: 8 lines, 2 logged
+# before (lines 1 and 8, by their content and time), 6 rejected.
+expect 1 "--summary on a bulk add" complaint-log add --now 2026-11-22T04:00:00Z -q --summary -r rej2.jsonl in.jsonl
+is "$err" "complaint-log: 2 complaints logged before: printed again, not logged twice
+complaint-log: 8 read, 0 logged, 2 logged before, 6 rejected (in rej2.jsonl)" "the summary: read, logged, logged before, rejected and where"
+awk 'BEGIN { for (i = 1; i <= 30; i++) printf "{\"kind\":\"complaint\",\"v\":1,\"service\":\"welfare\",\"category\":\"delay\",\"text\":\"bulk %d\"}\n", i }' >bulk30.jsonl
+expect 0 "--progress off a terminal" complaint-log add --now 2026-11-22T04:00:00Z --progress bulk30.jsonl
+like "$(printf '%s\n' "$err" | tail -2 | head -1)" '^complaint-log: 30 complaints, [0-9,]+/s, 100%$' "the last progress line is the whole file"
+is "$(printf '%s\n' "$err" | tail -1)" "complaint-log: 30 read, 30 logged, 0 logged before, 0 rejected" "then the summary"
+is "$(wc -l <"$LOG" | tr -d ' ')" 33 "the thirty are logged"
+
+# ---- add on a terminal prints what it logged for people, not the raw record
+# (issue 14, item 8: on main a terminal got the JSON line); into a pipe, the record.
+# Khulna's complaints so far: 2 (lines 1 and 3 of in.jsonl's) and the 30.
+if command -v script >/dev/null; then
+	script -qec "complaint-log add --now 2026-11-22T04:00:00Z -s welfare -c delay -n T -t 'at the counter'" /dev/null >tty4.out 2>&1
+	# Sunday 2026-11-22 + 30 working days is Sunday 2027-01-03 (worked out above).
+	is "$(tr -d '\r' <tty4.out)" "KHL-C-2026-000033: recorded: Monthly welfare grant / Delay; with Nasrin Akhter, Deputy Director; deadline 2027-01-03" "a line for people on a terminal"
+	script -qec "complaint-log resolve KHL-C-2026-000033 -d upheld --note 'paid' --now 2026-11-23T04:00:00Z" /dev/null >tty5.out 2>&1
+	is "$(tr -d '\r' <tty5.out)" "KHL-C-2026-000033: resolved (upheld)" "a resolution, likewise"
+	script -qec "complaint-log add --lang bn --now 2026-11-22T04:00:00Z -s welfare -c delay -n T -t 'again'" /dev/null >tty6.out 2>&1
+	is "$(tr -d '\r' <tty6.out)" "KHL-C-2026-000034: লিপিবদ্ধ: মাসিক কল্যাণ অনুদান / বিলম্ব; দায়িত্বে: Nasrin Akhter, Deputy Director; সময়সীমা ০৩ জানুয়ারি ২০২৭" "and in Bengali"
+else
+	skip "script(1) is not installed"; skip "script(1) is not installed"; skip "script(1) is not installed"
+fi
+expect 0 "into a pipe" complaint-log add --now 2026-11-22T04:00:00Z -s welfare -c delay -n T -t 'piped'
+like "$out" '^\{"kind":"complaint","v":1,"seq":37,"event":"add","id":"KHL-C-2026-000035"' "the record"
 
 expect 0 "--help" complaint-log --help
 like "$out" '^Usage: complaint-log add' "usage on stdout"

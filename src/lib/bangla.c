@@ -191,3 +191,40 @@ bangla_parse(const char *s, struct bdate *b, const char **why)
 	wdate d;
 	return bangla_to_date(b, &d, why);
 }
+
+/* Gregorian months as Bengali letters write them. */
+static const char *const greg_bn[12] = {
+	"জানুয়ারি", "ফেব্রুয়ারি", "মার্চ", "এপ্রিল", "মে", "জুন",
+	"জুলাই", "আগস্ট", "সেপ্টেম্বর", "অক্টোবর", "নভেম্বর", "ডিসেম্বর",
+};
+static const char *const greg_en[12] = {
+	"January", "February", "March", "April", "May", "June",
+	"July", "August", "September", "October", "November", "December",
+};
+
+const char *
+greg_month_name(int m, int bn)
+{
+	if (m < 1 || m > 12)
+		return "?";
+	return bn ? greg_bn[m - 1] : greg_en[m - 1];
+}
+
+void
+greg_fmt(wdate d, int bn, struct buf *out)
+{
+	int y, m, dd;
+	char t[32];
+	date_to_ymd(d, &y, &m, &dd);
+	snprintf(t, sizeof t, bn ? "%02d" : "%d", dd);
+	if (bn)
+		ascii_digits_to_bn(t, out);
+	else
+		buf_adds(out, t);
+	buf_printf(out, " %s ", greg_month_name(m, bn));
+	snprintf(t, sizeof t, "%d", y);
+	if (bn)
+		ascii_digits_to_bn(t, out);
+	else
+		buf_adds(out, t);
+}

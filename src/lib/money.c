@@ -164,3 +164,25 @@ money_fmt(char *out, size_t outsz, int64_t poisha, int flags)
 	snprintf(out, outsz, "%s", tmp);
 	return o < outsz ? o : outsz - 1;
 }
+
+/* A count grouped the way the board writes amounts (lakh and crore): "12,34,567",
+ * in Bengali digits with MONEY_BN. */
+size_t
+num_fmt(char *out, size_t outsz, int64_t n, int flags)
+{
+	char m[MONEY_BUFSZ];
+	int64_t lim = INT64_MAX / 100;
+	money_fmt(m, sizeof m, (n > lim ? lim : n < -lim ? -lim : n) * 100, flags & ~MONEY_BN);
+	char *dot = strrchr(m, '.');
+	if (dot)
+		*dot = 0;
+	if (flags & MONEY_BN) {
+		struct buf b = { 0 };
+		ascii_digits_to_bn(m, &b);
+		snprintf(out, outsz, "%s", buf_str(&b));
+		buf_free(&b);
+	} else {
+		snprintf(out, outsz, "%s", m);
+	}
+	return strlen(out);
+}

@@ -69,6 +69,8 @@ static const char *const stop_reasons[] = { "death", "withdrawal", "duplicate", 
 	                                    NULL };
 static const char *const severities[] = { "low", "medium", "high", NULL };
 static const char *const verdicts[] = { "confirmed", "false_positive", "needs_field_check", NULL };
+static const char *const figure_units[] = { "count", "poisha", "working_days", "permille", "flag",
+	                                    NULL };
 
 /* ---- shared parts ---- */
 
@@ -591,6 +593,38 @@ static const struct fdef risk_f[] = {
 	{ "rules", T_SARR, 1, NULL, 0, 40 },
 };
 
+/* ---- wgo-report ---- */
+
+/* One figure of a period's report: an office's (or, without office, the board's)
+ * measure, perhaps broken down by one thing (by, key). */
+static int
+figure_check(json_t *o, struct werr *e)
+{
+	if (!json_object_get(o, "by") != !json_object_get(o, "key"))
+		return werr_set(e, json_object_get(o, "by") ? "key" : "by",
+		                "missing (by and key go together)");
+	const char *why;
+	wdate f, t;
+	if (date_parse(jstr(o, "from"), &f, &why) == 0 && date_parse(jstr(o, "to"), &t, &why) == 0 &&
+	    t < f)
+		return werr_set(e, "to", "before from");
+	return 0;
+}
+
+static const struct fdef figure_f[] = {
+	{ "kind", T_STR, 1, NULL, 0, 32 },
+	{ "v", T_INT, 1, NULL, 1, 1 },
+	{ "office", T_OFFICE, 0, NULL, 0, 0 },
+	{ "period", T_ID, 1, NULL, 0, 40 },
+	{ "from", T_DATE, 1, NULL, 0, 0 },
+	{ "to", T_DATE, 1, NULL, 0, 0 },
+	{ "measure", T_ID, 1, NULL, 0, 64 },
+	{ "by", T_ID, 0, NULL, 0, 32 },
+	{ "key", T_STR, 0, NULL, 0, 200 },
+	{ "value", T_INT, 1, NULL, -MAX_POISHA, MAX_POISHA },
+	{ "unit", T_ENUM, 1, figure_units, 0, 0 },
+};
+
 struct kind {
 	const char *name;
 	struct schema s;
@@ -617,6 +651,7 @@ static struct kind kinds[] = {
 	{ "death", SCHEMA(death_f, NULL) },
 	{ "risk", SCHEMA(risk_f, NULL) },
 	{ "rule_stats", SCHEMA(rule_stats_f, NULL) },
+	{ "figure", SCHEMA(figure_f, figure_check) },
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 

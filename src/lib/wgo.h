@@ -117,6 +117,9 @@ int money_mul(int64_t *out, int64_t a, int64_t b);
 /* Add v to a total that a record will carry: 0, or -1 (acc unchanged) when the sum
  * would leave -MONEY_MAX..MONEY_MAX. */
 int money_sum(int64_t *acc, int64_t v);
+/* A count grouped as amounts are (lakh and crore): "12,34,567"; MONEY_BN for
+ * Bengali digits. */
+size_t num_fmt(char *out, size_t outsz, int64_t n, int flags);
 
 /* ---- date.c: Gregorian dates, months, fiscal years, working days ---- */
 
@@ -183,6 +186,10 @@ void bangla_fmt(const struct bdate *b, int ascii, struct buf *out);
 /* Either form above, with spelling variants, Bengali or ASCII digits, English names. */
 int bangla_parse(const char *s, struct bdate *b, const char **why);
 int bangla_month_lookup(const char *name);
+/* Gregorian months and dates in English or as Bengali letters write them:
+ * "10 December 2025", "১০ ডিসেম্বর ২০২৫". */
+const char *greg_month_name(int m, int bn);
+void greg_fmt(wdate d, int bn, struct buf *out);
 
 /* ---- ident.c: NID, mobile, routing and account numbers ---- */
 
@@ -568,6 +575,166 @@ void *hmap_putn(struct hmap *m, const char *k, size_t n, int *isnew);
 const char *hmap_key(const struct hmap *m, const void *val);
 void *hmap_iter(const struct hmap *m, size_t *i); /* start with *i = 0 */
 void hmap_free(struct hmap *m);
+
+/* ---- complaint.c: the complaint model and the complaint log ----
+ * A complaint is a chain of events (complaint records of wgo-record(5)): add, ack,
+ * resolve, escalate, reopen. Folded in the log's order they say where each
+ * complaint stands; deadlines are working days per level (complaint.deadlines,
+ * 30 20 20 by default), counted from the day it reached its level. complaint-log
+ * and wgo-report both ask here. The log is $WGO_HOME/complaints.jsonl, a
+ * STORE_CHAIN log of the store. */
+enum { CPL_OPEN, CPL_ACK, CPL_RESOLVED };
+#define CPL_MAX_LEVELS 10
+struct cpl_rules {
+	int days[CPL_MAX_LEVELS]; /* working days each level has */
+	int nlevels;
+	const struct calendar *cal;
+};
+/* complaint.deadlines from c (the defaults without it); -1 with e filled. */
+int cpl_rules_config(struct cpl_rules *r, const struct cfg *c, const struct calendar *cal,
+                     struct werr *e);
+/* The day in Bangladesh (UTC+6) of an instant. */
+wdate bd_day(int64_t t);
+struct cpl {
+	uint32_t order;          /* when it was added: the log's order */
+	char office[4];
+	int status, level, nevents;
+	int escalations;
+	int64_t added, start, resolved; /* start: when it reached its level */
+	int resolved_level;      /* the level it was resolved at */
+	int64_t resolved_start;  /* ... and when it had reached it */
+	char *service, *desk, *category, *name, *mobile, *nid, *text, *by, *officer,
+	     *decision, *note;   /* service and desk always; the rest with keep_text */
+};
+struct cpl_set {
+	struct hmap m;           /* id -> struct cpl */
+	uint32_t n;
+	int keep_text;
+	const struct cpl_rules *r;
+};
+void cpl_set_init(struct cpl_set *s, const struct cpl_rules *r, int keep_text);
+void cpl_set_free(struct cpl_set *s);
+/* Apply one valid complaint event; -1 with e filled (the state left as it was)
+ * when it does not follow from where its complaint stands. */
+int cpl_apply(struct cpl_set *s, const struct json_t *ev, struct werr *e);
+struct cpl *cpl_get(const struct cpl_set *s, const char *id);
+const char *cpl_id(const struct cpl_set *s, const struct cpl *c);
+/* The complaints in the order they were added (free the array). */
+struct cpl **cpl_sorted(const struct cpl_set *s, size_t *n);
+const char *cpl_status_name(int status);
+const char *cpl_status_bn(int status);
+const char *cpl_level_name(int level, int bn);
+/* The last day of the complaint's level: the day it reached it plus that level's
+ * working days (cpl_deadline_from: for a level reached at start). */
+wdate cpl_deadline(const struct cpl_set *s, const struct cpl *c);
+wdate cpl_deadline_from(const struct cpl_rules *r, int level, int64_t start);
+/* Unresolved and past its deadline on as_of. */
+int cpl_overdue(const struct cpl_set *s, const struct cpl *c, wdate as_of);
+/* Working days from the day it was made to the day it was resolved (or as_of). */
+int cpl_working_days(const struct cpl_set *s, const struct cpl *c, wdate as_of);
+/* Resolved by the deadline of the level it was resolved at (the grievance action
+ * plan's measure). */
+int cpl_resolved_in_time(const struct cpl_set *s, const struct cpl *c);
+/* Where the complaint stands on as_of, as a complaint_state record: mobile and
+ * NID masked unless reveal. */
+struct json_t *cpl_state_record(const struct cpl_set *s, const struct cpl *c, wdate as_of,
+                                int reveal);
+/* The nearest-rank percentile q of v (sorted here): the smallest value with at
+ * least q per cent of the values at or below it; n > 0. */
+int rank_nearest(int *v, size_t n, int q);
+/* Complaints per office, service and month made (complaint-log stats). */
+struct cpl_filter {
+	const char *office, *service;
+	int has_from, has_to;
+	wdate from, to;          /* the days they were made */
+};
+int cpl_match(const struct cpl_set *s, const struct cpl *c, const struct cpl_filter *f);
+struct cpl_group {
+	char office[4];
+	char service[65];
+	wmonth month;
+	long count, resolved, open, overdue;
+	int median, p90;         /* working days to resolve, when resolved > 0 */
+};
+size_t cpl_stats(const struct cpl_set *s, const struct cpl_filter *f, wdate as_of,
+                 struct cpl_group **out);
+struct json_t *cpl_stats_record(const struct cpl_group *g);
+/* The configuration's lists (service., category.): the ids, NULL-terminated (free
+ * with cpl_ids_free), or NULL when it lists none. */
+char **cpl_ids(const struct cfg *c, const char *prefix);
+void cpl_ids_free(char **ids);
+/* The label of an id ("English / বাংলা" in the configuration): the half in the
+ * language asked for, or the id when it has none. */
+void cpl_label(const struct cfg *c, const char *prefix, const char *id, int bn, struct buf *out);
+/* The id an answer names: the id itself, or either half of its label (Bengali
+ * spelling variants folded, case ignored); NULL when none or several do. */
+const char *cpl_answer(const struct cfg *c, const char *prefix, const char *answer);
+/* An id the configuration lists, when it lists any; -1 with e filled (bn: the
+ * message in Bengali). */
+int cpl_check_listed(const struct cfg *c, const char *prefix, const char *what, const char *id,
+                     int bn, struct werr *e);
+/* The officer at a level: officer.OFFICE.LEVEL, else officer.LEVEL, else NULL. */
+const char *cpl_officer(const struct cfg *c, const char *office, int level);
+/* A new complaint's add event, checked (office, service, category and text are
+ * needed; services and categories must be listed ones): NULL with e filled. */
+struct cpl_fields {
+	const char *office, *service, *desk, *category, *name, *mobile, *nid, *text, *by;
+};
+struct json_t *cpl_add_event(const struct cpl_fields *f, struct werr *e);
+/* An ack, resolve, escalate or reopen event of complaint c (id, office, by and the
+ * time set; the caller adds decision, note, level, officer). */
+struct json_t *cpl_event_new(const char *event, const char *id, const char *office,
+                             const char *by);
+/* Read the whole log into s, every line checked against the chain and the head; a
+ * damaged line stops it: -1, e saying where. Events that do not follow from the
+ * state before them are reported (at most 5, "complaint-log verify says more") and
+ * skipped. only: fold only that complaint's events; history: if not NULL, its
+ * events are appended to it in the log's order. */
+int cpl_log_read(struct cpl_set *s, const char *path, const char *only, struct json_t *history,
+                 struct werr *e);
+/* The writer: the log under its lock, each event chained to the one before. A bulk
+ * writer reads the whole log, to know what was logged before; others only what
+ * follows the head. Events are told (printed, alerted) once durable, through
+ * tell, with again set for one logged before and met again in bulk. */
+struct cpl_told;
+struct cpl_writer {
+	struct store s;
+	struct hmap ids;         /* "KHL-2026" -> long long: the last number given */
+	int bulk;
+	struct hmap given;       /* bulk: what each complaint logged was given -> where */
+	struct cpl_told *done;
+	size_t ndone, cdone;
+	void (*tell)(void *ctx, struct json_t *ev, int again);
+	void *ctx;
+};
+/* -1 with e filled when the log is damaged or cannot be opened: nothing is ever
+ * appended after a line that cannot be read. */
+int cpl_writer_open(struct cpl_writer *w, const char *path, const char *lockpath, int bulk,
+                    struct werr *e);
+/* Number it (an add), sequence it, seal it; it is told at the next flush. -1 when
+ * the log cannot be written to now. */
+int cpl_writer_put(struct cpl_writer *w, struct json_t *ev);
+/* Bulk: the event logged before that has what ev gives (and its time, when
+ * has_at), as it was logged; NULL when none. It is told again at the next flush. */
+struct json_t *cpl_writer_again(struct cpl_writer *w, const struct json_t *ev, int has_at,
+                                struct werr *e);
+/* Make what is put durable, then tell it; -1 with e filled when it cannot be. */
+int cpl_writer_flush(struct cpl_writer *w, struct werr *e);
+int cpl_writer_close(struct cpl_writer *w, struct werr *e); /* flush, then release */
+/* Run cmd with sh, ev (mobile and NID included) as one JSON line on its input: 0
+ * when it succeeded, else its exit status (128 + a signal), -1 when it could not run. */
+int cpl_notify(const char *cmd, const struct json_t *ev);
+/* Check the whole log line by line as complaint-log verify does: each problem is
+ * said with warnf (at most 100, then a count); expect, when not NULL, is a line
+ * hash the log must hold. Returns the number of problems; r gets the lines, the
+ * complaints, the last line's hash and the events written after the head. */
+struct cpl_verify {
+	long lines, after;
+	uint32_t complaints;
+	char last[65];
+};
+long cpl_log_verify(const char *path, const char *expect, const struct cpl_rules *rules,
+                    struct cpl_verify *r);
 
 /* ---- grant.c: rates, terms, and what an application makes ---- */
 enum { RATE_WELFARE, RATE_GROUP_INSURANCE, RATE_FUNERAL_EMPLOYEE, RATE_FUNERAL_FAMILY, RATE_KINDS };
