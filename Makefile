@@ -31,7 +31,7 @@ PKGS_wgo-check = jansson
 PKGS_wgo-issue = jansson libsodium
 PKGS_wgo-keygen = jansson libsodium
 PKGS_wgo-verify = jansson libsodium
-PKGS_ddp-sandbox = jansson libsodium libmicrohttpd gnutls
+PKGS_ddp-sandbox = jansson libsodium libmicrohttpd gnutls libcurl
 PKGS_wgo-push = jansson libsodium libcurl
 PKGS_wgo-pull = jansson libsodium libcurl
 PKGS_lifeverify = jansson
@@ -106,7 +106,7 @@ PKGS_fuzz_date = jansson libsodium
 PKGS_fuzz_ident = jansson libsodium
 PKGS_fuzz_config = jansson libsodium
 PKGS_fuzz_journal = jansson libsodium
-PKGS_fuzz_sandbox = jansson libsodium libmicrohttpd gnutls
+PKGS_fuzz_sandbox = jansson libsodium libcurl
 PKGS_fuzz_complaint = jansson libsodium readline
 FUZZ_DEFS = -DFUZZ_KEYS='"$(abspath tests/data/keys)"'
 REPLAY_BIN = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%)
