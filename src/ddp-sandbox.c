@@ -765,6 +765,7 @@ ask_running(const char *dir, int ep, const char *body, struct http_req *r, struc
 	if (http_init(&h, &b, 1) < 0)
 		die("cannot start libcurl");
 	buf_adds(&r->body, body);
+	r->get = !strcmp(api_endpoint(ep)->method, "GET");
 	http_post(&h, r, api_endpoint(ep)->path);
 	http_free(&h);
 	bank_free(&b);

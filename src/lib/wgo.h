@@ -1227,6 +1227,7 @@ int bank_url_check(const char *url, int *loopback, char *host, size_t hostsz, st
 const char *bank_receiver(void);
 struct http_req {
 	char url[512];
+	int get;          /* a GET; else the body is POSTed */
 	struct buf body, resp;
 	long status;      /* HTTP status; 0 when the transfer failed */
 	int curl_code;
