@@ -54,7 +54,7 @@ HELPER_BIN = $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/helpers/%)
 
 DEB_PKGS = gcc make pkg-config libjansson-dev libcurl4-openssl-dev libsodium-dev \
            libreadline-dev libmicrohttpd-dev mandoc zsh bash-completion perl openssl curl tmux \
-           valgrind util-linux procps libsqlite3-dev sqlite3 jq python3
+           valgrind util-linux procps libsqlite3-dev sqlite3 jq python3 python3-nacl
 BENCH_PKGS = jq miller wrk hyperfine time sqlite-utils
 FUZZ_PKGS = clang libclang-rt-14-dev
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
