@@ -49,8 +49,8 @@ static const char usage_text[] =
 	"      --client-ca FILE     with --tls: require client certificates signed by FILE\n"
 	"      --threads N          worker threads (default 4)\n"
 	"      --max-connections N  connections at once (default 256)\n"
-	"      --header-timeout S   seconds for a request's headers to arrive (default 10)\n"
-	"      --body-timeout S     seconds for a request's body to arrive (default 60)\n"
+	"      --client-header-timeout S  seconds for a request's headers to arrive (default 10)\n"
+	"      --client-body-timeout S  seconds for a request's body to arrive (default 60)\n"
 	"      --log FILE           one JSON line per request (default STATE/requests.log)\n"
 	"      --exit-after SECONDS stop by itself after this long\n"
 	"\n"
@@ -171,14 +171,14 @@ on_opt(int c, char *arg)
 			die_usage("--max-connections: at least 1");
 		break;
 	case 26:
-		o_header_timeout = (int)num_arg("--header-timeout", arg, 3600);
+		o_header_timeout = (int)num_arg("--client-header-timeout", arg, 3600);
 		if (o_header_timeout < 1)
-			die_usage("--header-timeout: at least 1 second");
+			die_usage("--client-header-timeout: at least 1 second");
 		break;
 	case 27:
-		o_body_timeout = (int)num_arg("--body-timeout", arg, 3600);
+		o_body_timeout = (int)num_arg("--client-body-timeout", arg, 3600);
 		if (o_body_timeout < 1)
-			die_usage("--body-timeout: at least 1 second");
+			die_usage("--client-body-timeout: at least 1 second");
 		break;
 	case 28: o_branch = arg; break;
 	case 29: o_method = arg; break;
@@ -229,10 +229,10 @@ absolute(const char *p)
 /* ---- the server: connections, their deadlines, and requests ---- */
 
 /* A connection and the phase of its current request: its headers, its body, or
- * its answer. A request must get its headers in within --header-timeout (counted
- * from the connection, or from the answer before on a kept-alive one) and its
- * body within --body-timeout; past that the connection is shut, so that no client
- * holds a connection by trickling bytes. */
+ * its answer. A request must get its headers in within --client-header-timeout
+ * (counted from the connection, or from the answer before on a kept-alive one) and
+ * its body within --client-body-timeout; past that the connection is shut, so that
+ * no client holds a connection by trickling bytes. */
 enum { PH_HEADERS, PH_BODY, PH_ANSWER, PH_CUT };
 struct track {
 	int fd, phase;
@@ -900,8 +900,8 @@ main(int argc, char **argv)
 		{ "home", required_argument, NULL, 23 },
 		{ "port-file", required_argument, NULL, 24 },
 		{ "max-connections", required_argument, NULL, 25 },
-		{ "header-timeout", required_argument, NULL, 26 },
-		{ "body-timeout", required_argument, NULL, 27 },
+		{ "client-header-timeout", required_argument, NULL, 26 },
+		{ "client-body-timeout", required_argument, NULL, 27 },
 		{ "branch", required_argument, NULL, 28 },
 		{ "method", required_argument, NULL, 29 },
 		{ "through", required_argument, NULL, 30 },

@@ -161,9 +161,9 @@ ok "and the bank's memory did not grow with their 150 MB (it grew $grow MB)" tes
 sandbox_stop
 
 # Clients that trickle their headers, a byte at a time, hold no connection past
-# --header-timeout (2 s here): 40 of them fill every slot, and are cut; an office
+# --client-header-timeout (2 s here): 40 of them fill every slot, and are cut; an office
 # pushing meanwhile gets through (on main, trickling kept everyone out).
-SB=$SCRATCH/slow sandbox_start --today 2025-12-10 --header-timeout 2 --body-timeout 3 --max-connections 40
+SB=$SCRATCH/slow sandbox_start --today 2025-12-10 --client-header-timeout 2 --client-body-timeout 3 --max-connections 40
 SB=$SCRATCH/slow
 python3 - "$SB_PORT" >trickle.out 2>&1 <<'PY' &
 import socket, sys, time
