@@ -60,6 +60,7 @@ static size_t npending, cpending;
 static struct feed feeds[NOFFICES][NFEEDS];
 static struct store ledger;     /* STATE/ledger.jsonl, in the store; added to under mu */
 static atomic_int ledger_broken; /* a write or sync failed: take nothing more */
+static atomic_int sync_failed;   /* a sync failed: no write before it is known durable */
 static struct keyring ring;
 static struct calendar cal;
 static struct sched_params params;
@@ -180,18 +181,21 @@ ledger_write(void)
 
 /* After the lock, before answering: every write so far reaches the disk. Each
  * answer waits for a sync that began after its own write, so nothing answered is
- * ever lost, and requests do not queue behind each other's syncs. A sync that
- * failed anywhere (another request's, even) leaves nothing to trust. */
+ * ever lost, and requests do not queue behind each other's syncs. A write that
+ * failed later (another request's) took back only its own bytes: what was written
+ * before it stands. A sync that failed anywhere, though, may have lost pages of
+ * any write before it, whatever a later sync says: nothing is trusted then. */
 static int
 ledger_durable(void)
 {
 	struct werr e;
 	if (store_sync(&ledger, &e) < 0) {
 		warnf("%s: %s", e.field, e.msg);
+		sync_failed = 1;
 		ledger_broken = 1;
 		return -1;
 	}
-	return ledger_broken ? -1 : 0;
+	return sync_failed ? -1 : 0;
 }
 
 static void
