@@ -14,6 +14,7 @@ done
 [ -n "$PY" ] || { fail "PyNaCl is installed (Debian: python3-nacl; make deps installs it)"; done_testing; exit 1; }
 CLIENT=$TOP/tests/client/wgoapi.py
 LOG=$SCRATCH/answers.jsonl
+: >not-walked
 # client SCENARIO ARGS...: the client's checks, each a test here.
 client() {
 	"$PY" "$CLIENT" "$@" --log "$LOG" >client.out 2>client.err
@@ -68,19 +69,24 @@ SB=$SCRATCH/retired sandbox_start --today 2025-12-10 --keyring "$SCRATCH/retired
 expect_code 401 err.sender.key_invalid returns "$SB_URL"
 sandbox_stop
 # A full disk: the ledger may grow by 2,000 bytes; five orders are more.
-SB=$SCRATCH/full
-mkdir -p "$SB"
-printf 'KHL test-token-KHL\n' >"$SB/tokens"
-chmod 600 "$SB/tokens"
-head -5 orders.jsonl >five.jsonl
-env LD_PRELOAD="$HELPERS/enospc.so" WGO_ENOSPC_DIR="$SB" WGO_ENOSPC_AFTER=2000 \
-	ddp-sandbox --state "$SB" --port 0 --keyring "$TESTDATA/keys" --today 2025-12-10 \
-	--log "$SCRATCH/full.log" --exit-after 60 >full.port 2>full.err &
-SB_PID=$!
-for _i in $(seq 1 50); do [ -s full.port ] && break; sleep 0.1; done
-expect_code 500 err.server.storage disburse "http://127.0.0.1:$(cat full.port)" --orders five.jsonl
-expect_code 500 err.server.storage returns "http://127.0.0.1:$(cat full.port)"
-sandbox_stop
+if [ -n "${VALGRIND:-}" ]; then
+	skip "the full-disk shim is not used under valgrind: err.server.storage is not walked"
+	echo err.server.storage >>not-walked
+else
+	SB=$SCRATCH/full
+	mkdir -p "$SB"
+	printf 'KHL test-token-KHL\n' >"$SB/tokens"
+	chmod 600 "$SB/tokens"
+	head -5 orders.jsonl >five.jsonl
+	env ASAN_OPTIONS="$ASAN_OPTIONS:verify_asan_link_order=0" LD_PRELOAD="$HELPERS/enospc.so" WGO_ENOSPC_DIR="$SB" WGO_ENOSPC_AFTER=2000 \
+		ddp-sandbox --state "$SB" --port 0 --keyring "$TESTDATA/keys" --today 2025-12-10 \
+		--log "$SCRATCH/full.log" --exit-after 60 >full.port 2>full.err &
+	SB_PID=$!
+	for _i in $(seq 1 50); do [ -s full.port ] && break; sleep 0.1; done
+	expect_code 500 err.server.storage disburse "http://127.0.0.1:$(cat full.port)" --orders five.jsonl
+	expect_code 500 err.server.storage returns "http://127.0.0.1:$(cat full.port)"
+	sandbox_stop
+fi
 # A client certificate the bank requires.
 mkdir tls
 (cd tls && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem \
@@ -111,8 +117,9 @@ expect_code 422 err.month.overflow run-month "$SB_URL" --month 2025-12
 sandbox_stop
 
 # ---- the walk: every code of the page was answered, each with its HTTP status.
-"$PY" - "$LOG" page.codes >walk.out <<'PY'
+"$PY" - "$LOG" page.codes not-walked >walk.out <<'PY'
 import json, sys
+skip = set(open(sys.argv[3]).read().split())
 seen = {}
 for l in open(sys.argv[1]):
     a = json.loads(l)
@@ -122,6 +129,8 @@ missing, wrong = [], []
 for l in open(sys.argv[2]):
     f = l.rstrip("\n").split("\t")
     code, http = f[0], int(f[1]) if len(f) == 4 else 200
+    if code in skip:
+        continue
     if code not in seen:
         missing.append(code)
     elif seen[code] != {http}:
