@@ -31,7 +31,7 @@ PKGS_wgo-check = jansson
 PKGS_wgo-issue = jansson libsodium
 PKGS_wgo-keygen = jansson libsodium
 PKGS_wgo-verify = jansson libsodium
-PKGS_ddp-sandbox = jansson libsodium libmicrohttpd gnutls
+PKGS_ddp-sandbox = jansson libsodium libmicrohttpd gnutls libcurl
 PKGS_wgo-push = jansson libsodium libcurl
 PKGS_wgo-pull = jansson libsodium libcurl
 PKGS_lifeverify = jansson
@@ -55,7 +55,7 @@ HELPER_BIN = $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/helpers/%)
 
 DEB_PKGS = gcc make pkg-config libjansson-dev libcurl4-openssl-dev libsodium-dev \
            libreadline-dev libmicrohttpd-dev mandoc zsh bash-completion perl openssl curl tmux \
-           valgrind util-linux procps libsqlite3-dev sqlite3 jq python3 fonts-beng
+           valgrind util-linux procps libsqlite3-dev sqlite3 jq python3 fonts-beng python3-nacl
 BENCH_PKGS = jq miller wrk hyperfine time sqlite-utils
 FUZZ_PKGS = clang libclang-rt-14-dev
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -107,7 +107,7 @@ PKGS_fuzz_date = jansson libsodium
 PKGS_fuzz_ident = jansson libsodium
 PKGS_fuzz_config = jansson libsodium
 PKGS_fuzz_journal = jansson libsodium
-PKGS_fuzz_sandbox = jansson libsodium libmicrohttpd gnutls
+PKGS_fuzz_sandbox = jansson libsodium libcurl
 PKGS_fuzz_complaint = jansson libsodium
 FUZZ_DEFS = -DFUZZ_KEYS='"$(abspath tests/data/keys)"'
 REPLAY_BIN = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%)

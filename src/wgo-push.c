@@ -1,5 +1,6 @@
 /* wgo-push: send signed orders (and stops) to the bank, many requests at once,
- * retrying what can be retried, never sending again what the bank has accepted. */
+ * retrying what can be retried, never sending again what the bank has accepted,
+ * and saying what happened. */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,22 +32,23 @@ static const char usage_text[] =
 	"  -f, --force                send again what the journal says was accepted\n"
 	"  -n, --dry-run              print the requests instead of sending them\n"
 	"  -r, --rejects FILE         write unreadable records to FILE, with their reasons\n"
-	"  -q, --quiet                do not report each unreadable record\n"
-	"      --progress             show progress on stderr even when it is not a terminal\n"
+	"  -q, --quiet                do not report each unreadable or repeated record\n"
+	WGO_PROGRESS_USAGE
 	"      --home DIR             state directory (default $WGO_HOME)\n"
 	"      --now INSTANT          take this as the current time (push records say when)\n"
 	"  -h, --help                 show this help\n"
 	"  -V, --version              show the version\n"
 	"\n"
 	"Exit status: 0 all accepted or already accepted, 1 some rejected, 75 some failed\n"
-	"for a reason that may pass (run again later), 2 usage or operational error.\n";
+	"for a reason that may pass (run again later), 2 usage or operational error (the\n"
+	"bank refused the office's token, key or request: nothing more is sent).\n";
 
 enum { PENDING, ACCEPTED, REJECTED, FAILED, SKIPPED };
 static const char *const state_names[] = { "pending", "accepted", "rejected", "failed", "skipped" };
 
 struct item {
 	json_t *order, *disb; /* for a stop: the stop, and its item */
-	int stop;
+	int stop, local;      /* local: refused here, never sent */
 	char ref[96], hash[33], office[5];
 	int state, attempts;
 	char bank_ref[32], code[64], msg[sizeof ((struct werr *)0)->field + sizeof ((struct werr *)0)->msg + 4];
@@ -61,24 +63,37 @@ struct batch {
 	struct batch *next;
 };
 
+/* What the input held once: a reference, its content, and where it was first. */
+struct seen {
+	char hash[33];
+	const char *file;
+	unsigned long line;
+};
+
 static struct batch *queue, **qtail = &queue, *waiting, *cur;
-static size_t active, done, total;
+static size_t active, answered;
 static struct http http;
 static struct bank bank;
-static int show;
-static long long t0;
 static struct buf dry;
+static struct progress tail;
+static int tailing;
 
 static const char *o_endpoint, *o_token, *o_key, *o_pass, *o_keyring, *o_rejects;
 static long o_token_fd = -1;
 static long o_batch = 100, o_conc = 8, o_attempts = 8, o_max_delay = 30;
-static int o_force, o_dry, o_quiet, o_progress, have_now;
+static int o_force, o_dry, o_quiet, have_now;
 
 static struct item *items;
 static size_t nitems, citems, emitted;
 static struct keyring ring;
 static struct journal journal;
 static struct hmap keys; /* office -> struct wkey * */
+static struct hmap seen; /* reference -> struct seen */
+static size_t nrepeated;
+/* The bank refused the office itself (its token, key, clock, or this client's
+ * request): nothing more is sent. */
+static int halted;
+static char halt_why[600], last_failure[600];
 
 static void
 on_opt(int c, char *arg)
@@ -113,7 +128,6 @@ on_opt(int c, char *arg)
 	case 'n': o_dry = 1; break;
 	case 'r': o_rejects = arg; break;
 	case 'q': o_quiet = 1; break;
-	case 5: o_progress = 1; break;
 	case 6: wgo_set_home(arg); break;
 	case 7:
 		wgo_opt_now(arg);
@@ -156,9 +170,59 @@ check_order(json_t *o, struct werr *e, void *ctx)
 static void enqueue(size_t i);
 static void drive(int wait);
 
+static void
+set_code(struct item *it, int code, const char *msg)
+{
+	snprintf(it->code, sizeof it->code, "%s", api_code(code)->code);
+	snprintf(it->msg, sizeof it->msg, "%s", msg);
+}
+
 static int
 on_order(struct rloop *L, json_t *o, const struct rpos *pos, struct werr *e)
 {
+	int stop = !strcmp(jstr(o, "kind"), "stop");
+	char ref[96], hash[33];
+	json_t *disb = NULL;
+	if (stop)
+		api_stop_reference(o, ref, sizeof ref);
+	else
+		api_reference_id(o, ref, sizeof ref);
+	const struct werr *ve = L->precheck_err;
+	if (ve && o_dry) {
+		*e = *ve; /* reported as the loop reports a record it cannot take */
+		return -1;
+	}
+	if (!ve) {
+		uint8_t h[16];
+		if (stop) {
+			disb = api_stop_item(o);
+			api_stop_hash(disb, h);
+		} else {
+			disb = api_disbursement(o);
+			api_content_hash(disb, h);
+		}
+		sodium_bin2hex(hash, sizeof hash, h, 16);
+		/* The same revision twice in the input is sent once and has one push record;
+		 * another content under its reference is refused here: the bank would take
+		 * one of the two, whichever came first. */
+		int isnew;
+		struct seen *s = hmap_put(&seen, ref, &isnew);
+		if (!isnew) {
+			json_decref(disb);
+			if (strcmp(s->hash, hash))
+				return werr_set(e, "order", "%s: other content under a reference the input "
+				                "holds already (%s:%lu): only one of them can be sent",
+				                ref, s->file, s->line);
+			nrepeated++;
+			if (!o_quiet)
+				warnf("%s:%lu: %s: the same order revision as at line %lu: sent once, "
+				      "reported once", pos->file, pos->line, ref, s->line);
+			return 0;
+		}
+		memcpy(s->hash, hash, sizeof hash);
+		s->file = pos->file;
+		s->line = pos->line;
+	}
 	if (nitems == citems) {
 		citems = citems ? citems * 2 : 1024;
 		items = xrealloc(items, citems * sizeof *items);
@@ -166,34 +230,28 @@ on_order(struct rloop *L, json_t *o, const struct rpos *pos, struct werr *e)
 	struct item *it = &items[nitems++];
 	memset(it, 0, sizeof *it);
 	it->order = json_incref(o);
-	it->stop = !strcmp(jstr(o, "kind"), "stop");
-	if (it->stop)
-		api_stop_reference(o, it->ref, sizeof it->ref);
-	else
-		api_reference_id(o, it->ref, sizeof it->ref);
+	it->disb = disb;
+	it->stop = stop;
+	snprintf(it->ref, sizeof it->ref, "%s", ref);
 	snprintf(it->office, sizeof it->office, "%s", jstr(o, "office"));
-	const struct werr *ve = L->precheck_err;
 	if (ve) {
 		/* Never sent: the bank must only see orders the office signed. */
 		it->state = REJECTED;
-		snprintf(it->code, sizeof it->code, "local.order.signature");
-		snprintf(it->msg, sizeof it->msg, "%s%s%s", ve->field, ve->field[0] ? ": " : "", ve->msg);
+		it->local = 1;
+		char m[sizeof it->msg];
+		snprintf(m, sizeof m, "%s%s%s", ve->field, ve->field[0] ? ": " : "", ve->msg);
+		set_code(it, API_L_ORDER_SIGNATURE, m);
 		drive(0);
 		return 0;
 	}
-	uint8_t h[16];
-	if (it->stop) {
-		it->disb = api_stop_item(o);
-		api_stop_hash(it->disb, h);
-	} else {
-		it->disb = api_disbursement(o);
-		api_content_hash(it->disb, h);
-	}
-	sodium_bin2hex(it->hash, sizeof it->hash, h, 16);
+	memcpy(it->hash, hash, sizeof hash);
 	const char *br = o_dry ? NULL : journal_accepted(&journal, it->ref, it->hash);
 	if (br && !o_force) {
 		it->state = SKIPPED;
 		snprintf(it->bank_ref, sizeof it->bank_ref, "%s", br);
+	} else if (halted) {
+		it->state = FAILED;
+		set_code(it, API_L_NOT_SENT, halt_why);
 	} else {
 		enqueue(nitems - 1);
 	}
@@ -204,54 +262,54 @@ on_order(struct rloop *L, json_t *o, const struct rpos *pos, struct werr *e)
 static void
 emit(void)
 {
+	struct rw w = { 0 };
+	struct buf b = { 0 };
 	for (; emitted < nitems && items[emitted].state != PENDING; emitted++) {
 		struct item *it = &items[emitted];
-		json_t *p = json_object();
-		json_object_set_new(p, "kind", json_string("push"));
-		json_object_set_new(p, "v", json_integer(1));
-		json_object_set(p, "order_no", json_object_get(it->order, "order_no"));
-		json_object_set(p, "revision", json_object_get(it->order, "revision"));
-		json_object_set_new(p, "reference_id", json_string(it->ref));
-		json_object_set_new(p, "status", json_string(state_names[it->state]));
+		rw_begin(&w, "push");
+		rw_json(&w, "order_no", json_object_get(it->order, "order_no"));
+		rw_json(&w, "revision", json_object_get(it->order, "revision"));
+		rw_str(&w, "reference_id", it->ref);
+		rw_str(&w, "status", state_names[it->state]);
 		if (it->bank_ref[0])
-			json_object_set_new(p, "bank_ref", json_string(it->bank_ref));
+			rw_str(&w, "bank_ref", it->bank_ref);
 		if (it->code[0])
-			json_object_set_new(p, "code", json_string(it->code));
+			rw_str(&w, "code", it->code);
 		if (it->msg[0])
-			json_object_set_new(p, "message", json_string(it->msg));
-		json_object_set_new(p, "attempts", json_integer(it->attempts));
+			rw_str(&w, "message", it->msg);
+		rw_int(&w, "attempts", it->attempts);
 		if (have_now || getenv("SOURCE_DATE_EPOCH")) {
 			char ts[21];
 			instant_fmt(wgo_now(), ts);
-			json_object_set_new(p, "at", json_string(ts));
+			rw_str(&w, "at", ts);
 		}
-		if (rec_write(stdout, p) < 0)
-			die("<stdout>: write error:");
-		json_decref(p);
+		rw_end(&w, &b);
 		json_decref(it->order);
 		json_decref(it->disb);
 		it->order = it->disb = NULL;
 	}
+	if (b.n && fwrite(b.p, 1, b.n, stdout) != b.n)
+		die("<stdout>: write error:");
+	buf_free(&b);
+	rw_free(&w);
 	fflush(stdout);
 }
 
 static void
 build(struct batch *b, struct buf *out)
 {
-	char txn[33];
-	api_message_id(txn);
-	json_t *m = json_object(), *ds = json_array();
-	json_object_set_new(m, "transaction_id", json_string(txn));
+	int ep = b->stop ? API_STOP : API_DISBURSE;
+	json_t *ds = json_array();
 	for (size_t i = 0; i < b->n; i++)
 		json_array_append(ds, items[b->idx[i]].disb);
-	json_object_set_new(m, b->stop ? "stops" : "disbursements", ds);
 	const struct wkey *k = office_key(b->office);
-	if (api_envelope(out, b->stop ? "stop" : "disburse", b->office, API_BANK_ID, (long)b->n, m, k) < 0)
+	if (api_envelope(out, api_endpoint(ep)->action, b->office, bank_receiver(), (long)b->n,
+	                 api_batch_message(ep, ds), k) < 0)
 		die("cannot make the request's canonical form");
 }
 
 static void
-settle(struct batch *b, int state, const char *code, const char *msg)
+settle(struct batch *b, int state, int code, const char *msg)
 {
 	for (size_t i = 0; i < b->n; i++) {
 		struct item *it = &items[b->idx[i]];
@@ -259,115 +317,101 @@ settle(struct batch *b, int state, const char *code, const char *msg)
 			continue;
 		it->state = state;
 		it->attempts = b->attempts;
-		snprintf(it->code, sizeof it->code, "%s", code);
-		snprintf(it->msg, sizeof it->msg, "%s", msg);
+		set_code(it, code, msg);
 	}
 }
 
-/* What the bank said; 0 when settled, -1 to try again. */
+static void
+batch_free(struct batch *b)
+{
+	buf_free(&b->req.body);
+	buf_free(&b->req.resp);
+	free(b->idx);
+	free(b);
+}
+
+/* The bank refused the office, or the request as this client makes it: another
+ * try mends nothing, so nothing more is sent; what waits is settled now. */
+static void
+halt(const char *why)
+{
+	halted = 1;
+	warnf("the bank refused the request: %s", why);
+	snprintf(halt_why, sizeof halt_why, "not sent: the bank refused the office's request (%s)", why);
+	struct batch *lists[] = { queue, waiting, cur };
+	for (int l = 0; l < 3; l++)
+		for (struct batch *b = lists[l], *next; b; b = next) {
+			next = l == 2 ? NULL : b->next;
+			settle(b, FAILED, API_L_NOT_SENT, halt_why);
+			answered += b->n;
+			batch_free(b);
+		}
+	queue = waiting = cur = NULL;
+	qtail = &queue;
+}
+
+/* What the bank said: 0 when settled, -1 to try again (why says why), -2 when
+ * the bank refused the office (halted). */
 static int
 answer(struct batch *b, struct werr *why)
 {
-	struct http_req *r = &b->req;
-	if (r->curl_code && http_curl_permanent(r->curl_code))
-		die("%s: %s", r->url, r->err); /* TLS or configuration: no retry will help */
-	if (r->curl_code) {
-		werr_set(why, "", "%s", r->err);
+	struct api_answer an;
+	int ep = b->stop ? API_STOP : API_DISBURSE;
+	api_answer_read(&an, ep, &b->req);
+	if (an.outcome == API_ANSWER_RETRY) {
+		werr_set(why, "", "%s", an.why);
+		api_answer_free(&an);
 		return -1;
 	}
-	json_t *resp = json_loadb(r->resp.p ? r->resp.p : "", r->resp.n, 0, NULL);
-	json_t *h = json_object_get(resp, "header");
-	/* A reused connection that died is sometimes retried by libcurl itself, with the
-	 * same envelope: the bank then knows the message id but we never heard its
-	 * answer. A new envelope with the same content gets that answer. */
-	int dup_msg = r->status == 409 && jstr(h, "status_reason_code") &&
-	              !strcmp(jstr(h, "status_reason_code"), "err.message_id.duplicate");
-	if (api_http_transient(r->status) || dup_msg) {
-		werr_set(why, "", "HTTP %ld%s%s", r->status, jstr(h, "status_reason_code") ? " " : "",
-		         jstr(h, "status_reason_code") ? jstr(h, "status_reason_code") : "");
-		json_decref(resp);
-		return -1;
-	}
-	if (r->status != 200) {
-		char code[64];
-		snprintf(code, sizeof code, "%s", jstr(h, "status_reason_code") ? jstr(h, "status_reason_code")
-		                                                                 : "err.http");
-		char msg[256];
-		snprintf(msg, sizeof msg, "HTTP %ld: %s", r->status,
-		         jstr(h, "status_reason_message") ? jstr(h, "status_reason_message") : "refused");
-		settle(b, REJECTED, code, msg);
-		json_decref(resp);
-		return 0;
-	}
-	json_t *st = jget(resp, b->stop ? "message.stops_status" : "message.disbursements_status");
-	if (!json_is_array(st)) {
-		werr_set(why, "", "the bank's answer is not a disburse response");
-		json_decref(resp);
-		return -1;
+	if (an.outcome == API_ANSWER_STOP) {
+		settle(b, FAILED, an.code >= 0 ? an.code : API_L_NOT_SENT, an.why);
+		halt(an.why);
+		api_answer_free(&an);
+		return -2;
 	}
 	struct hmap by_ref;
 	hmap_init(&by_ref, sizeof(json_t *));
 	size_t i;
 	json_t *s;
-	json_array_foreach(st, i, s)
-		if (jstr(s, "reference_id"))
-			*(json_t **)hmap_put(&by_ref, jstr(s, "reference_id"), NULL) = s;
-	int missing = 0;
-	for (i = 0; i < b->n; i++) {
-		json_t **sp = hmap_get(&by_ref, items[b->idx[i]].ref);
-		if (!sp || !jstr(*sp, "status"))
-			missing = 1;
-	}
-	if (missing) {
-		hmap_free(&by_ref);
-		json_decref(resp);
-		werr_set(why, "", "the bank's answer leaves out some disbursements");
-		return -1;
-	}
+	const char *ref, *br, *code, *msg;
+	json_array_foreach(an.list, i, s)
+		if (api_item_read(s, &ref, &br, &code, &msg) >= 0)
+			*(json_t **)hmap_put(&by_ref, ref, NULL) = s;
+	for (i = 0; i < b->n; i++)
+		if (!hmap_get(&by_ref, items[b->idx[i]].ref)) {
+			hmap_free(&by_ref);
+			api_answer_free(&an);
+			werr_set(why, "", "the bank's answer leaves out some of the request's items");
+			return -1;
+		}
 	for (i = 0; i < b->n; i++) {
 		struct item *it = &items[b->idx[i]];
-		json_t *x = *(json_t **)hmap_get(&by_ref, it->ref);
+		int ok = api_item_read(*(json_t **)hmap_get(&by_ref, it->ref), &ref, &br, &code, &msg);
 		it->attempts = b->attempts;
-		if (!strcmp(jstr(x, "status"), "succ")) {
+		if (ok) {
 			it->state = ACCEPTED;
-			snprintf(it->bank_ref, sizeof it->bank_ref, "%s", jstr(x, "bank_ref") ? jstr(x, "bank_ref") : "");
+			snprintf(it->bank_ref, sizeof it->bank_ref, "%s", br ? br : "");
 			journal_add(&journal, it->ref, it->hash, it->bank_ref);
 		} else {
 			it->state = REJECTED;
-			snprintf(it->code, sizeof it->code, "%s",
-			         jstr(x, "status_reason_code") ? jstr(x, "status_reason_code") : "rjct");
-			snprintf(it->msg, sizeof it->msg, "%s",
-			         jstr(x, "status_reason_message") ? jstr(x, "status_reason_message") : "");
+			snprintf(it->code, sizeof it->code, "%s", code ? code : "rjct");
+			snprintf(it->msg, sizeof it->msg, "%s", msg ? msg : "");
 		}
 	}
 	hmap_free(&by_ref);
-	json_decref(resp);
+	api_answer_free(&an);
 	return 0;
-}
-
-static void
-progress(size_t ndone, size_t ntotal, long long start, int final)
-{
-	static long long last;
-	long long t = now_ms();
-	if (!final && t - last < 1000)
-		return;
-	last = t;
-	double secs = (double)(t - start) / 1000;
-	fprintf(stderr, "\rwgo-push: %zu of %zu orders, %.0f/s   %s", ndone, ntotal,
-	        secs > 0 ? (double)ndone / secs : 0.0, final ? "\n" : "");
 }
 
 static void
 submit(struct batch *b)
 {
-	total += b->n;
 	if (o_dry) {
 		build(b, &dry);
-		fwrite(dry.p, 1, dry.n, stdout);
-		putchar('\n');
-		free(b->idx);
-		free(b);
+		buf_addc(&dry, '\n');
+		if (fwrite(dry.p, 1, dry.n, stdout) != dry.n)
+			die("<stdout>: write error:");
+		batch_free(b);
 		return;
 	}
 	b->next = NULL;
@@ -419,7 +463,7 @@ drive(int wait)
 				p = &(*p)->next;
 			}
 		}
-		while (queue && active < (size_t)o_conc) {
+		while (!halted && queue && active < (size_t)o_conc) {
 			struct batch *b = queue;
 			queue = b->next;
 			if (!queue)
@@ -427,13 +471,13 @@ drive(int wait)
 			b->attempts++;
 			build(b, &b->req.body);
 			b->req.user = b;
-			http_start(&http, &b->req, b->stop ? "/disburse/sync/stop" : "/disburse/sync/disburse");
+			http_start(&http, &b->req, api_endpoint(b->stop ? API_STOP : API_DISBURSE)->path);
 			active++;
 		}
 		size_t queued = 0;
 		for (struct batch *b = queue; b; b = b->next)
 			queued++;
-		int must = wait ? (queue || waiting || active) : (queued >= (size_t)o_conc);
+		int must = wait ? (queue || waiting || active) : queued >= (size_t)o_conc;
 		long pause = 1000;
 		for (struct batch *b = waiting; b; b = b->next)
 			if (b->not_before - t < pause)
@@ -449,25 +493,32 @@ drive(int wait)
 		active--;
 		struct batch *b = r->user;
 		struct werr why, e;
-		if (answer(b, &why) < 0) {
-			if (b->attempts < o_attempts) {
-				b->not_before = now_ms() + http_backoff(b->attempts, r->retry_after, o_max_delay * 1000);
-				b->next = waiting;
-				waiting = b;
-				continue;
+		if (halted) {
+			/* Answered after the bank refused the office: what it says still counts. */
+			int rc = answer(b, &why);
+			if (rc == -1)
+				settle(b, FAILED, API_L_NOT_SENT, halt_why);
+		} else {
+			int rc = answer(b, &why);
+			if (rc == -1) {
+				snprintf(last_failure, sizeof last_failure, "%s", why.msg);
+				if (b->attempts < o_attempts) {
+					b->not_before = now_ms() + http_backoff(b->attempts, r->retry_after,
+					                                        o_max_delay * 1000);
+					b->next = waiting;
+					waiting = b;
+					continue;
+				}
+				settle(b, FAILED, API_L_TRANSIENT, why.msg);
 			}
-			settle(b, FAILED, "err.transient", why.msg);
 		}
-		done += b->n;
+		answered += b->n;
 		if (journal_sync(&journal, &e) < 0)
 			die("%s: %s", e.field, e.msg);
 		emit();
-		if (show)
-			progress(done, total, t0, 0);
-		buf_free(&b->req.body);
-		buf_free(&b->req.resp);
-		free(b->idx);
-		free(b);
+		if (tailing)
+			progress_tick(&tail, answered, 0);
+		batch_free(b);
 	}
 }
 
@@ -489,7 +540,7 @@ main(int argc, char **argv)
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "rejects", required_argument, NULL, 'r' },
 		{ "quiet", no_argument, NULL, 'q' },
-		{ "progress", no_argument, NULL, 5 },
+		WGO_PROGRESS_OPTIONS,
 		{ "home", required_argument, NULL, 6 },
 		{ "now", required_argument, NULL, 7 },
 		{ "help", no_argument, NULL, 'h' },
@@ -523,8 +574,7 @@ main(int argc, char **argv)
 			die("cannot start libcurl");
 	}
 	hmap_init(&keys, sizeof(struct wkey *));
-	show = !o_dry && (o_progress || isatty(2));
-	t0 = now_ms();
+	hmap_init(&seen, sizeof(struct seen));
 
 	struct rloop L = { 0 };
 	L.cb = on_order;
@@ -532,45 +582,74 @@ main(int argc, char **argv)
 	L.kinds = kinds;
 	L.validate = 1;
 	L.quiet = o_quiet;
+	L.unit = "orders";
 	if (o_rejects)
-		L.rejects = rec_open_rejects(o_rejects);
+		rec_rejects_to(&L, o_rejects);
 	int rc = rec_loop(&L, npos, pos);
 	if (L.rejects && L.rejects != stderr && fclose(L.rejects) == EOF)
 		die("%s: write error:", o_rejects);
 
-	if (cur && cur->n)
+	if (cur && cur->n && !halted) {
 		submit(cur);
-	cur = NULL;
+		cur = NULL;
+	}
+	/* What is still on its way is shown while it is answered. */
+	if (!o_dry && answered < nitems) {
+		progress_start(&tail, "orders answered", 0, nitems);
+		tailing = 1;
+	}
 	drive(1);
-	if (show && total)
-		progress(done, total, t0, 1);
+	if (tailing)
+		progress_end(&tail);
 	if (!o_dry) {
 		http_free(&http);
 		bank_free(&bank);
 	}
 	emit();
-	int st = 0;
+	size_t n[5] = { 0 }, local = 0;
 	for (size_t i = 0; i < nitems; i++) {
-		if (items[i].state == REJECTED)
-			st = wgo_worse(st, WGO_EXIT_NEG);
-		if (items[i].state == FAILED)
-			st = wgo_worse(st, WGO_EXIT_TEMP);
+		n[items[i].state]++;
+		local += items[i].local;
 	}
+	int st = 0;
+	if (n[REJECTED])
+		st = wgo_worse(st, WGO_EXIT_NEG);
+	if (n[FAILED] && !halted) {
+		st = wgo_worse(st, WGO_EXIT_TEMP);
+		warnf("%zu order%s not accepted for now (%s); run again later: what was accepted "
+		      "is not sent twice", n[FAILED], n[FAILED] == 1 ? "" : "s", last_failure);
+	}
+	if (halted) {
+		st = wgo_worse(st, WGO_EXIT_USAGE);
+		warnf("%zu order%s not sent: the bank refused the office's request; correct what it "
+		      "says, then run again", n[FAILED], n[FAILED] == 1 ? "" : "s");
+	}
+	char unread[300];
+	if (L.nrejected && L.rejects_name)
+		snprintf(unread, sizeof unread, "%lu rejected (in %s)", L.nrejected, L.rejects_name);
+	else
+		snprintf(unread, sizeof unread, "%lu rejected", L.nrejected);
 	if (o_dry) {
 		for (size_t i = 0; i < nitems; i++) {
 			json_decref(items[i].order);
 			json_decref(items[i].disb);
 		}
 		buf_free(&dry);
-		st = 0;
+		summary("%lu read, %zu would be sent, %zu repeated (sent once), %s", L.nread, nitems,
+		        nrepeated, unread);
 	} else {
 		journal_close(&journal);
+		summary("%lu read, %zu accepted, %zu skipped (accepted before), %zu rejected by the bank, "
+		        "%zu not signed by the office (never sent), %zu failed%s, %zu repeated (sent once), %s",
+		        L.nread, n[ACCEPTED], n[SKIPPED], n[REJECTED] - local, local, n[FAILED],
+		        halted ? " (not sent)" : " for now", nrepeated, unread);
 	}
 	size_t i = 0;
 	struct wkey **k;
 	while ((k = hmap_iter(&keys, &i)))
 		secret_free(*k);
 	hmap_free(&keys);
+	hmap_free(&seen);
 	keyring_free(&ring);
 	free(items);
 	free(pos);

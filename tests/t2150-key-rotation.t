@@ -98,9 +98,13 @@ wgo-push --dry-run --keyring undated o6.jsonl >dry6.json
 resp=$(curl -s -H "Authorization: Bearer test-token-KHL" --data-binary @dry6.json "$SB_URL/disburse/sync/disburse")
 is "$(printf '%s' "$resp" | jq -r '.message.disbursements_status[0].status_reason_code')" "rjct.order.signature" \
 	"the bank refuses an order signed by A, issued before A's retirement, now that A is revoked"
-expect 1 "a request signed with A is refused: 401" wgo-push --force --key A.sec --keyring undated o2.jsonl
-like "$out" '"status":"rejected","code":"err.sender.key_invalid","message":"HTTP 401: key '"$A"' of KHL was revoked on 2026-03-01' \
+# The bank refusing the office's own key is an operational error (#12 item 10):
+# exit 2, the bank's words on standard error, the order failed, not rejected.
+expect 2 "a request signed with A is refused: 401, exit 2" wgo-push --force --key A.sec --keyring undated o2.jsonl
+like "$out" '"status":"failed","code":"err.sender.key_invalid","message":"HTTP 401 err.sender.key_invalid: key '"$A"' of KHL was revoked on 2026-03-01' \
 	"err.sender.key_invalid, saying why"
+like "$err" 'the bank refused the request: HTTP 401 err.sender.key_invalid: key '"$A"' of KHL was revoked on 2026-03-01' \
+	"and on standard error"
 sandbox_stop
 
 # B is stolen: revoked first, then replaced by C.

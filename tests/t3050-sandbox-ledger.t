@@ -53,7 +53,7 @@ sed 's/"number":"[0-9]*"/"number":"1111111111111"/' line3 | seal >>"$SB/ledger.j
 start "$SB"
 is "$status" 2 "an accepted order edited in the ledger stops the start"
 like "$err" 'ledger.jsonl:3: damaged: order.signature: does not verify' "naming the line and the field"
-sed -n 3p ledger.good | sed 's/"DDP0/"DDP9/' >"$SB/ledger.jsonl"
+sed -n 3p ledger.good | sed 's/"bank_ref":"DDP/"bank_ref":"DDQ/' >"$SB/ledger.jsonl"
 start "$SB"
 like "$err" 'ledger.jsonl:1: damaged: its check does not match' "an edit that left the check is found by it"
 

@@ -74,7 +74,7 @@ SB=$SCRATCH/down sandbox_start --today 2025-12-10 --fail-rate 1
 SB=$SCRATCH/down
 rm -rf "$WGO_HOME/push"
 expect 75 "the bank down: exit 75" wgo-push --attempts 2 --max-delay 1 orders.jsonl
-like "$(printf '%s\n' "$out" | head -1)" '"status":"failed","code":"err.transient","message":"HTTP 503 err.server.unavailable","attempts":2' \
+like "$(printf '%s\n' "$out" | head -1)" '"status":"failed","code":"err.transient","message":"HTTP 503 err.server.unavailable: the bank is busy; try again","attempts":2' \
 	"failed, with attempts and the last error"
 sandbox_stop
 SB=$SCRATCH/down sandbox_start --today 2025-12-10
@@ -151,7 +151,7 @@ rm -rf "$WGO_HOME/push"
 expect 2 "a certificate the client does not trust stops it" wgo-push --endpoint "$TURL" orders.jsonl
 like "$err" 'SSL certificate problem' "with curl's reason"
 echo "bank.ca_file = $SCRATCH/tls/ca.pem" >>"$WGO_HOME/wgo.conf"
-expect 1 "trusted, but with no client certificate: refused" wgo-push --endpoint "$TURL" orders.jsonl
+expect 2 "trusted, but with no client certificate: refused, an operational error" wgo-push --endpoint "$TURL" orders.jsonl
 like "$out" '"code":"err.tls.client_certificate"' "err.tls.client_certificate"
 printf 'bank.cert = %s/tls/cli.pem\nbank.cert_key = %s/tls/cli.key\n' "$SCRATCH" "$SCRATCH" >>"$WGO_HOME/wgo.conf"
 expect 0 "with a client certificate: accepted" wgo-push --endpoint "$TURL" orders.jsonl

@@ -369,7 +369,7 @@ for p in wgo-push wgo-pull; do
 done
 grep -v '^bank.endpoint' "$WGO_HOME/wgo.conf" >c.new && echo "bank.endpoint = http://192.0.2.1:9" >>c.new && mv c.new "$WGO_HOME/wgo.conf"
 run timeout 20 wgo-pull --attempts 1 returns
-like "$err" 'WARNING: bank.endpoint http://192.0.2.1:9 is plain http to another machine' "plain http to another machine: a warning on stderr"
+like "$err" 'WARNING: bank.endpoint http://192.0.2.1:9 is plain http to 192.0.2.1, another machine' "plain http to another machine: a warning on stderr"
 note "secrets	argv, child environment, messages and logs, file modes (token, key, passphrase, sandbox tokens), TLS"
 
 # ---- the bank refuses a tampered order (any byte), and a replay

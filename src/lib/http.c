@@ -1,5 +1,6 @@
 /* HTTP to the bank (libcurl): the connection settings, and requests run many at a
  * time on one multi handle, so connections are kept alive and reused. */
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stdint.h>
@@ -19,15 +20,75 @@ cfg_path(const char *v)
 	return v ? home_path(v) : NULL;
 }
 
-/* Whether an http:// URL's host (what follows the scheme) is this machine. */
+/* Whether a URL's host, as libcurl parsed it, is this machine: localhost, an
+ * address of 127.0.0.0/8, ::1 or ::ffff:127.x.x.x. */
 static int
-loopback(const char *host)
+host_loopback(const char *host)
 {
-	static const char *const lo[] = { "127.", "localhost:", "localhost/", "[::1]", NULL };
-	for (int i = 0; lo[i]; i++)
-		if (!strncmp(host, lo[i], strlen(lo[i])))
-			return 1;
-	return !strcmp(host, "localhost");
+	unsigned char a[16];
+	char h[64];
+	size_t n = strlen(host);
+	if (!strcasecmp(host, "localhost"))
+		return 1;
+	if (inet_pton(AF_INET, host, a) == 1)
+		return a[0] == 127;
+	if (n < 3 || n - 2 >= sizeof h || host[0] != '[' || host[n - 1] != ']')
+		return 0;
+	memcpy(h, host + 1, n - 2);
+	h[n - 2] = 0;
+	if (inet_pton(AF_INET6, h, a) != 1)
+		return 0;
+	static const unsigned char lo[16] = { [15] = 1 }, mapped[12] = { [10] = 0xff, [11] = 0xff };
+	return !memcmp(a, lo, 16) || (!memcmp(a, mapped, 12) && a[12] == 127);
+}
+
+int
+bank_url_check(const char *url, int *loopback, char *hostout, size_t hostsz, struct werr *e)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL, *user = NULL, *pass = NULL, *query = NULL, *frag = NULL;
+	int rc = 0;
+	*loopback = 0;
+	if (!u)
+		die("out of memory (curl)");
+	/* The host is what libcurl will connect to, whatever the string looks like:
+	 * http://127.0.0.1@10.255.255.1/ goes to 10.255.255.1. */
+	CURLUcode uc = curl_url_set(u, CURLUPART_URL, url, 0);
+	if (uc != CURLUE_OK)
+		rc = werr_set(e, "bank.endpoint", "%s: not a URL (%s)", url, curl_url_strerror(uc));
+	else if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	         (strcmp(scheme, "http") && strcmp(scheme, "https")))
+		rc = werr_set(e, "bank.endpoint", "%s: not an http:// or https:// URL", url);
+	else if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK || !host[0])
+		rc = werr_set(e, "bank.endpoint", "%s: no host", url);
+	else if (curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK ||
+	         curl_url_get(u, CURLUPART_PASSWORD, &pass, 0) == CURLUE_OK)
+		rc = werr_set(e, "bank.endpoint", "%s: a user name or password in the URL: the host is "
+		              "%s; the bank is reached with its token, never credentials in the URL",
+		              url, host);
+	else if (curl_url_get(u, CURLUPART_QUERY, &query, 0) == CURLUE_OK ||
+	         curl_url_get(u, CURLUPART_FRAGMENT, &frag, 0) == CURLUE_OK)
+		rc = werr_set(e, "bank.endpoint", "%s: a query or fragment in the URL: give the bank's "
+		              "base URL", url);
+	else
+		*loopback = host_loopback(host);
+	if (rc == 0 && hostout)
+		snprintf(hostout, hostsz, "%s", host);
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(user);
+	curl_free(pass);
+	curl_free(query);
+	curl_free(frag);
+	curl_url_cleanup(u);
+	return rc;
+}
+
+const char *
+bank_receiver(void)
+{
+	const char *r = cfg_get(wgo_config(), "bank.receiver_id");
+	return r ? r : API_BANK_ID;
 }
 
 static int
@@ -40,12 +101,14 @@ bank_setup(struct bank *b, const char *endpoint, const char *token_file, int tok
 	if (!ep)
 		return werr_set(e, "bank.endpoint", "no bank endpoint: set bank.endpoint in wgo.conf or "
 		                "give --endpoint");
-	if (strncmp(ep, "http://", 7) && strncmp(ep, "https://", 8))
-		return werr_set(e, "bank.endpoint", "%s: not an http:// or https:// URL", ep);
-	if (!strncmp(ep, "http://", 7) && !loopback(ep + 7))
-		warnf("WARNING: bank.endpoint %s is plain http to another machine: the token and the "
-		      "orders cross the network unencrypted, and the bank is not authenticated. Use "
-		      "https://", ep);
+	int lo;
+	char host[256];
+	if (bank_url_check(ep, &lo, host, sizeof host, e) < 0)
+		return -1;
+	if (strncasecmp(ep, "https://", 8) && !lo)
+		warnf("WARNING: bank.endpoint %s is plain http to %s, another machine: the token and "
+		      "the orders cross the network unencrypted, and the bank is not authenticated. "
+		      "Use https://", ep, host);
 	b->endpoint = xstrdup(ep);
 	size_t n = strlen(b->endpoint);
 	while (n && b->endpoint[n - 1] == '/')
@@ -53,7 +116,7 @@ bank_setup(struct bank *b, const char *endpoint, const char *token_file, int tok
 	b->ca_file = cfg_path(cfg_get(c, "bank.ca_file"));
 	b->cert = cfg_path(cfg_get(c, "bank.cert"));
 	b->cert_key = cfg_path(cfg_get(c, "bank.cert_key"));
-	b->receiver = xstrdup(cfg_get(c, "bank.receiver_id") ? cfg_get(c, "bank.receiver_id") : API_BANK_ID);
+	b->receiver = xstrdup(bank_receiver());
 	const char *t = cfg_get(c, "bank.timeout");
 	long secs = 30;
 	if (t && uint_parse(t, 3600, &secs) < 0)
@@ -190,9 +253,13 @@ http_start(struct http *h, struct http_req *r, const char *path)
 	r->hdrs = curl_slist_append(r->hdrs, "Expect:");
 	curl_easy_setopt(c, CURLOPT_URL, r->url);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, r->hdrs);
-	curl_easy_setopt(c, CURLOPT_POST, 1L);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDS, r->body.p ? r->body.p : "");
-	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body.n);
+	if (r->get) {
+		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+	} else {
+		curl_easy_setopt(c, CURLOPT_POST, 1L);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, r->body.p ? r->body.p : "");
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body.n);
+	}
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);

@@ -1192,16 +1192,81 @@ void signq_submit(struct signq *q, const struct wkey *k, struct buf *msg, size_t
 void signq_settle(struct signq *q, struct buf *into);
 void signq_free(struct signq *q);
 
-/* ---- api.c: the bank API, wgo-api(7) ---- */
+/* ---- api.c: the bank protocol of wgo-api(7), one module for both sides ----
+ * The endpoints, the codes, the envelope (built, signed, checked), the
+ * disbursement and the stop (built from a record, checked against it), the
+ * answer (built, read), the feeds and their cursors. wgo-push, wgo-pull and the
+ * sandbox bank (bank.c) speak through it; no path or code is written elsewhere. */
 #define API_VERSION "1.0.0"
 #define API_BANK_ID "sonali-ddp"
+
+enum api_ep {
+	API_DISBURSE, API_TXN_STATUS, API_STOP,                      /* the contract */
+	API_RETURNS, API_VERIFICATIONS, API_PAYMENTS, API_CARD_RETURNS, /* its feeds */
+	API_SB_VERIFY, API_SB_SIMULATE, API_SB_RUN_MONTH, API_SB_STATE,  /* the sandbox's own */
+	API_NEP
+};
+struct api_endpoint {
+	const char *path, *method;
+	const char *action;   /* header.action of a request (NULL: the sandbox's own,
+	                       * whose bodies are plain JSON) */
+	const char *answer;   /* header.action of its answer */
+	const char *items;    /* the request message's array ("disbursements", ...) */
+	const char *statuses; /* the answer message's array ("disbursements_status", ...) */
+	const char *feed;     /* a feed's name ("returns", "card-returns") */
+	const char *kind;     /* the record kind a feed holds */
+};
+const struct api_endpoint *api_endpoint(int ep);
+int api_endpoint_find(const char *path); /* an enum api_ep, or -1 */
+int api_feed_find(const char *name);     /* the endpoint of a feed by name, or -1 */
+int api_is_feed(int ep);
+int api_is_sandbox(int ep);
+
+/* The codes: every status_reason_code the bank answers, and the client's own. */
+enum api_code_id {
+	/* refusals of a whole request: the answer's header */
+	API_REQUEST_BAD, API_VERSION_UNSUPPORTED, API_MSG_TS_STALE, API_MESSAGE_ID_INVALID,
+	API_CURSOR_INVALID, API_VERIFICATION_DATE,
+	API_AUTH_INVALID, API_SENDER_UNKNOWN, API_SENDER_KEY_INVALID, API_SIGNATURE_INVALID,
+	API_TLS_CLIENT_CERTIFICATE,
+	API_NOT_FOUND, API_ORDER_UNKNOWN,
+	API_METHOD,
+	API_MESSAGE_ID_DUPLICATE, API_MONTH_DONE, API_VERIFICATION_DUPLICATE,
+	API_REQUEST_TOO_LARGE, API_BATCH_TOO_LARGE,
+	API_MONTH_OVERFLOW,
+	API_RATE_LIMITED,
+	API_SERVER_STORAGE, API_SERVER_UNAVAILABLE,
+	/* refusals of one item: disbursements_status[], stops_status[] */
+	API_R_REFERENCE_INVALID, API_R_REFERENCE_DUPLICATE, API_R_REVISION_SUPERSEDED,
+	API_R_ORDER_INVALID, API_R_ORDER_SIGNATURE, API_R_ORDER_OFFICE, API_R_ORDER_UNKNOWN,
+	API_R_PAYER_FA_INVALID, API_R_PAYEE_FA_INVALID, API_R_AMOUNT_INVALID,
+	API_R_CURRENCY_CODE_INVALID, API_R_ITEM_BAD, API_R_STOP_INVALID, API_R_STOP_SIGNATURE,
+	API_R_RETURNED, /* txn-status: accepted, then returned (the status stays succ) */
+	/* wgo-push's own, in push records; never from the bank */
+	API_L_ORDER_SIGNATURE, API_L_TRANSIENT, API_L_NOT_SENT,
+	API_NCODES
+};
+enum { API_SCOPE_REQUEST, API_SCOPE_ITEM, API_SCOPE_LOCAL };
+struct api_code {
+	const char *code;
+	int http;      /* the answer's HTTP status; 200 for an item's */
+	int scope;     /* API_SCOPE_* */
+	int retry;     /* temporary: the same items may be sent again, in a new envelope */
+	int sandbox;   /* answered only by the sandbox's own endpoints */
+	const char *meaning;
+};
+const struct api_code *api_code(int id);
+int api_code_find(const char *code); /* an enum api_code_id, or -1 */
+
 struct api_err {
+	int id;        /* enum api_code_id */
 	int http;
 	char code[64];
 	char msg[256];
 };
-int api_err(struct api_err *e, int http, const char *code, const char *fmt, ...)
-	WGO_ATTR_FMT(4, 5);
+/* Fill e with a code and its HTTP status from the table; returns -1. */
+int api_err(struct api_err *e, int id, const char *fmt, ...) WGO_ATTR_FMT(3, 4);
+
 /* Envelopes carry the real time in message_ts; a dry run may take --now's. */
 void api_use_fixed_clock(int on);
 int64_t api_clock(void);
@@ -1213,40 +1278,123 @@ void api_payee_fa(const char *number, const char *routing, char *out, size_t n);
 int api_parse_payee_fa(const char *fa, char *number, char *routing);
 /* A disbursement's amount in its one wire form ("408000.00"); -1 with why if not. */
 int api_amount_parse(const char *s, int64_t *poisha, const char **why);
-/* A disbursement item carrying the signed order. */
-struct json_t *api_disbursement(struct json_t *order);
+/* A new message_id: 32 lowercase hex digits, random; and whether s has that form. */
 void api_message_id(char out[33]);
-/* A signed envelope as JSON text (steals message). */
+int api_message_id_valid(const char *s);
+/* A signed request as JSON text (steals message): header (version, message_id,
+ * message_ts, action, sender_id, receiver_id, total_count, key_id), the message,
+ * and the signature over the canonical form of the two. */
 int api_envelope(struct buf *out, const char *action, const char *sender, const char *receiver,
                  long total, struct json_t *message, const struct wkey *k);
-/* Parse and check an envelope: header, replay window, sender's key, signature. */
+/* Parse and check a request: the envelope's form, version, message_id's form, the
+ * replay window, the sender's key (valid on ring->today) and the signature. */
 int api_open(const char *body, size_t n, const struct keyring *ring, int64_t now, int window,
              struct json_t **env, const struct wkey **key, struct api_err *e);
+/* What an opened request must also be for endpoint ep, sent with the token of who
+ * (an office, or ADMIN): its sender, action and receiver. */
+int api_request_check(const struct json_t *env, int ep, const char *who, struct api_err *e);
+
+/* A disbursement item carrying the signed order. */
+struct json_t *api_disbursement(struct json_t *order);
+/* A disbursement as the bank checks it, from sender: its order verified against
+ * ring, its reference, payer, payee, amount and currency the order's; 0 with the
+ * content hash, or -1 with the item's refusal in e. */
+int api_disbursement_check(struct json_t *item, const char *sender, const struct keyring *ring,
+                           uint8_t hash[16], struct api_err *e);
 /* What makes two sendings of a disbursement the same: its fields and the order's
  * signature (which pins the order's content). */
 void api_content_hash(struct json_t *item, uint8_t out[16]);
-int api_http_transient(long http);
 /* A stop sent to the bank: its reference ORDER_NO-stop, the item {"reference_id",
- * "stop"} carrying the signed stop record, and what makes two sendings the same
- * (the item's canonical form, the stop's signature in it). */
+ * "stop"} carrying the signed stop record, its check, and what makes two sendings
+ * the same (the item's canonical form, the stop's signature in it). */
 const char *api_stop_reference(const struct json_t *stop, char *out, size_t n);
 struct json_t *api_stop_item(struct json_t *stop);
+int api_stop_check(struct json_t *item, const char *sender, const struct keyring *ring,
+                   uint8_t hash[16], struct api_err *e);
 void api_stop_hash(struct json_t *item, uint8_t out[16]);
+/* The message of a request: a batch of items (steals them), the references whose
+ * status is asked, a feed's page. */
+struct json_t *api_batch_message(int ep, struct json_t *items);
+struct json_t *api_status_message(struct json_t *reference_ids);
+struct json_t *api_feed_message(uint64_t cursor, long limit, const char *month);
+/* The bank's reading of those messages: a batch's items (transaction_id, the array
+ * of the endpoint, total_count its length, at most max of them); the references of
+ * a status request; a feed page's cursor (a string the bank gave), limit (1 to
+ * 5000, 500 by default) and month (the payments feed's, YYYY-MM, else -1). */
+int api_batch_read(const struct json_t *env, int ep, long max, struct json_t **items,
+                   struct api_err *e);
+int api_status_read(const struct json_t *env, struct json_t **refs, struct api_err *e);
+int api_feed_read(const struct json_t *env, int ep, uint64_t *cursor, long *limit, wmonth *month,
+                  struct api_err *e);
+
+/* Answers. The bank answers every request with an envelope: header (version,
+ * message_id, message_ts, action, status succ or rjct, status_reason_code and
+ * status_reason_message when refused, total_count, completed_count, sender_id
+ * the bank, receiver_id the office) and, when it was handled, a message. */
+void api_answer(struct buf *out, int ep, const char *receiver, const struct api_err *e,
+                long total, long done, struct json_t *message);
+/* One item's status: succ (with bank_ref) when e is NULL, else rjct with e's code;
+ * note, when not NULL, is a reason kept on a succ (API_R_RETURNED). */
+struct json_t *api_item_status(const char *ref, const struct api_err *e, const char *bank_ref,
+                               const struct api_err *note);
+/* A feed's answer message; and a feed page as read back. */
+struct json_t *api_feed_answer(int ep, struct json_t *records, uint64_t next, int more);
+/* What an answer says, as a client reads it. */
+enum { API_ANSWER_OK, API_ANSWER_RETRY, API_ANSWER_STOP };
+struct http_req;
+struct api_answer {
+	int outcome;           /* API_ANSWER_*: handled; worth sending again; refused as
+	                        * nothing another try mends (the office's token, key,
+	                        * clock or configuration, or the client itself) */
+	long http;
+	int code;              /* the header's status_reason_code, or -1 */
+	struct json_t *env;    /* the answer, when it was one */
+	struct json_t *list;   /* OK: the endpoint's statuses, or a feed's records */
+	uint64_t next;         /* OK, a feed: next_cursor */
+	int more;              /* OK, a feed: more */
+	char why[512];         /* not OK: what happened, in the bank's words when it said */
+};
+/* Read the answer to a request to endpoint ep (r as http.c finished it). */
+int api_answer_read(struct api_answer *a, int ep, const struct http_req *r);
+void api_answer_free(struct api_answer *a);
+/* One item of a batch's answer: 1 accepted (bank_ref), 0 refused (code, msg), -1
+ * not an item's status. */
+int api_item_read(const struct json_t *st, const char **ref, const char **bank_ref,
+                  const char **code, const char **msg);
+int api_http_transient(long http);
+
+/* A feed's cursor: ASCII decimal digits without a leading zero ("0" is the start),
+ * at most API_CURSOR_MAX; the bank gives it, and takes back only what it gave. */
+#define API_CURSOR_MAX 999999999999999ULL
+int api_cursor_parse(const char *s, uint64_t *v);
+/* A cursor file: one cursor and a newline; a missing file is the start. Anything
+ * else is an error naming the file, never a cursor read loosely. */
+int api_cursor_load(const char *path, uint64_t *v, struct werr *e);
+int api_cursor_save(const char *path, uint64_t v, struct werr *e);
 
 /* ---- http.c: HTTP to the bank (libcurl) ---- */
 struct bank {
 	char *endpoint, *auth, *ca_file, *cert, *cert_key, *receiver;
 	long timeout_ms;
 };
-/* Endpoint and token from the options or the configuration; TLS is always verified. */
-/* The token: from descriptor token_fd (when >= 0), token_file, bank.token_file in
+/* Endpoint and token from the options or the configuration; TLS is always verified.
+ * The endpoint is parsed as a URL (libcurl's URL API): http or https, a host, no
+ * user name or password, no query or fragment; plain http to a host that is not
+ * this machine (localhost, 127.0.0.0/8, ::1) is warned of.
+ * The token: from descriptor token_fd (when >= 0), token_file, bank.token_file in
  * wgo.conf, or WGO_BANK_TOKEN (whose bytes are then wiped from the environment),
  * in that order; b->auth is in secret memory. */
 int bank_load(struct bank *b, const char *endpoint, const char *token_file, int token_fd,
               struct werr *e);
 void bank_free(struct bank *b);
+/* Whether an endpoint URL is well formed (0), whether its host is this machine,
+ * and the host (into host, when not NULL). */
+int bank_url_check(const char *url, int *loopback, char *host, size_t hostsz, struct werr *e);
+/* The bank's receiver_id: bank.receiver_id in wgo.conf, or API_BANK_ID. */
+const char *bank_receiver(void);
 struct http_req {
 	char url[512];
+	int get;          /* a GET; else the body is POSTed */
 	struct buf body, resp;
 	long status;      /* HTTP status; 0 when the transfer failed */
 	int curl_code;
@@ -1275,6 +1423,57 @@ int http_post(struct http *h, struct http_req *r, const char *path);
 int http_curl_permanent(int curl_code);
 /* How long to wait before attempt n+1, in ms (jittered; Retry-After is a floor). */
 long http_backoff(int attempt, long retry_after, long max_ms);
+
+/* ---- bank.c: the sandbox bank of ddp-sandbox(1), all of it but the HTTP server ----
+ * One bank a process: its state directory (the ledger, a log of the store, locked,
+ * replayed into the order history), the offices' tokens and keys, and what it does
+ * with a request, through the protocol of api.c. Every answer is an envelope;
+ * nothing is answered that is not durable; ids come from the seed and what they
+ * name, so the same input and seed give the same bytes at any concurrency. */
+struct sbank_opts {
+	const char *state;    /* the state directory (default $WGO_HOME/sandbox) */
+	const char *keyring, *tokens, *holidays, *log;
+	int no_tokens;        /* no STATE/tokens needed (a command on the state) */
+	int no_log;           /* no request log */
+	wdate today;          /* the bank's business date; -1: today */
+	uint64_t seed;
+	double return_rate, pay_error_rate;
+	double fail_rate, throttle_rate, drop_rate, slow_rate, truncate_rate;
+	int replay_window, max_batch, retry_after, latency_ms;
+	long max_body;
+};
+void sbank_defaults(struct sbank_opts *o);
+/* Open the bank on its state; -1 with e filled, *busy set when another process
+ * holds the state's lock (e names it). */
+int sbank_open(const struct sbank_opts *o, int *busy, struct werr *e);
+void sbank_close(void);
+struct sbank_answer {
+	int http;
+	struct buf body;       /* an envelope (wgo-api(7)) */
+	int drop, slow, truncate; /* faults on the way out */
+	long retry_after;      /* seconds, or -1 */
+	const char *allow;     /* 405: the method the endpoint takes */
+	char code[64];         /* the status_reason_code, if refused */
+	char fault[16], sender[8], message_id[40];
+	long items;
+};
+void sbank_answer_init(struct sbank_answer *a);
+void sbank_answer_free(struct sbank_answer *a);
+/* The office (or "ADMIN") whose bearer token an Authorization header carries. */
+const char *sbank_who(const char *authorization);
+/* Before a byte of the body is read: injected faults, the token, the endpoint,
+ * the method and the declared length (-1: unknown). 1 when a is the answer; 0 to
+ * read the body (at most sbank_max_body() bytes), with who set. */
+int sbank_begin(const char *method, const char *url, const char *authorization,
+                long long length, struct sbank_answer *a, const char **who);
+long sbank_max_body(void);
+/* The request, its body read, from who: what every endpoint does. */
+void sbank_serve(const char *method, const char *url, const char *who, const char *body,
+                 size_t n, struct sbank_answer *a);
+/* A refusal as an envelope (ep -1 when the endpoint is not known). */
+void sbank_error(struct sbank_answer *a, int ep, int code, const char *msg);
+/* One JSON line a request in the request log. */
+void sbank_log(const char *method, const char *url, const struct sbank_answer *a, double ms);
 
 /* ---- journal.c: what the bank accepted, for wgo-push ---- */
 struct journal {

@@ -1,13 +1,13 @@
-/* The sandbox bank's request handling, from the body on (authentication by token
- * is done before). The first byte picks the endpoint; the second, whether the
- * rest is the raw body or a message to seal in a correctly signed envelope (its
- * orders signed too), so that what lies behind the signature check is reached.
- * Whatever comes, the bank answers: it never dies. */
+/* The sandbox bank's request handling (bank.c), from the token on, linked from
+ * libwgo as ddp-sandbox links it. The first byte picks the endpoint; the second,
+ * the token and method, and whether the rest is the raw body or a message to seal
+ * in a correctly signed envelope (its orders and stops signed too), so that what
+ * lies behind the signature check is reached. Whatever comes, the bank answers an
+ * envelope whose code is one of wgo-api(7)'s, with that code's HTTP status: it
+ * never dies. */
 #include <stdio.h>
-int sandbox_main(int argc, char **argv);
-#define main sandbox_main
-#include "../../src/ddp-sandbox.c"
-#undef main
+
+#include <jansson.h>
 
 #include "fuzz.h"
 
@@ -35,12 +35,37 @@ init(void)
 	struct werr e;
 	if (seckey_load(sec, NULL, &fkey, &e) < 0)
 		abort();
-	o_state = state;
-	o_tokens = tokp;
-	o_keyring = FUZZ_KEYS;
-	today = date_from_ymd(2025, 12, 10);
-	reqlog = NULL;
-	free(setup());
+	struct sbank_opts o;
+	sbank_defaults(&o);
+	o.state = state;
+	o.tokens = tokp;
+	o.keyring = FUZZ_KEYS;
+	o.today = date_from_ymd(2025, 12, 10);
+	o.no_log = 1;
+	o.return_rate = 0.3;
+	o.max_batch = 50;
+	int busy;
+	if (sbank_open(&o, &busy, &e) < 0)
+		abort();
+}
+
+static void
+check_answer(const struct sbank_answer *a)
+{
+	FUZZ_CHECK(a->http >= 200 && a->http < 600);
+	json_t *j = json_loadb(a->body.p, a->body.n, JSON_REJECT_DUPLICATES, NULL);
+	FUZZ_CHECK(json_is_object(j)); /* every answer is JSON ... */
+	json_t *h = json_object_get(j, "header");
+	const char *st = jstr(h, "status");
+	FUZZ_CHECK(st && jstr(h, "version") && jstr(h, "message_id") && jstr(h, "action")); /* ... an envelope */
+	if (!strcmp(st, "rjct")) {
+		int c = api_code_find(jstr(h, "status_reason_code"));
+		FUZZ_CHECK(c >= 0 && api_code(c)->scope == API_SCOPE_REQUEST);
+		FUZZ_CHECK(api_code(c)->http == a->http); /* the code's status, as the table says */
+	} else {
+		FUZZ_CHECK(!strcmp(st, "succ") && a->http == 200);
+	}
+	json_decref(j);
 }
 
 int
@@ -51,31 +76,23 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		init();
 		ready = 1;
 	}
-	static const struct {
-		const char *url, *action, *method;
-	} eps[] = {
-		{ "/disburse/sync/disburse", "disburse", "POST" },
-		{ "/disburse/sync/txn/status", "txn-status", "POST" },
-		{ "/disburse/sync/stop", "stop", "POST" },
-		{ "/bank/sync/returns", "returns", "POST" },
-		{ "/bank/sync/verifications", "verifications", "POST" },
-		{ "/bank/sync/payments", "payments", "POST" },
-		{ "/bank/sync/card-returns", "card-returns", "POST" },
-		{ "/sandbox/verify", NULL, "POST" },
-		{ "/sandbox/simulate", NULL, "POST" },
-		{ "/sandbox/run-month", NULL, "POST" },
-		{ "/sandbox/state", NULL, "GET" },
-		{ "/no/such/thing", "x", "POST" },
-	};
+	static const char *const tokens[] = { "Bearer fuzz-token", "Bearer fuzz-admin", NULL,
+		                              "Bearer wrong" };
+	static const char *const methods[] = { NULL, "GET", "PUT" };
 	if (size < 2)
 		return 0;
-	size_t k = data[0] % (sizeof eps / sizeof eps[0]);
+	int ep = data[0] % (API_NEP + 1); /* API_NEP: a path that is none */
+	const char *url = ep < API_NEP ? api_endpoint(ep)->path : "/no/such/thing";
+	const char *action = ep < API_NEP ? api_endpoint(ep)->action : "x";
 	int seal = data[1] & 1;
-	const char *who = data[1] & 2 ? "ADMIN" : "KHL";
+	const char *authz = tokens[(data[1] >> 1) & 3];
+	const char *method = methods[(data[1] >> 3) % 3];
+	if (!method)
+		method = ep < API_NEP ? api_endpoint(ep)->method : "POST";
 	const char *body = (const char *)data + 2;
 	size_t n = size - 2;
 	struct buf sealed = { 0 };
-	if (seal && eps[k].action) {
+	if (seal && action) {
 		json_t *m = json_loadb(body, n, JSON_REJECT_DUPLICATES, NULL);
 		if (json_is_object(m)) {
 			json_t *ds = json_object_get(m, "disbursements"), *d;
@@ -92,7 +109,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				if (json_is_object(o))
 					(void)order_sign(o, &fkey, &e);
 			}
-			api_envelope(&sealed, eps[k].action, "KHL", API_BANK_ID,
+			api_envelope(&sealed, action, "KHL", API_BANK_ID,
 			             (long)(json_array_size(ds) + json_array_size(ss)), m, &fkey);
 			body = sealed.p ? sealed.p : "";
 			n = sealed.n;
@@ -100,15 +117,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			json_decref(m);
 		}
 	}
-	struct answer a = { 0 };
-	a.retry_after = -1;
-	serve(eps[k].url, eps[k].method, who, body, n, &a);
-	FUZZ_CHECK(a.http >= 200 && a.http < 600);
-	FUZZ_CHECK(a.body.n > 0);
-	json_t *j = json_loadb(a.body.p, a.body.n, 0, NULL);
-	FUZZ_CHECK(j != NULL); /* every answer is JSON */
-	json_decref(j);
-	buf_free(&a.body);
+	struct sbank_answer a;
+	const char *who;
+	sbank_answer_init(&a);
+	if (!sbank_begin(method, url, authz, (long long)n, &a, &who)) {
+		FUZZ_CHECK(who != NULL); /* a body is read only for someone the bank knows */
+		sbank_serve(method, url, who, body, n, &a);
+	}
+	check_answer(&a);
+	sbank_answer_free(&a);
 	buf_free(&sealed);
 	return 0;
 }
