@@ -17,6 +17,7 @@ static const char *const known_keys[] = {
 	"lifeverify.payment_days", "lifeverify.due_day",
 	"complaint.*", "officer.*", "service.*", "category.*",
 	"name.title", "name.equiv", "name.initials", "name.cut", "scan.*",
+	"branches", "key.passphrase_file",
 	NULL,
 };
 

@@ -1303,4 +1303,30 @@ void secret_free(void *p); /* wipes; NULL is fine */
  * longer shows it, and the variable is unset (no child inherits it). */
 char *secret_getenv(const char *name);
 
+/* ---- branch.c: bank branches by routing number (the branch file) ---- */
+/* A branch file (wgo(7)): "ROUTING<TAB>ENGLISH NAME[<TAB>BENGALI NAME]" lines,
+ * blank lines and "#" comments skipped; each routing number valid (its check
+ * digit) and given once; a name UTF-8, without control characters, at most
+ * BRANCH_NAME_MAX bytes. src/etc/branches-sonali.tsv is Sonali Bank's. */
+#define BRANCH_NAME_MAX 200
+struct branch {
+	char *en, *bn; /* bn is NULL where the file gives no Bengali name */
+};
+struct branches {
+	struct hmap m; /* routing number -> struct branch */
+	size_t n;
+	char *path;
+};
+/* 0, or -1 with e->field "PATH:LINE" (or PATH) and the reason; nothing is kept
+ * of a file with a bad line. */
+int branches_load(struct branches *b, const char *path, struct werr *e);
+/* The office's branch file: opt_path, else the configuration's "branches", else
+ * $WGO_HOME/branches when it exists; with none of these, no branches (0). */
+int wgo_branches(struct branches *b, const char *opt_path, struct werr *e);
+const struct branch *branch_find(const struct branches *b, const char *routing);
+/* The branch's Bengali name when bn is set and the file gives one, else its
+ * English name; NULL for a routing number the file does not hold. */
+const char *branch_name(const struct branches *b, const char *routing, int bn);
+void branches_free(struct branches *b);
+
 #endif
