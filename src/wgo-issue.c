@@ -586,6 +586,7 @@ main(int argc, char **argv)
 		free(pos);
 		return wgo_finish(rc);
 	}
+	wgo_config_need(rules_config_keys()); /* once, not for every application */
 	if (rules_load(wgo_config(), &rules, &e) < 0)
 		die("%s: %s", e.field, e.msg);
 	hmap_init(&keys, sizeof(struct wkey *));

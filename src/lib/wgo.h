@@ -216,6 +216,10 @@ void wgo_set_home(const char *dir);
 struct cfg *wgo_config(void);
 /* Path under the state directory; caller frees. */
 char *home_path(const char *rel);
+/* The settings a program cannot run without: when $WGO_HOME/wgo.conf does not
+ * exist, or leaves any of keys (NULL-terminated; NULL: none) unset, one error
+ * naming the file, what is missing and what to do, and exit 2. */
+void wgo_config_need(const char *const *keys);
 /* Open the holiday calendar: --holidays, config "holidays", $WGO_HOME/holidays. */
 int wgo_calendar(struct calendar *c, const char *opt_path, struct werr *e);
 
@@ -587,6 +591,8 @@ struct rules {
 	int retired_invalid_age;         /* years */
 };
 int rules_load(const struct cfg *c, struct rules *r, struct werr *e);
+/* The keys every rate and term is set by (NULL-terminated), for wgo_config_need. */
+const char *const *rules_config_keys(void);
 void rules_free(struct rules *r);
 /* Fill an order's term, rates or lump sum, arrears and total from an application. */
 int order_terms(const struct json_t *app, wdate issued, const struct rules *r,
