@@ -14,7 +14,7 @@ static const char *const known_keys[] = {
 	"bank.endpoint", "bank.token_file", "bank.ca_file", "bank.cert", "bank.cert_key",
 	"bank.receiver_id", "bank.timeout",
 	"lifeverify.interval", "lifeverify.window", "lifeverify.resume_arrears",
-	"lifeverify.payment_days", "lifeverify.due_day",
+	"lifeverify.payment_days", "lifeverify.due_day", "lifeverify.first_days",
 	"complaint.*", "officer.*", "service.*", "category.*",
 	"name.title", "name.equiv", "name.initials", "name.cut", "scan.*",
 	"branches", "key.passphrase_file",

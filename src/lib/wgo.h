@@ -708,6 +708,9 @@ struct sched_params {
 	int resume_arrears; /* months withheld in a lapse are paid on resumption */
 	const struct calendar *cal;
 	wdate *due_cache;   /* regular due date by month, filled as asked */
+	int first_days;     /* days from an order's issue to the day its first verification
+	                     * is expected by (30): the reading the project takes, for
+	                     * reminders; it withholds nothing */
 };
 #define SCHED_MAX_RATES 64
 struct sched_rate {
@@ -768,8 +771,9 @@ int sched_params_config(struct sched_params *p, const struct cfg *c, struct werr
 struct sched_cli {
 	long interval, window;
 	int resume;
+	long first_days;    /* --first-days */
 };
-#define SCHED_CLI_INIT { -1, -1, -1 }
+#define SCHED_CLI_INIT { -1, -1, -1, -1 }
 void sched_option(struct sched_cli *c, const char *name, const char *arg);
 /* The model a program runs: the calendar with its holiday file, the defaults, the
  * configuration, then the options (c may be NULL). Dies on a bad file. */
@@ -853,6 +857,10 @@ struct hist_status {
 	int64_t payable_poisha, arrears_poisha, forfeited_poisha, held_poisha, lump_poisha;
 	const struct hist_rev *held_by; /* HIST_HELD: the returned revision */
 	const struct hist_stop *stop;   /* HIST_STOPPED: the stop */
+	/* Never verified, neither held nor stopped, and something waits for the first
+	 * verification: the day it is expected by (the order's issue plus first_days). */
+	int has_first_due;
+	wdate first_verification_due;
 };
 struct hist_pending;
 struct hist_chunk;
