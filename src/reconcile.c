@@ -31,6 +31,7 @@ static const char usage_text[] =
 	"  -d, --date DATE            legacy: the day the orders are imported\n"
 	"  -r, --rejects FILE         write rejected records to FILE, with their reasons\n"
 	"  -q, --quiet                do not report each rejected record\n"
+	WGO_PROGRESS_USAGE
 	"      --home DIR             state directory (default $WGO_HOME)\n"
 	"      --now INSTANT          take this as the current time\n"
 	"  -h, --help                 show this help\n"
@@ -489,6 +490,7 @@ legacy(int argc, char **argv)
 	RL.rejects = rej;
 	RL.quiet = o_quiet;
 	int rc = 0;
+	unsigned long nrows = 0;
 	for (int a = 0; a < (argc ? argc : 1); a++) {
 		const char *name = argc ? argv[a] : "<stdin>";
 		FILE *f = argc && strcmp(argv[a], "-") ? fopen(argv[a], "r") : stdin;
@@ -527,6 +529,7 @@ legacy(int argc, char **argv)
 			struct werr e = { { 0 }, { 0 } };
 			if (nf == 1 && !fl[0][0])
 				continue; /* a blank line */
+			nrows++;
 			const char *v[32];
 			for (size_t k = 0; k < ncols; k++)
 				v[k] = col[k] < nf ? fl[col[k]] : "";
@@ -559,6 +562,12 @@ legacy(int argc, char **argv)
 	}
 	if (rej && rej != stderr && fclose(rej) == EOF)
 		die("%s: write error:", o_rejects);
+	if (o_rejects && RL.nrejected)
+		summary("%lu rows read, %lu orders written, %lu rejected (in %s)", nrows, nrows - RL.nrejected,
+		        RL.nrejected, strcmp(o_rejects, "-") ? o_rejects : "standard error");
+	else
+		summary("%lu rows read, %lu orders written, %lu rejected", nrows, nrows - RL.nrejected,
+		        RL.nrejected);
 	return wgo_worse(rc, RL.nrejected ? WGO_EXIT_NEG : 0);
 }
 
@@ -730,6 +739,7 @@ main(int argc, char **argv)
 		{ "date", required_argument, NULL, 'd' },
 		{ "rejects", required_argument, NULL, 'r' },
 		{ "quiet", no_argument, NULL, 'q' },
+		WGO_PROGRESS_OPTIONS,
 		{ "home", required_argument, NULL, 5 },
 		{ "now", required_argument, NULL, 6 },
 		{ "help", no_argument, NULL, 'h' },
@@ -801,7 +811,7 @@ main(int argc, char **argv)
 	L.transient = 1;
 	L.quiet = o_quiet;
 	if (o_rejects)
-		L.rejects = rec_open_rejects(o_rejects);
+		rec_rejects_to(&L, o_rejects);
 	int rc = rec_loop(&L, npos, pos);
 	if (rc == WGO_EXIT_USAGE)
 		die("cannot read the input");
@@ -914,9 +924,13 @@ main(int argc, char **argv)
 		if (fwrite(out.p, 1, out.n, stdout) != out.n)
 			die("<stdout>: write error:");
 	}
-	for (int k = 1; k < NCLS; k++)
+	long ndisc = 0;
+	for (int k = 1; k < NCLS; k++) {
+		ndisc += tally[k].count;
 		if (tally[k].count && (fail_mask & (1u << k)))
 			rc = wgo_worse(rc, WGO_EXIT_NEG);
+	}
+	rec_summary(&L, "%ld payments of %s, %ld discrepancies", npay, ms, ndisc);
 	if (!balanced)
 		rc = WGO_EXIT_USAGE;
 	if (L.rejects && L.rejects != stderr && fclose(L.rejects) == EOF) {
