@@ -150,9 +150,9 @@ notice_text(struct buf *t, const char *name, const char *no, const struct hist_s
 	else if (st->first_verification_due >= as_of)
 		buf_printf(t, "%s, আদেশ %s: %s-এর মধ্যে সোনালী ব্যাংক %s শাখায় প্রথম লাইফ ভেরিফিকেশন "
 		           "করুন", name, no, date, branch);
-	else
-		buf_printf(t, "%s, আদেশ %s: প্রথম লাইফ ভেরিফিকেশন %s-এর মধ্যে হয়নি; অনুদান পেতে "
-		           "সোনালী ব্যাংক %s শাখায় আসুন", name, no, date, branch);
+	else /* its day has passed: said without it */
+		buf_printf(t, "%s, আদেশ %s: প্রথম লাইফ ভেরিফিকেশন এখনো হয়নি; দ্রুত সোনালী ব্যাংক %s "
+		           "শাখায় আসুন", name, no, branch);
 }
 
 /* The branch by its name in the branch file (Bengali where it has one), else by

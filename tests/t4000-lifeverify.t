@@ -87,7 +87,7 @@ like "$(printf '%s\n' "$out" | head -1)" "রহিমা খাতুন, আ�
 	"a branch the file names in English only is named in English"
 printf '%s\tBURIMARI\n' "$r31" >"$WGO_HOME/branches"
 expect 0 "notices with the office's branch file" lifeverify due --within 400 --notice --as-of 2026-02-01 o.jsonl v30.jsonl
-is "$(printf '%s\n' "$out" | grep "^$m31	")" "$m31	$name31, আদেশ $n31: প্রথম লাইফ ভেরিফিকেশন ২৫ পৌষ ১৪৩২-এর মধ্যে হয়নি; অনুদান পেতে সোনালী ব্যাংক BURIMARI শাখায় আসুন" \
+is "$(printf '%s\n' "$out" | grep "^$m31	")" "$m31	$name31, আদেশ $n31: প্রথম লাইফ ভেরিফিকেশন এখনো হয়নি; দ্রুত সোনালী ব্যাংক BURIMARI শাখায় আসুন" \
 	"an overdue first verification is said to be overdue; \$WGO_HOME/branches is read"
 like "$(printf '%s\n' "$out" | head -1)" "সোনালী ব্যাংক ২০০৪৭২৪৪১ শাখায়" "a branch the file lacks is named by its routing number"
 printf '200472441\tSHAHPUR\n200472442\tBAD\n' >bad-branches

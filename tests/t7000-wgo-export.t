@@ -98,7 +98,7 @@ answer() {
 		map(select(.kind == "payment" and $a[.order_no] != null and
 			(.account.number != $a[.order_no].number or .account.routing != $a[.order_no].routing))) |
 		sort_by(.payment_id) | .[] | [.payment_id, .order_no, .account.number, $a[.order_no].number] | join("|")' ;;
-	6) jqa 'map(select(.kind == "discrepancy" and .month == "2026-01")) | group_by(.class) | .[] |
+	6) jqa 'map(select(.kind == "discrepancy")) | group_by(.class) | .[] |
 		[.[0].class, length, (map(.paid_poisha // 0) | add)] | join("|")' ;;
 	7) jqa '("2027-01-31" | strptime("%Y-%m-%d") | mktime) as $d |
 		map(select(.kind == "complaint_state" and .status != "resolved" and .deadline != null)) |
