@@ -64,7 +64,8 @@ is "$(cat "$SCRATCH/undoc")" "" "every record field is documented in wgo-record(
 # office made by "wgo-init --office KHL --sandbox --passphrase-file khl.pass" (unless
 # the document's first example is a wgo-init of its own), the sandbox bank running
 # (started whenever WGO_HOME/sandbox/tokens exists) and its endpoint in wgo.conf,
-# and the clock at $DOCS_NOW. ".\" norun: REASON" before an example (or before its
+# and the clock at $DOCS_NOW. The README runs as from the top of a clone, with
+# the passphrase file its setup makes and none of the sample files. ".\" norun: REASON" before an example (or before its
 # block: every example of it), "<!-- norun: REASON -->" before a README block,
 # keeps it from running; those are counted and listed. What an example leaves
 # running in the background is stopped when its document ends.
@@ -224,10 +225,15 @@ for doc in $(cat "$EX/docs"); do
 	case " ${DOCS_ONLY:-$doc} " in *" $doc "*) ;; *) continue ;; esac
 	d=$SCRATCH/run/$doc
 	mkdir -p "$d"
-	cp -p "$TOP"/tests/data/examples/* "$d"/
+	if [ "$doc" = README.md ]; then
+		# The README is run as from the top of a clone (its paths into the tree
+		# resolve), with the passphrase file its setup makes, and nothing else.
+		ln -s "$TOP/src" "$TOP/tests" "$TOP/man" "$d"/
+		cp -p "$TOP"/tests/data/examples/khl.pass "$d"/
+	else
+		cp -p "$TOP"/tests/data/examples/* "$d"/
+	fi
 	chmod 600 "$d"/*.pass
-	# The README is run as from the top of a clone: its paths into the tree resolve.
-	[ "$doc" = README.md ] && ln -s "$TOP/src" "$TOP/tests" "$TOP/man" "$d"/
 	export WGO_HOME=$d/home
 	export SOURCE_DATE_EPOCH=$(date -d "$DOCS_NOW" +%s)
 	todo=
@@ -246,7 +252,7 @@ for doc in $(cat "$EX/docs"); do
 			nnorun=$((nnorun + 1))
 			norun_list="$norun_list
 $doc: $(head -1 "$c") ($(cat "$n.norun"))"
-			skip "$doc: norun: $(cat "$n.norun"): $(head -1 "$c")"
+			skip "$doc: norun: $(cat "$n.norun"): $(head -1 "$c" | sed 's/\\/\\\\/g')"
 			continue
 		fi
 		docs_sandbox
@@ -255,12 +261,15 @@ $doc: $(head -1 "$c") ($(cat "$n.norun"))"
 		(cd "$d" && exec timeout -k 5 $((60 * SLOW)) setsid -w sh -c 'echo $$ >"$1"; exec sh -c "$2"' \
 			_ "$n.pgid" "$cmd") >"$n.got" 2>&1 </dev/null
 		pgids="$pgids $(cat "$n.pgid" 2>/dev/null)"
+		# The test's name is the command's first line (its backslashes doubled:
+		# echo in sh reads them).
+		name="$doc: $(head -1 "$c" | sed 's/\\/\\\\/g')"
 		if python3 "$EX/match.py" "$n.want" "$n.got" >"$n.diff"; then
-			pass "$doc: $(head -1 "$c")$todo"
+			pass "$name$todo"
 		else
 			tap_n=$((tap_n + 1))
 			[ -z "$todo" ] && tap_fail=$((tap_fail + 1))
-			echo "not ok $tap_n - $doc: $(head -1 "$c")$todo"
+			echo "not ok $tap_n - $name$todo"
 			sed 's/^/#   /' "$n.diff" | head -40
 		fi
 	done
