@@ -389,9 +389,23 @@ main(int argc, char **argv)
 		free(pos);
 		return wgo_finish(0);
 	}
-	for (int r = 0; r < SCAN_NRULES && !o_quiet; r++)
-		if (scan_unmet(S, r))
-			warnf("%s: %s", scan_rule_name(r), scan_unmet(S, r));
+	if (!wgo_config()->path && !o_quiet) {
+		/* No office at all: one message, not one for each rule it leaves short. */
+		struct buf rl = { 0 };
+		for (int r = 0; r < SCAN_NRULES; r++)
+			if (scan_unmet(S, r))
+				buf_printf(&rl, "%s%s", rl.n ? ", " : "", scan_rule_name(r));
+		char *cp = home_path("wgo.conf");
+		if (rl.n)
+			warnf("%s: no configuration: %s are applied without the names, terms and rates "
+			      "it would give; make the office with wgo-init (wgo-init(1))", cp, buf_str(&rl));
+		free(cp);
+		buf_free(&rl);
+	} else {
+		for (int r = 0; r < SCAN_NRULES && !o_quiet; r++)
+			if (scan_unmet(S, r))
+				warnf("%s: %s", scan_rule_name(r), scan_unmet(S, r));
+	}
 	if ((o_serving && scan_nid_list(S, SR_SERVING, o_serving, &e) < 0) ||
 	    (o_pensioners && scan_nid_list(S, SR_PENSIONER, o_pensioners, &e) < 0))
 		die("%s: %s", e.field, e.msg);

@@ -77,7 +77,7 @@ pending=" complaint-log.1 ddp-sandbox.1 wgo-push.1 wgo-pull.1 wgo-api.7 wgo-repo
 
 EX=$SCRATCH/ex
 mkdir -p "$EX"
-python3 - "$EX" man/man1/*.1 man/man5/*.5 man/man7/*.7 README.md <<'EOF'
+cat >"$EX/extract.py" <<'EOF'
 # Split each document into its examples: EX/DOC/NNN.cmd, .want and, for those that
 # do not run, .norun (the reason); EX/docs lists the documents that have any.
 import os, re, sys
@@ -169,7 +169,53 @@ for path in sys.argv[2:]:
             open(base + '.norun', 'w', encoding='utf-8').write(norun + '\n')
 open(os.path.join(ex, 'docs'), 'w').write(''.join(d + '\n' for d in docs))
 EOF
-[ $? = 0 ] && pass "the examples of every document are read" || fail "the examples of every document are read"
+python3 "$EX/extract.py" "$EX" man/man1/*.1 man/man5/*.5 man/man7/*.7 README.md &&
+	pass "the examples of every document are read" || fail "the examples of every document are read"
+
+# The reader, on a page and a README made here: an example's lines, a continued
+# command, output up to the next command or the block's end, roff escapes, and
+# norun before an example, before a block, and before a README block.
+mkdir -p "$SCRATCH/selftest"
+cat >"$SCRATCH/selftest/t.1" <<'PAGE'
+.Sh DESCRIPTION
+.Bd -literal
+$ not an example: outside EXAMPLES
+.Ed
+.Sh EXAMPLES
+.Bd -literal -offset indent
+$ echo a \e
+    b
+a b
+$ printf 'x\en'
+x
+.\" norun: needs a person
+$ vi f
+.Ed
+.\" norun: a block that cannot run
+.Bd -literal
+$ one
+$ two
+.Ed
+.Sh SEE ALSO
+PAGE
+printf '%s\n' 'text' '```console' '$ ls' 'f' '```' '<!-- norun: why -->' '```console' '$ rm f' '```' '```sh' '$ not run' '```' >"$SCRATCH/selftest/R.md"
+T=$SCRATCH/selftest/out
+mkdir -p "$T"
+python3 "$EX/extract.py" "$T" "$SCRATCH/selftest/t.1" "$SCRATCH/selftest/R.md"
+is "$(cat "$T/docs")" "t.1
+R.md" "the reader finds both documents"
+is "$(cat "$T/t.1/001.cmd")" 'echo a \
+    b' "a command continued with a backslash is one example"
+is "$(cat "$T/t.1/001.want")" "a b" "its output is the lines up to the next command"
+is "$(cat "$T/t.1/002.cmd") | $(cat "$T/t.1/002.want")" "printf 'x\n' | x" "roff's backslash-e is a backslash"
+is "$(cat "$T/t.1/003.norun")" "needs a person" "norun before an example marks it"
+is "$(cat "$T/t.1/003.want")" "" "and what follows the comment is not output"
+is "$(cat "$T/t.1/004.norun" "$T/t.1/005.norun")" "a block that cannot run
+a block that cannot run" "norun before a block marks each of its examples"
+is "$(ls "$T/t.1" | grep -c cmd)" 5 "five examples in the page; none outside EXAMPLES"
+is "$(cat "$T/R.md/001.cmd") | $(cat "$T/R.md/001.want") | $(cat "$T/R.md/002.norun")" "ls | f | why" \
+	"the README's console blocks, and norun before one"
+is "$(ls "$T/R.md" | grep -c cmd)" 2 "a sh block is not run"
 
 cat >"$EX/match.py" <<'EOF'
 # match.py WANT GOT: whether GOT is what WANT shows ("..." alone on a line: any
@@ -193,6 +239,28 @@ sys.stdout.writelines(esc(l) for l in difflib.unified_diff(want.splitlines(True)
                                                            'shown', 'printed', n=2))
 sys.exit(1)
 EOF
+
+# The matcher, held to what the convention says (each case by hand):
+# WANT GOT RESULT WHAT.
+m_case() {
+	printf '%b' "$1" >"$EX/m.want"
+	printf '%b' "$2" >"$EX/m.got"
+	python3 "$EX/match.py" "$EX/m.want" "$EX/m.got" >/dev/null && _r=match || _r=differs
+	is "$_r" "$3" "the matcher: $4"
+}
+m_case 'a\nb\n' 'a\nb\n' match "the same lines match"
+m_case 'a\nb\n' 'a\nc\n' differs "a line that differs does not"
+m_case 'a\n' 'a\nb\n' differs "nor a line more"
+m_case '' '' match "nothing shown, nothing printed"
+m_case '' 'x\n' differs "nothing shown, something printed"
+m_case 'a\n...\nd\n' 'a\nb\nc\nd\n' match "... stands for lines"
+m_case 'a\n...\nd\n' 'a\nd\n' match "... stands for no line too"
+m_case 'a\n...\nd\n' 'a\nb\n' differs "what follows ... must still come"
+m_case '...\n' 'x\ny\n' match "... alone stands for everything"
+m_case 'id ...!\n' 'id 3f0c9a!\n' match "... in a line stands for any text"
+m_case 'id ...!\n' 'id 3f0c9a?\n' differs "and the rest of the line is compared"
+m_case 'a.b\n' 'axb\n' differs "no other character is special"
+m_case 'x\n' 'x' match "a last line without its newline"
 
 # docs_sandbox: the sandbox of the office in $WGO_HOME, on a free port, its
 # endpoint in wgo.conf, when the office has one and it is not running yet.

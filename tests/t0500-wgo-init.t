@@ -25,6 +25,11 @@ rm -r none
 expect 2 "wgo-verify outside an office exits 2" wgo-verify "$apps"
 like "$err" "^wgo-verify: .*/none/wgo.conf: no configuration, so this is not an office yet: make one with 'wgo-init" \
 	"and says to make one with wgo-init"
+# wgo-scan runs without an office (its rules that need names, terms or rates are
+# applied without them), and says so once rather than once a rule (four on main).
+expect 0 "wgo-scan outside an office" wgo-scan </dev/null
+is "$err" "wgo-scan: $SCRATCH/none/wgo.conf: no configuration: shared-nid, same-person, age-terms, amount-no-rate are applied without the names, terms and rates it would give; make the office with wgo-init (wgo-init(1))" \
+	"says so once, naming the rules"
 
 # ---- usage ----
 expect 2 "--office is needed" wgo-init --home h1
