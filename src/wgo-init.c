@@ -302,17 +302,20 @@ complete_config(const char *passfile)
 	const char *had = cfg_get(c, "office");
 	if (had && strcmp(had, o_office))
 		die("%s: the configuration is %s's office, not %s's", c->path, had, o_office);
-	struct buf add = { 0 };
+	struct buf add = { 0 }, keys = { 0 };
 	if (!had)
-		buf_printf(&add, "office = %s\n", o_office);
+		buf_printf(&add, "office = %s\n", o_office), buf_adds(&keys, ", office");
 	if (passfile && !o_nopass && !cfg_get(c, "key.passphrase_file"))
-		buf_printf(&add, "key.passphrase_file = %s\n", passfile);
+		buf_printf(&add, "key.passphrase_file = %s\n", passfile),
+			buf_adds(&keys, ", key.passphrase_file");
 	if (o_sandbox && !cfg_get(c, "bank.endpoint"))
-		buf_printf(&add, "bank.endpoint = http://127.0.0.1:%ld\n", o_port);
+		buf_printf(&add, "bank.endpoint = http://127.0.0.1:%ld\n", o_port),
+			buf_adds(&keys, ", bank.endpoint");
 	if (o_sandbox && !cfg_get(c, "bank.token_file"))
-		buf_adds(&add, "bank.token_file = token\n");
+		buf_adds(&add, "bank.token_file = token\n"), buf_adds(&keys, ", bank.token_file");
 	if (!add.n) {
 		said(0, "wgo.conf", "the configuration of the %s office", o_office);
+		buf_free(&keys);
 		return;
 	}
 	struct buf all = { 0 };
@@ -322,13 +325,10 @@ complete_config(const char *passfile)
 	buf_adds(&all, "\n# Added by wgo-init.\n");
 	buf_add(&all, add.p, add.n);
 	write_file("wgo.conf", all.p, all.n, 0600);
-	for (char *p = add.p, *nl; p < add.p + add.n; p = nl + 1) {
-		nl = memchr(p, '\n', (size_t)(add.p + add.n - p));
-		*nl = 0;
-	}
-	said(0, "wgo.conf", "the configuration, completed with %s", add.p);
+	said(0, "wgo.conf", "the configuration, completed with %s", buf_str(&keys) + 2);
 	buf_free(&all);
 	buf_free(&add);
+	buf_free(&keys);
 }
 
 int

@@ -271,7 +271,7 @@ docs_sandbox() {
 	ddp-sandbox --state "$WGO_HOME/sandbox" --keyring "$WGO_HOME/sandbox/keyring" --port 0 \
 		--exit-after $((600 * SLOW)) >"$d/.sb.port" 2>>"$d/.sb.err" &
 	SB_PID=$!
-	for _i in $(seq 1 100); do
+	for _i in $(seq 1 $((300 * SLOW))); do
 		[ -s "$d/.sb.port" ] && break
 		kill -0 "$SB_PID" 2>/dev/null || break
 		sleep 0.1

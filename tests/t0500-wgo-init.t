@@ -3,6 +3,9 @@
 # keys, a sandbox bank beside it), run again it keeps what is there; and a missing
 # or incomplete configuration is one error, not one per record.
 . "$(dirname "$0")/lib.sh"
+
+golden wgo-init
+
 cd "$SCRATCH" || exit 2
 apps=$TESTDATA/applications.jsonl
 printf 'a passphrase for the test\n' >khl.pass
