@@ -205,10 +205,15 @@ review(int argc, char **argv)
 	struct revlog log;
 	struct keyring ring;
 	load_ring(&ring);
-	if (revlog_open(&log, 1, &ring, &e) < 0 || revlog_append(&log, line.p, line.n, &e) < 0)
-		die("%s%s%s", e.field, e.field[0] ? ": " : "", e.msg);
+	int bad = revlog_open(&log, 1, &ring, &e) < 0 || revlog_append(&log, line.p, line.n, &e) < 0;
 	revlog_close(&log);
 	keyring_free(&ring);
+	if (bad) {
+		/* Nothing is left behind unfreed: die() leaves no frame to hold it. */
+		buf_free(&line);
+		json_decref(r);
+		die("%s%s%s", e.field, e.field[0] ? ": " : "", e.msg);
+	}
 	if (fwrite(line.p, 1, line.n, stdout) != line.n)
 		die("<stdout>: write error:");
 	buf_free(&line);

@@ -203,9 +203,11 @@ api_open(const char *body, size_t n, const struct keyring *ring, int64_t now, in
 		return api_err(e, 400, "err.request.bad", "header.total_count is missing");
 	}
 	if (strcmp(jstr(h, "version"), API_VERSION)) {
+		/* Said before the envelope (which holds the version) goes. */
+		api_err(e, 400, "err.version.unsupported", "version %s is not %s", jstr(h, "version"),
+		        API_VERSION);
 		json_decref(env);
-		return api_err(e, 400, "err.version.unsupported", "version %s is not %s", jstr(h, "version"),
-		               API_VERSION);
+		return -1;
 	}
 	int64_t ts;
 	const char *why;
@@ -227,9 +229,11 @@ api_open(const char *body, size_t n, const struct keyring *ring, int64_t now, in
 	}
 	const struct wkey *k = keyring_find(ring, id);
 	if (!k || strcmp(k->office, jstr(h, "sender_id"))) {
+		/* Said before the envelope (which holds both strings) goes. */
+		api_err(e, 401, "err.sender.unknown", "no key %s registered for %s", kid,
+		        jstr(h, "sender_id"));
 		json_decref(env);
-		return api_err(e, 401, "err.sender.unknown", "no key %s registered for %s", kid,
-		               jstr(h, "sender_id"));
+		return -1;
 	}
 	/* A request is signed now: the key must be valid on the bank's day. */
 	struct werr ke;

@@ -188,6 +188,7 @@ load_ring(struct reg *r)
 	if (r->ring)
 		return;
 	r->ring = xcalloc(1, sizeof *r->ring);
+	r->ring->today = wgo_today(); /* revocations are judged today, as keyring_load does */
 	const char *kv = cfg_get(wgo_config(), "keyring");
 	char *dirs[] = { home_path(kv ? kv : "keyring"), home_path("keys") };
 	for (size_t i = 0; i < 2; i++) {
@@ -197,9 +198,12 @@ load_ring(struct reg *r)
 			if (keyring_load(&k, dirs[i], &e) < 0) {
 				warnf("%s: %s", e.field, e.msg);
 			} else {
-				r->ring->k = xrealloc(r->ring->k, (r->ring->n + k.n + 1) * sizeof *k.k);
-				memcpy(r->ring->k + r->ring->n, k.k, k.n * sizeof *k.k);
-				r->ring->n += k.n;
+				r->ring->today = k.today;
+				if (k.n) {
+					r->ring->k = xrealloc(r->ring->k, (r->ring->n + k.n) * sizeof *k.k);
+					memcpy(r->ring->k + r->ring->n, k.k, k.n * sizeof *k.k);
+					r->ring->n += k.n;
+				}
 				keyring_free(&k);
 			}
 		}
