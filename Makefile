@@ -14,7 +14,8 @@ CFLAGS ?= -O2 -g
 WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
        -Wformat=2 -Wno-format-nonliteral -Wpointer-arith -Wvla -Wundef -Wcast-align \
        -Wno-unused-parameter
-CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DWGO_VERSION='"$(VERSION)"' -Isrc/lib
+CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DWGO_VERSION='"$(VERSION)"' -Isrc/lib \
+               -I$(BUILD)/gen
 ALL_CFLAGS = -std=c11 -pthread $(WARN) $(CPPFLAGS_ALL) $(CPPFLAGS) $(CFLAGS) -MMD -MP
 
 # VARIANT=san builds into build/san with its own bin/; BUILD and OUT may be given
@@ -23,7 +24,7 @@ VARIANT ?=
 BUILD ?= build/$(if $(VARIANT),$(VARIANT),default)
 OUT ?= $(if $(VARIANT),$(BUILD)/bin,bin)
 
-PROGS = wgo-date wgo-check wgo-issue wgo-keygen wgo-verify ddp-sandbox wgo-push wgo-pull lifeverify reconcile complaint-log wgo-export wgo-scan wgo-report
+PROGS = wgo-date wgo-check wgo-issue wgo-keygen wgo-verify ddp-sandbox wgo-push wgo-pull lifeverify reconcile complaint-log wgo-export wgo-scan wgo-report wgo-init
 
 # pkg-config packages each program links; nothing more.
 PKGS_wgo-date =
@@ -40,6 +41,7 @@ PKGS_complaint-log = jansson libsodium readline
 PKGS_wgo-export = jansson libsodium sqlite3
 PKGS_wgo-scan = jansson libsodium
 PKGS_wgo-report = jansson libsodium
+PKGS_wgo-init = jansson libsodium
 PKGS_tests = jansson libsodium libcurl
 
 pkglibs = $(if $(strip $(1)),$(shell pkg-config --libs $(1)))
@@ -80,6 +82,18 @@ $(BUILD)/lib/%.o: src/lib/%.c $(FLAGS_STAMP)
 $(BUILD)/%.o: src/%.c $(FLAGS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(pkgcflags) -c -o $@ $<
+
+# wgo-init carries the files of src/etc a new office starts from (etc.inc: one
+# byte array a file, named after it).
+ETC_EMBED = src/etc/wgo.conf.example src/etc/holidays-bd-2026.txt src/etc/branches-sonali.tsv
+$(BUILD)/gen/etc.inc: $(ETC_EMBED)
+	@mkdir -p $(@D)
+	@for f in $(ETC_EMBED); do \
+		echo "static const unsigned char etc_$$(basename $$f | tr -c 'a-zA-Z0-9\n' _)[] = {"; \
+		od -An -v -tx1 $$f | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+		echo "0 };"; \
+	done >$@.tmp && mv $@.tmp $@
+$(BUILD)/wgo-init.o: $(BUILD)/gen/etc.inc
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@

@@ -31,6 +31,7 @@ static const char usage_text[] =
 	"  -d, --date DATE            legacy: the day the orders are imported\n"
 	"  -r, --rejects FILE         write rejected records to FILE, with their reasons\n"
 	"  -q, --quiet                do not report each rejected record\n"
+	WGO_PROGRESS_USAGE
 	"      --home DIR             state directory (default $WGO_HOME)\n"
 	"      --now INSTANT          take this as the current time\n"
 	"  -h, --help                 show this help\n"
@@ -49,11 +50,19 @@ static const char *const cls_name[NCLS] = {
 	"paid_while_suspended", "paid_after_end", "paid_before_verification", "wrong_account",
 	"late", "card_not_returned", "invalid", "paid_while_held", "paid_after_stop",
 };
+/* What each class is, for people reading the table: plain words, not the ids. */
+static const char *const cls_en[NCLS] = {
+	"paid as ordered", "due and not paid", "paid less than ordered", "paid more than ordered",
+	"paid twice for one month", "paid, but no such order", "paid while suspended",
+	"paid after the order ended", "paid before verification", "paid into another account",
+	"paid after its deadline", "cards not returned", "payment lines unreadable",
+	"paid while held by a return", "paid after a stop",
+};
 static const char *const cls_bn[NCLS] = {
-	"মিলেছে", "অপরিশোধিত", "কম পরিশোধ", "বেশি পরিশোধ", "দ্বৈত পরিশোধ", "অজানা আদেশ",
-	"স্থগিত অবস্থায় পরিশোধ", "মেয়াদ শেষে পরিশোধ", "ভেরিফিকেশনের আগে পরিশোধ", "ভুল হিসাবে পরিশোধ",
-	"বিলম্বে পরিশোধ", "কার্ড ফেরত আসেনি", "অপাঠযোগ্য লাইন", "ফেরত আদেশে পরিশোধ",
-	"বন্ধ আদেশে পরিশোধ",
+	"আদেশমতো পরিশোধ", "প্রাপ্য, কিন্তু অপরিশোধিত", "কম পরিশোধ", "বেশি পরিশোধ",
+	"এক মাসের দুবার পরিশোধ", "অজানা আদেশে পরিশোধ", "স্থগিত অবস্থায় পরিশোধ",
+	"মেয়াদ শেষে পরিশোধ", "ভেরিফিকেশনের আগে পরিশোধ", "ভুল হিসাবে পরিশোধ", "বিলম্বে পরিশোধ",
+	"কার্ড ফেরত আসেনি", "অপাঠযোগ্য লাইন", "ফেরত আদেশে পরিশোধ", "বন্ধ আদেশে পরিশোধ",
 };
 
 static const char *o_month, *o_office, *o_asof, *o_format = "records", *o_failon, *o_holidays,
@@ -172,6 +181,10 @@ on_reject(struct rloop *Lp, const struct rpos *pos, const json_t *rec, const str
 struct tally {
 	long count;
 	int64_t poisha;
+	/* For the table: what the bank paid, and how far it is from what the order
+	 * made due, short (less paid, or nothing: missing; or paid into another
+	 * account) and over (more paid, or paid when nothing was due). */
+	int64_t paid, shortfall, over;
 } tally[NCLS];
 static unsigned fail_mask = ~0u;
 static struct buf out;
@@ -196,6 +209,28 @@ discrepancy(enum cls c, const struct rpos *pos, const char *office, const char *
 	if (money_sum(&tally[c].poisha, paid >= 0 ? paid : expected >= 0 ? expected : 0) < 0)
 		overflow(pos, paid >= 0 ? "amount_poisha" : "rates", c == C_MISSING ? "the months missing"
 		                                                       : "the payments");
+	int64_t pd = paid > 0 ? paid : 0, ex = expected > 0 ? expected : 0, sh = 0, ov = 0;
+	switch (c) {
+	case C_MATCHED: case C_UNDERPAID: case C_OVERPAID: case C_LATE:
+		sh = ex > pd ? ex - pd : 0;
+		ov = pd > ex ? pd - ex : 0;
+		break;
+	case C_MISSING:
+		sh = ex;
+		break;
+	case C_WRONG_ACCOUNT: /* the order's account got nothing; another got the money */
+		sh = ex;
+		ov = pd;
+		break;
+	case C_CARD: case C_INVALID:
+		break;
+	default: /* paid when nothing was due for it */
+		ov = pd;
+		break;
+	}
+	if (money_sum(&tally[c].paid, pd) < 0 || money_sum(&tally[c].shortfall, sh) < 0 ||
+	    money_sum(&tally[c].over, ov) < 0)
+		overflow(pos, "amount_poisha", "the payments");
 	if (c == C_MATCHED)
 		return;
 	rw_begin(&rw, "discrepancy");
@@ -489,6 +524,7 @@ legacy(int argc, char **argv)
 	RL.rejects = rej;
 	RL.quiet = o_quiet;
 	int rc = 0;
+	unsigned long nrows = 0;
 	for (int a = 0; a < (argc ? argc : 1); a++) {
 		const char *name = argc ? argv[a] : "<stdin>";
 		FILE *f = argc && strcmp(argv[a], "-") ? fopen(argv[a], "r") : stdin;
@@ -527,6 +563,7 @@ legacy(int argc, char **argv)
 			struct werr e = { { 0 }, { 0 } };
 			if (nf == 1 && !fl[0][0])
 				continue; /* a blank line */
+			nrows++;
 			const char *v[32];
 			for (size_t k = 0; k < ncols; k++)
 				v[k] = col[k] < nf ? fl[col[k]] : "";
@@ -559,6 +596,12 @@ legacy(int argc, char **argv)
 	}
 	if (rej && rej != stderr && fclose(rej) == EOF)
 		die("%s: write error:", o_rejects);
+	if (o_rejects && RL.nrejected)
+		summary("%lu rows read, %lu orders written, %lu rejected (in %s)", nrows, nrows - RL.nrejected,
+		        RL.nrejected, strcmp(o_rejects, "-") ? o_rejects : "standard error");
+	else
+		summary("%lu rows read, %lu orders written, %lu rejected", nrows, nrows - RL.nrejected,
+		        RL.nrejected);
 	return wgo_worse(rc, RL.nrejected ? WGO_EXIT_NEG : 0);
 }
 
@@ -667,50 +710,103 @@ legacy_order(const char *const *v, wdate when, struct werr *e)
 
 /* ---- the table ---- */
 
+/* Each line is made here, then written without the blanks that pad its end. */
+static FILE *tl;
+static char *tl_buf;
+static size_t tl_len;
+
+static void
+end_line(void)
+{
+	fflush(tl);
+	long end = ftell(tl);
+	size_t n = end > 0 ? (size_t)end : 0;
+	while (n && tl_buf[n - 1] == ' ')
+		n--;
+	fwrite(tl_buf, 1, n, stdout);
+	putchar('\n');
+	rewind(tl);
+}
+
 static void
 cell(const char *s, int width, int right)
 {
-	put_cell(stdout, s, width, right, 0);
+	put_cell(tl, s, width, right, 0);
 }
+
+/* An amount, or a blank where there is none to show. */
+static void
+money_cell(int64_t v, int width, int blank_zero)
+{
+	char a[MONEY_BUFSZ];
+	if (blank_zero && !v)
+		a[0] = 0;
+	else
+		money_fmt(a, sizeof a, v, 0);
+	put_cell(tl, a, width, 1, o_bn);
+}
+
+#define W_CLASS 28
+#define W_COUNT 7
+#define W_MONEY 15
 
 static void
-digits_cell(const char *ascii, int width)
+row(const char *label, long count, int has_paid, int64_t paid, int64_t shortfall, int64_t over,
+    int blank_zero)
 {
-	put_cell(stdout, ascii, width, 1, o_bn);
+	char c[24];
+	cell(label, W_CLASS, 0);
+	snprintf(c, sizeof c, "%ld", count);
+	put_cell(tl, c, W_COUNT, 1, o_bn);
+	if (has_paid)
+		money_cell(paid, W_MONEY, 0);
+	else
+		cell("", W_MONEY, 1);
+	money_cell(shortfall, W_MONEY, blank_zero);
+	money_cell(over, W_MONEY, blank_zero);
+	end_line();
 }
 
+/* The summary for people: each class in plain words, what the bank paid in it,
+ * and beside it what is short (to be paid to beneficiaries) and what is over (to
+ * be recovered); then the months due and not paid, and the cards not back. */
 static void
 table(long npay, int64_t paysum)
 {
-	char a[48], c[24], m[8];
+	char m[8];
 	month_fmt(month, m);
+	if (!(tl = open_memstream(&tl_buf, &tl_len)))
+		die("out of memory:");
 	struct buf line = { 0 };
-	buf_printf(&line, o_bn ? "রিকনসিলিয়েশন %s%s%s" : "Reconciliation %s%s%s", m,
+	buf_printf(&line, o_bn ? "রিকনসিলিয়েশন, %s%s%s" : "Reconciliation of %s%s%s", m,
 	           o_office ? (o_bn ? ", কার্যালয় " : ", office ") : "",
 	           o_office ? office_name(o_office, o_bn) : "");
 	put_digits(stdout, buf_str(&line), o_bn);
 	printf("\n\n");
-	cell(o_bn ? "শ্রেণি" : "class", 26, 0);
-	cell(o_bn ? "সংখ্যা" : "count", 10, 1);
-	cell(o_bn ? "টাকা" : "taka", 20, 1);
-	printf("\n");
+	cell(o_bn ? "যা পাওয়া গেছে" : "what was found", W_CLASS, 0);
+	cell(o_bn ? "সংখ্যা" : "count", W_COUNT, 1);
+	cell(o_bn ? "পরিশোধ (টাকা)" : "paid (Tk)", W_MONEY, 1);
+	cell(o_bn ? "কম (টাকা)" : "short (Tk)", W_MONEY, 1);
+	cell(o_bn ? "বেশি (টাকা)" : "over (Tk)", W_MONEY, 1);
+	end_line();
+	int64_t sh = 0, ov = 0;
 	for (int k = 0; k < NCLS; k++) {
-		if (!tally[k].count && k != C_MATCHED)
+		if (k == C_MISSING || k == C_CARD || (!tally[k].count && k != C_MATCHED))
 			continue;
-		cell(o_bn ? cls_bn[k] : cls_name[k], 26, 0);
-		snprintf(c, sizeof c, "%ld", tally[k].count);
-		digits_cell(c, 10);
-		money_fmt(a, sizeof a, tally[k].poisha, 0);
-		digits_cell(a, 20);
-		printf("\n");
+		row(o_bn ? cls_bn[k] : cls_en[k], tally[k].count, 1, tally[k].paid, tally[k].shortfall,
+		    tally[k].over, 1);
+		if (money_sum(&sh, tally[k].shortfall) < 0 || money_sum(&ov, tally[k].over) < 0)
+			die("the classes add up past the largest amount a record holds");
 	}
-	snprintf(c, sizeof c, "%ld", npay);
-	money_fmt(a, sizeof a, paysum, 0);
-	cell(o_bn ? "মোট পরিশোধ" : "payments of the month", 26, 0);
-	digits_cell(c, 10);
-	digits_cell(a, 20);
-	printf("\n");
+	row(o_bn ? "মাসের মোট পরিশোধ" : "payments of the month", npay, 1, paysum, sh, ov, 0);
+	if (tally[C_MISSING].count)
+		row(o_bn ? cls_bn[C_MISSING] : cls_en[C_MISSING], tally[C_MISSING].count, 0, 0,
+		    tally[C_MISSING].shortfall, 0, 1);
+	if (tally[C_CARD].count)
+		row(o_bn ? cls_bn[C_CARD] : cls_en[C_CARD], tally[C_CARD].count, 0, 0, 0, 0, 1);
 	buf_free(&line);
+	fclose(tl);
+	free(tl_buf);
 }
 
 int
@@ -730,6 +826,7 @@ main(int argc, char **argv)
 		{ "date", required_argument, NULL, 'd' },
 		{ "rejects", required_argument, NULL, 'r' },
 		{ "quiet", no_argument, NULL, 'q' },
+		WGO_PROGRESS_OPTIONS,
 		{ "home", required_argument, NULL, 5 },
 		{ "now", required_argument, NULL, 6 },
 		{ "help", no_argument, NULL, 'h' },
@@ -801,7 +898,7 @@ main(int argc, char **argv)
 	L.transient = 1;
 	L.quiet = o_quiet;
 	if (o_rejects)
-		L.rejects = rec_open_rejects(o_rejects);
+		rec_rejects_to(&L, o_rejects);
 	int rc = rec_loop(&L, npos, pos);
 	if (rc == WGO_EXIT_USAGE)
 		die("cannot read the input");
@@ -914,9 +1011,13 @@ main(int argc, char **argv)
 		if (fwrite(out.p, 1, out.n, stdout) != out.n)
 			die("<stdout>: write error:");
 	}
-	for (int k = 1; k < NCLS; k++)
+	long ndisc = 0;
+	for (int k = 1; k < NCLS; k++) {
+		ndisc += tally[k].count;
 		if (tally[k].count && (fail_mask & (1u << k)))
 			rc = wgo_worse(rc, WGO_EXIT_NEG);
+	}
+	rec_summary(&L, "%ld payments of %s, %ld discrepancies", npay, ms, ndisc);
 	if (!balanced)
 		rc = WGO_EXIT_USAGE;
 	if (L.rejects && L.rejects != stderr && fclose(L.rejects) == EOF) {

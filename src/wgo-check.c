@@ -29,6 +29,9 @@ static const char usage_text[] =
 	"Options:\n"
 	"  -r, --rejects FILE   records: write rejected records there, with their reasons\n"
 	"  -q, --quiet          records: do not report each rejected record\n"
+	"      --progress       records: show progress on stderr even when it is not a terminal\n"
+	"      --no-progress    records: show no progress or summary, even on a terminal\n"
+	"      --summary        records: end with a one-line summary on stderr\n"
 	"      --signed         amount: allow a sign\n"
 	"      --home DIR       state directory (default $WGO_HOME)\n"
 	"  -h, --help           show this help\n"
@@ -96,7 +99,7 @@ on_record(struct rloop *L, json_t *rec, const struct rpos *pos, struct werr *e)
 }
 
 static const char *rejects;
-static int quiet;
+static int quiet, progress_given;
 
 static void
 on_opt(int c, char *arg)
@@ -106,6 +109,9 @@ on_opt(int c, char *arg)
 	case 'q': quiet = 1; break;
 	case 1: opt_signed = 1; break;
 	case 2: wgo_set_home(arg); break;
+	case 3: progress_given = 1; progress_option("progress"); break;
+	case 4: progress_given = 1; progress_option("no-progress"); break;
+	case 5: progress_given = 1; progress_option("summary"); break;
 	case 'h': wgo_help(usage_text);
 	case 'V': wgo_help(NULL);
 	}
@@ -118,6 +124,10 @@ main(int argc, char **argv)
 		{ "rejects", required_argument, NULL, 'r' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "signed", no_argument, NULL, 1 },
+		/* WGO_PROGRESS_OPTIONS, told apart: they go with 'records' only */
+		{ "progress", no_argument, NULL, 3 },
+		{ "no-progress", no_argument, NULL, 4 },
+		{ "summary", no_argument, NULL, 5 },
 		{ "home", required_argument, NULL, 2 },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -137,8 +147,8 @@ main(int argc, char **argv)
 		;
 	if (!*k)
 		die_usage("unknown kind '%s'", kind);
-	if (strcmp(kind, "records") && (rejects || quiet))
-		die_usage("--rejects and --quiet go with 'records'");
+	if (strcmp(kind, "records") && (rejects || quiet || progress_given))
+		die_usage("--rejects, --quiet, --progress, --no-progress and --summary go with 'records'");
 	if (opt_signed && strcmp(kind, "amount"))
 		die_usage("--signed goes with 'amount'");
 	wgo_config();
@@ -158,8 +168,9 @@ main(int argc, char **argv)
 		L.validate = 1;
 		L.quiet = quiet;
 		if (rejects)
-			L.rejects = rec_open_rejects(rejects);
+			rec_rejects_to(&L, rejects);
 		rc = rec_loop(&L, npos - 1, pos + 1);
+		rec_summary(&L, "%lu valid", L.nok);
 		if (L.rejects && L.rejects != stderr && fclose(L.rejects) == EOF)
 			die("%s: write error:", rejects);
 	} else if (npos > 1) {

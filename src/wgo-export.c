@@ -31,9 +31,8 @@ static const char usage_text[] =
 	"                             each kind's columns={...} for DuckDB's read_json (duckdb)\n"
 	"  -H, --holidays FILE        holiday file for working days (order_status)\n"
 	"  -r, --rejects FILE         write rejected records to FILE, with their reasons\n"
-	"  -q, --quiet                do not report each rejected record, nor the summary\n"
-	"      --progress             show progress on stderr even when it is not a terminal\n"
-	"      --no-progress          show no progress, even on a terminal\n"
+	"  -q, --quiet                do not report each rejected record\n"
+	WGO_PROGRESS_USAGE
 	"      --home DIR             state directory (default $WGO_HOME)\n"
 	"      --now INSTANT          take this as the current time\n"
 	"  -h, --help                 show this help\n"
@@ -43,7 +42,7 @@ static const char usage_text[] =
 	"nothing is written), 2 usage or operational error, 75 the database is busy.\n";
 
 static const char *o_output, *o_csv, *o_asof, *o_holidays, *o_rejects, *o_schema_fmt;
-static int o_schema, o_nopii, o_quiet, o_progress = -1;
+static int o_schema, o_nopii, o_quiet;
 
 static void
 on_opt(int c, char *arg)
@@ -57,8 +56,6 @@ on_opt(int c, char *arg)
 	case 'H': o_holidays = arg; break;
 	case 'r': o_rejects = arg; break;
 	case 'q': o_quiet = 1; break;
-	case 4: o_progress = 1; break;
-	case 5: o_progress = 0; break;
 	case 6: wgo_set_home(arg); break;
 	case 7: wgo_opt_now(arg); break;
 	case 'h': wgo_help(usage_text);
@@ -1483,34 +1480,10 @@ write_csv(const char *dir, const struct table *t)
 /* ---- the record loop ---- */
 
 static struct rloop L;
-static int show_progress;
-static long long t_start, t_last;
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void
-progress(int final)
-{
-	long long t = now_ms();
-	if (!final && t - t_last < 250)
-		return;
-	t_last = t;
-	double s = (double)(t - t_start) / 1000.0;
-	fprintf(stderr, "\r%s: %lu records, %.0f/s%s", wgo_prog, L.nread,
-	        s > 0 ? (double)L.nread / s : 0.0, final ? "\n" : "   ");
-}
 
 static int
 on_record(struct rloop *Lp, json_t *r, const struct rpos *pos, struct werr *e)
 {
-	if (show_progress && (L.nread & 4095) == 0)
-		progress(0);
 	struct table *t = table_of(jstr(r, "kind"));
 	if (!t)
 		return werr_set(e, "kind", "%s keeps no \"%s\" records", wgo_prog, jstr(r, "kind"));
@@ -1567,8 +1540,7 @@ main(int argc, char **argv)
 		{ "holidays", required_argument, NULL, 'H' },
 		{ "rejects", required_argument, NULL, 'r' },
 		{ "quiet", no_argument, NULL, 'q' },
-		{ "progress", no_argument, NULL, 4 },
-		{ "no-progress", no_argument, NULL, 5 },
+		WGO_PROGRESS_OPTIONS,
 		{ "home", required_argument, NULL, 6 },
 		{ "now", required_argument, NULL, 7 },
 		{ "help", no_argument, NULL, 'h' },
@@ -1617,7 +1589,6 @@ main(int argc, char **argv)
 		die_usage("--as-of: %s: %s", o_asof, why);
 	if (o_asof)
 		sched_setup(&params, &cal, o_holidays, NULL);
-	show_progress = o_progress >= 0 ? o_progress : isatty(2);
 
 	char *tmpdb = NULL;
 	if (o_csv) {
@@ -1678,11 +1649,8 @@ main(int argc, char **argv)
 	L.transient = 1;
 	L.quiet = o_quiet;
 	if (o_rejects)
-		L.rejects = rec_open_rejects(o_rejects);
-	t_start = t_last = now_ms();
+		rec_rejects_to(&L, o_rejects);
 	int rc = rec_loop(&L, npos, pos);
-	if (show_progress)
-		progress(1);
 	unsigned long nstatus = 0;
 	if (nconflict || L.stop) {
 		exec("ROLLBACK");
@@ -1711,18 +1679,12 @@ main(int argc, char **argv)
 			}
 		}
 	}
-	if (!o_quiet) {
-		struct buf s = { 0 };
-		buf_printf(&s, "%s: %lu record%s read: %lu added, %lu held already, %lu rejected",
-		           o_output ? o_output : o_csv, L.nread, L.nread == 1 ? "" : "s", nconflict ? 0 : sum(1), sum(0),
-		           L.nrejected);
-		if (nconflict)
-			buf_printf(&s, " (%lu in conflict: nothing written)", nconflict);
-		if (o_asof && !nconflict)
-			buf_printf(&s, "; where %lu orders stand on %s", nstatus, d);
-		warnf("%s", buf_str(&s));
-		buf_free(&s);
-	}
+	if (nconflict || !o_asof)
+		rec_summary(&L, "%lu added to %s, %lu held already", nconflict ? 0 : sum(1),
+		            o_output ? o_output : o_csv, sum(0));
+	else
+		rec_summary(&L, "%lu added to %s, %lu held already, where %lu orders stand on %s",
+		            sum(1), o_output ? o_output : o_csv, sum(0), nstatus, d);
 	for (int i = 0; i < ntables; i++)
 		free_table(tables[i]);
 	free_table(status_table);

@@ -37,6 +37,7 @@ static const char usage_text[] =
 	"  -n, --dry-run              check and compute, number DRYRUN-..., sign and record nothing\n"
 	"  -r, --rejects FILE         write rejected records to FILE, with their reasons\n"
 	"  -q, --quiet                do not report each rejected or reprinted record\n"
+	WGO_PROGRESS_USAGE
 	"      --home DIR             state directory (default $WGO_HOME)\n"
 	"      --now INSTANT          take this as the current time\n"
 	"  -h, --help                 show this help\n"
@@ -551,6 +552,7 @@ main(int argc, char **argv)
 		{ "stop", no_argument, NULL, 4 },
 		{ "reprint", no_argument, NULL, 5 },
 		{ "since", required_argument, NULL, 6 },
+		WGO_PROGRESS_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
@@ -586,6 +588,7 @@ main(int argc, char **argv)
 		free(pos);
 		return wgo_finish(rc);
 	}
+	wgo_config_need(rules_config_keys()); /* once, not for every application */
 	if (rules_load(wgo_config(), &rules, &e) < 0)
 		die("%s: %s", e.field, e.msg);
 	hmap_init(&keys, sizeof(struct wkey *));
@@ -605,8 +608,9 @@ main(int argc, char **argv)
 	L.validate = !opt_stop; /* a stop asked for is validated once it is filled in */
 	L.transient = 1; /* an order outlives its application only as a line */
 	L.quiet = opt_quiet;
+	L.unit = opt_amend ? "corrections" : opt_stop ? "stops" : "applications";
 	if (opt_rejects)
-		L.rejects = rec_open_rejects(opt_rejects);
+		rec_rejects_to(&L, opt_rejects);
 	int rc = rec_loop(&L, npos, pos);
 	if (reg_close(&reg, stdout, &e) < 0) {
 		warnf("%s: %s", e.field, e.msg);
@@ -624,6 +628,12 @@ main(int argc, char **argv)
 		warnf("%s: write error:", opt_rejects);
 		rc = WGO_EXIT_USAGE;
 	}
+	/* What was issued: accepted, less what was printed again and what never
+	 * reached standard output. */
+	unsigned long issued_n = L.nok - nagain - (reg.lost < L.nok - nagain ? reg.lost : L.nok - nagain);
+	rec_summary(&L, "%lu %s%s, %lu printed again from the register", issued_n,
+	            opt_dry ? "checked (dry run)" : opt_stop ? "stopped" : "issued",
+	            opt_amend ? " as revisions" : "", nagain);
 	signq_free(signq);
 	size_t i = 0;
 	struct wkey **k;

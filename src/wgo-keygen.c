@@ -39,8 +39,9 @@ static const char usage_text[] =
 	"  -h, --help                 show this help\n"
 	"  -V, --version              show the version\n"
 	"\n"
-	"Without --passphrase-file or --no-passphrase, the passphrase is asked for twice\n"
-	"on the terminal.\n"
+	"Without --passphrase-file or --no-passphrase, the passphrase is read from the file\n"
+	"key.passphrase_file in wgo.conf names, or else asked for twice on the terminal.\n"
+	"--office defaults to the configuration's office.\n"
 	"\n"
 	"Exit status: 0 done, 2 usage or operational error.\n";
 
@@ -99,7 +100,9 @@ static void
 need_office(void)
 {
 	if (!opt_office)
-		die_usage("--office is needed");
+		opt_office = cfg_get(wgo_config(), "office"); /* the office's own */
+	if (!opt_office)
+		die_usage("--office is needed (or office in wgo.conf)");
 	if (!office_valid(opt_office))
 		die_usage("--office: unknown office '%s' (HQ, DHK, CTG, RAJ, KHL, BAR, SYL, RNG, MYM)",
 		          opt_office);
@@ -114,9 +117,13 @@ make_pair(const char *sec, const char *pub)
 {
 	struct werr e;
 	char *pass = secret_alloc(512);
-	if (!opt_nopass && read_passphrase(opt_pass, "Passphrase for the new key: ", 1, pass, 512,
-	                                   &e) < 0)
+	/* The office's passphrase file seals its new key too, unless told otherwise. */
+	const char *cf = opt_pass || opt_nopass ? NULL : cfg_get(wgo_config(), "key.passphrase_file");
+	char *pf = cf ? home_path(cf) : NULL;
+	if (!opt_nopass && read_passphrase(opt_pass ? opt_pass : pf, "Passphrase for the new key: ",
+	                                   !pf, pass, 512, &e) < 0)
 		die("%s: %s (or use --no-passphrase)", e.field, e.msg);
+	free(pf);
 	struct wkey *k = secret_alloc(sizeof *k);
 	key_generate(k, opt_office);
 	int rc = seckey_write(sec, k, opt_nopass ? NULL : pass, &e);
@@ -300,6 +307,22 @@ cmd_revoke(const char *hex)
 	return 0;
 }
 
+/* The keys by office, then by the day each took effect (one valid from the
+ * start first), then by id: the order they came in, whatever the directory's. */
+static int
+key_order(const void *a, const void *b)
+{
+	const struct wkey *x = *(const struct wkey *const *)a, *y = *(const struct wkey *const *)b;
+	int c = strcmp(x->office, y->office);
+	if (c)
+		return c;
+	wdate fx = x->dates & KEY_FROM ? x->valid_from : HIST_ALWAYS;
+	wdate fy = y->dates & KEY_FROM ? y->valid_from : HIST_ALWAYS;
+	if (fx != fy)
+		return fx < fy ? -1 : 1;
+	return memcmp(x->id, y->id, sizeof x->id);
+}
+
 static int
 cmd_list(void)
 {
@@ -309,8 +332,12 @@ cmd_list(void)
 	if (keyring_load(&ring, kr, &e) < 0)
 		die("%s: %s", e.field, e.msg);
 	printf("office\tkey_id\tvalid_from\tretired\trevoked\tnow\n");
+	const struct wkey **keys = xcalloc(ring.n + 1, sizeof *keys);
+	for (size_t i = 0; i < ring.n; i++)
+		keys[i] = &ring.k[i];
+	qsort(keys, ring.n, sizeof *keys, key_order);
 	for (size_t i = 0; i < ring.n; i++) {
-		const struct wkey *k = &ring.k[i];
+		const struct wkey *k = keys[i];
 		char hex[17], d[3][11];
 		keyid_hex(k->id, hex);
 		const wdate *dates[] = { &k->valid_from, &k->retired, &k->revoked };
@@ -328,6 +355,7 @@ cmd_list(void)
 		                  : "retired";
 		printf("%s\t%s\t%s\t%s\t%s\t%s\n", k->office, hex, d[0], d[1], d[2], now);
 	}
+	free(keys);
 	keyring_free(&ring);
 	free(kr);
 	return 0;

@@ -48,8 +48,8 @@ static const char usage_text[] =
 	"                             the payment model, as in lifeverify(1)\n"
 	"  -H, --holidays FILE        holiday file for working days\n"
 	"  -r, --rejects FILE         write rejected records to FILE, with their reasons\n"
-	"  -q, --quiet                do not report each rejected record, nor the summary\n"
-	"      --progress             show progress on stderr even when it is not a terminal\n"
+	"  -q, --quiet                do not report each rejected record, nor rules not applied\n"
+	WGO_PROGRESS_USAGE
 	"      --home DIR             state directory (default $WGO_HOME)\n"
 	"      --now INSTANT          take this as the current time\n"
 	"  -h, --help                 show this help\n"
@@ -61,12 +61,10 @@ static const char usage_text[] =
 static const char *o_asof, *o_only, *o_skip, *o_serving, *o_pensioners, *o_deaths, *o_format,
 	*o_verdict, *o_note, *o_by, *o_key, *o_pass, *o_keyring, *o_holidays, *o_rejects;
 static struct sched_cli o_model = SCHED_CLI_INIT;
-static int o_all, o_bn, o_quiet, o_progress;
+static int o_all, o_bn, o_quiet;
 
 static struct scan *S;
 static struct rloop L;
-static int show_progress;
-static long long t0;
 
 static void
 on_opt(int c, char *arg)
@@ -96,7 +94,6 @@ on_opt(int c, char *arg)
 	case 'H': o_holidays = arg; break;
 	case 'r': o_rejects = arg; break;
 	case 'q': o_quiet = 1; break;
-	case 13: o_progress = 1; break;
 	case 14: wgo_set_home(arg); break;
 	case 15: wgo_opt_now(arg); break;
 	case 'h': wgo_help(usage_text);
@@ -104,32 +101,9 @@ on_opt(int c, char *arg)
 	}
 }
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void
-progress(int final)
-{
-	static long long last;
-	long long t = now_ms();
-	if (!final && t - last < 1000)
-		return;
-	last = t;
-	double secs = (double)(t - t0) / 1000;
-	fprintf(stderr, "\rwgo-scan: %lu records, %.0f/s   %s", L.nread,
-	        secs > 0 ? (double)L.nread / secs : 0.0, final ? "\n" : "");
-}
-
 static int
 on_record(struct rloop *Lp, json_t *r, const struct rpos *pos, struct werr *e)
 {
-	if (show_progress && !(Lp->nread & 0xFFFF))
-		progress(0);
 	return scan_add(S, r, e) < 0 ? -1 : 0;
 }
 
@@ -365,7 +339,7 @@ main(int argc, char **argv)
 		{ "holidays", required_argument, NULL, 'H' },
 		{ "rejects", required_argument, NULL, 'r' },
 		{ "quiet", no_argument, NULL, 'q' },
-		{ "progress", no_argument, NULL, 13 },
+		WGO_PROGRESS_OPTIONS,
 		{ "home", required_argument, NULL, 14 },
 		{ "now", required_argument, NULL, 15 },
 		{ "help", no_argument, NULL, 'h' },
@@ -420,9 +394,23 @@ main(int argc, char **argv)
 		free(pos);
 		return wgo_finish(0);
 	}
-	for (int r = 0; r < SCAN_NRULES && !o_quiet; r++)
-		if (scan_unmet(S, r))
-			warnf("%s: %s", scan_rule_name(r), scan_unmet(S, r));
+	if (!wgo_config()->path && !o_quiet) {
+		/* No office at all: one message, not one for each rule it leaves short. */
+		struct buf rl = { 0 };
+		for (int r = 0; r < SCAN_NRULES; r++)
+			if (scan_unmet(S, r))
+				buf_printf(&rl, "%s%s", rl.n ? ", " : "", scan_rule_name(r));
+		char *cp = home_path("wgo.conf");
+		if (rl.n)
+			warnf("%s: no configuration: %s are applied without the names, terms and rates "
+			      "it would give; make the office with wgo-init (wgo-init(1))", cp, buf_str(&rl));
+		free(cp);
+		buf_free(&rl);
+	} else {
+		for (int r = 0; r < SCAN_NRULES && !o_quiet; r++)
+			if (scan_unmet(S, r))
+				warnf("%s: %s", scan_rule_name(r), scan_unmet(S, r));
+	}
 	if ((o_serving && scan_nid_list(S, SR_SERVING, o_serving, &e) < 0) ||
 	    (o_pensioners && scan_nid_list(S, SR_PENSIONER, o_pensioners, &e) < 0))
 		die("%s: %s", e.field, e.msg);
@@ -437,18 +425,14 @@ main(int argc, char **argv)
 		in[k++] = pos[skip + i];
 	if (o_deaths && !nin)
 		in[k++] = "-";
-	show_progress = o_progress || isatty(2);
-	t0 = now_ms();
 	L.cb = on_record;
 	L.validate = 1;
 	L.validate_here = 1; /* the parse in the reader is the longer part */
 	L.transient = 1;
 	L.quiet = o_quiet;
 	if (o_rejects)
-		L.rejects = rec_open_rejects(o_rejects);
+		rec_rejects_to(&L, o_rejects);
 	int rc = rec_loop(&L, k, in);
-	if (show_progress)
-		progress(1);
 	free(in);
 	if (rc == WGO_EXIT_USAGE)
 		die("cannot read the input");
@@ -473,13 +457,13 @@ main(int argc, char **argv)
 
 	struct scan_counts c;
 	scan_counts(S, &c);
-	if (!o_quiet) {
+	if (summary_enabled()) {
 		struct buf b = { 0 };
 #define PL(n) (n) == 1 ? "" : "s"
 		char day[11];
 		date_fmt(as_of, day);
-		buf_printf(&b, "%lu record%s: %ld order%s, %ld application%s, %ld verification%s, %ld payment%s",
-		           L.nread, PL(L.nread), c.orders, PL(c.orders), c.applications, PL(c.applications),
+		buf_printf(&b, "%ld order%s, %ld application%s, %ld verification%s, %ld payment%s",
+		           c.orders, PL(c.orders), c.applications, PL(c.applications),
 		           c.verifications, PL(c.verifications), c.payments, PL(c.payments));
 		if (c.later)
 			buf_printf(&b, ", %ld dated after %s (not known yet)", c.later, day);
@@ -498,7 +482,7 @@ main(int argc, char **argv)
 			buf_printf(&b, ", %ld left out as false positive%s", c.left_out, PL(c.left_out));
 		if (c.confirmed)
 			buf_printf(&b, ", %ld confirmed", c.confirmed);
-		warnf("%s", buf_str(&b));
+		rec_summary(&L, "%s", buf_str(&b));
 		buf_free(&b);
 	}
 	if (L.nrejected)

@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -87,6 +88,8 @@ main(int argc, char **argv)
 	wgo_config();
 	const char *kv = cfg_get(wgo_config(), "keyring");
 	char *kr = opt_keyring ? xstrdup(opt_keyring) : home_path(kv ? kv : "keyring");
+	if (!opt_keyring && !kv && access(kr, F_OK) < 0)
+		wgo_config_need(NULL); /* no keyring because there is no office at all? */
 	if (keyring_load(&ring, kr, &e) < 0)
 		die("%s: %s", e.field, e.msg);
 	free(kr);

@@ -14,9 +14,10 @@ static const char *const known_keys[] = {
 	"bank.endpoint", "bank.token_file", "bank.ca_file", "bank.cert", "bank.cert_key",
 	"bank.receiver_id", "bank.timeout",
 	"lifeverify.interval", "lifeverify.window", "lifeverify.resume_arrears",
-	"lifeverify.payment_days", "lifeverify.due_day",
+	"lifeverify.payment_days", "lifeverify.due_day", "lifeverify.first_days",
 	"complaint.*", "officer.*", "service.*", "category.*",
 	"name.title", "name.equiv", "name.initials", "name.cut", "scan.*",
+	"branches", "key.passphrase_file",
 	NULL,
 };
 
@@ -198,6 +199,32 @@ wgo_config(void)
 		account_max_len = (int)n;
 	}
 	return &the_cfg;
+}
+
+void
+wgo_config_need(const char *const *keys)
+{
+	struct cfg *c = wgo_config();
+	if (!c->path) {
+		char path[4096], *p = home_path("wgo.conf");
+		snprintf(path, sizeof path, "%s", p);
+		free(p);
+		die("%s: no configuration, so this is not an office yet: make one with "
+		    "'wgo-init --office CODE' (wgo-init(1)), or point --home or WGO_HOME at the "
+		    "office's directory", path);
+	}
+	struct buf miss = { 0 };
+	size_t n = 0;
+	for (const char *const *k = keys; k && *k; k++)
+		if (!cfg_get(c, *k)) {
+			buf_printf(&miss, "%s%s", n++ ? ", " : "", *k);
+		}
+	if (n)
+		die("%s: %s %s not set: add %s (wgo.conf.example has %s; wgo(7) says what %s), or "
+		    "make the office again with wgo-init", c->path, buf_str(&miss),
+		    n == 1 ? "is" : "are", n == 1 ? "it" : "them", n == 1 ? "it" : "each",
+		    n == 1 ? "it means" : "each means");
+	buf_free(&miss);
 }
 
 int

@@ -66,6 +66,17 @@ rules_read(const struct cfg *c, struct rules *r, struct werr *e)
 	return 0;
 }
 
+const char *const *
+rules_config_keys(void)
+{
+	static const char *const keys[] = {
+		"rate.welfare", "rate.group_insurance", "rate.funeral.employee", "rate.funeral.family",
+		"term.death_in_service", "term.death_after_retirement", "term.retired_invalid",
+		"term.retired_invalid_age", NULL,
+	};
+	return keys;
+}
+
 /* Rates and terms from the configuration; on an error nothing is left allocated. */
 int
 rules_load(const struct cfg *c, struct rules *r, struct werr *e)

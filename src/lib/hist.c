@@ -791,6 +791,11 @@ hist_status(struct hist *h, const struct hist_order *o, wdate d, struct hist_sta
 	} else {
 		st->state = SCHED_ACTIVE;
 	}
+	if (!nv && st->state != HIST_STOPPED && st->state != HIST_HELD &&
+	    (st->state == SCHED_AWAITING_FIRST || st->withheld_months)) {
+		st->has_first_due = 1;
+		st->first_verification_due = o->issued + p->first_days;
+	}
 	return 0;
 }
 
@@ -821,6 +826,8 @@ hist_status_record(const struct hist_order *o, wdate as_of, const struct hist_st
 		rw_date(w, "first_verification", st->first_verification);
 		rw_date(w, "last_verification", st->last_verification);
 	}
+	if (st->has_first_due)
+		put_date(w, "first_verification_due", st->first_verification_due);
 	if (st->has_window) {
 		put_date(w, "window_from", st->window_from);
 		put_date(w, "window_to", st->window_to);

@@ -26,6 +26,7 @@ sched_defaults(struct sched_params *p, const struct calendar *cal)
 	p->pay_days = 3;
 	p->due_wd = 3;
 	p->resume_arrears = 1;
+	p->first_days = 30;
 	p->cal = cal;
 	p->due_cache = NULL;
 }
@@ -299,16 +300,17 @@ sched_params_config(struct sched_params *p, const struct cfg *c, struct werr *e)
 	} keys[] = {
 		{ "lifeverify.interval", 120 }, { "lifeverify.window", 24 },
 		{ "lifeverify.payment_days", 60 }, { "lifeverify.due_day", 20 },
+		{ "lifeverify.first_days", 366 },
 	};
-	int *dst[] = { &p->interval, &p->window, &p->pay_days, &p->due_wd };
+	int *dst[] = { &p->interval, &p->window, &p->pay_days, &p->due_wd, &p->first_days };
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
 		const char *v = cfg_get(c, keys[i].key);
 		long n;
 		if (!v)
 			continue;
-		if (uint_parse(v, keys[i].max, &n) < 0 || (n == 0 && i != 2))
-			return werr_set(e, c->path ? c->path : "wgo.conf", "%s: not a number 1 to %ld",
-			                keys[i].key, keys[i].max);
+		if (uint_parse(v, keys[i].max, &n) < 0 || (n == 0 && i != 2 && i != 4))
+			return werr_set(e, c->path ? c->path : "wgo.conf", "%s: not a number %d to %ld",
+			                keys[i].key, i == 2 || i == 4 ? 0 : 1, keys[i].max);
 		*dst[i] = (int)n;
 	}
 	const char *v = cfg_get(c, "lifeverify.resume_arrears");
@@ -333,6 +335,9 @@ sched_option(struct sched_cli *c, const char *name, const char *arg)
 	} else if (!strcmp(name, "window")) {
 		if (uint_parse(arg, 24, &c->window) < 0 || c->window < 1)
 			die_usage("--window: 1 to 24 months");
+	} else if (!strcmp(name, "first-days")) {
+		if (uint_parse(arg, 366, &c->first_days) < 0)
+			die_usage("--first-days: 0 to 366 days");
 	} else if (!strcmp(arg, "yes") || !strcmp(arg, "no")) {
 		c->resume = !strcmp(arg, "yes");
 	} else {
@@ -356,4 +361,6 @@ sched_setup(struct sched_params *p, struct calendar *cal, const char *holidays,
 		p->window = (int)c->window;
 	if (c && c->resume >= 0)
 		p->resume_arrears = c->resume;
+	if (c && c->first_days >= 0)
+		p->first_days = (int)c->first_days;
 }

@@ -361,6 +361,7 @@ static const struct fdef status_f[] = {
 	{ "state", T_ENUM, 1, lv_states, 0, 0 },
 	{ "first_verification", T_DATE, 0, NULL, 0, 0 },
 	{ "last_verification", T_DATE, 0, NULL, 0, 0 },
+	{ "first_verification_due", T_DATE, 0, NULL, 0, 0 },
 	{ "window_from", T_DATE, 0, NULL, 0, 0 },
 	{ "window_to", T_DATE, 0, NULL, 0, 0 },
 	{ "suspended_from", T_DATE, 0, NULL, 0, 0 },

@@ -904,7 +904,23 @@ office_key_load(const char *keyfile, const char *office, const char *passfile, s
 	int rc = seckey_load(path, NULL, k, e);
 	if (rc == -2) {
 		char *pass = secret_alloc(512);
-		rc = read_passphrase(passfile, "Passphrase for the office key: ", 0, pass, 512, e);
+		/* The configuration may name the passphrase's file, so that no everyday
+		 * command needs --passphrase-file; an option given still wins. */
+		const char *cf = passfile ? NULL : cfg_get(wgo_config(), "key.passphrase_file");
+		if (cf) {
+			char *pp = home_path(cf);
+			rc = secret_read(pp, pass, 512, e);
+			if (rc == 0) {
+				pass[strcspn(pass, "\r\n")] = 0;
+				if (!pass[0])
+					rc = werr_set(e, pp, "empty passphrase");
+			}
+			if (rc < 0)
+				werr_prefix(e, "key.passphrase_file");
+			free(pp);
+		} else {
+			rc = read_passphrase(passfile, "Passphrase for the office key: ", 0, pass, 512, e);
+		}
 		if (rc == 0)
 			rc = seckey_load(path, pass, k, e);
 		secret_free(pass);

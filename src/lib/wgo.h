@@ -223,6 +223,10 @@ void wgo_set_home(const char *dir);
 struct cfg *wgo_config(void);
 /* Path under the state directory; caller frees. */
 char *home_path(const char *rel);
+/* The settings a program cannot run without: when $WGO_HOME/wgo.conf does not
+ * exist, or leaves any of keys (NULL-terminated; NULL: none) unset, one error
+ * naming the file, what is missing and what to do, and exit 2. */
+void wgo_config_need(const char *const *keys);
 /* Open the holiday calendar: --holidays, config "holidays", $WGO_HOME/holidays. */
 int wgo_calendar(struct calendar *c, const char *opt_path, struct werr *e);
 
@@ -754,6 +758,8 @@ struct rules {
 	int retired_invalid_age;         /* years */
 };
 int rules_load(const struct cfg *c, struct rules *r, struct werr *e);
+/* The keys every rate and term is set by (NULL-terminated), for wgo_config_need. */
+const char *const *rules_config_keys(void);
 void rules_free(struct rules *r);
 /* Fill an order's term, rates or lump sum, arrears and total from an application. */
 int order_terms(const struct json_t *app, wdate issued, const struct rules *r,
@@ -869,6 +875,9 @@ struct sched_params {
 	int resume_arrears; /* months withheld in a lapse are paid on resumption */
 	const struct calendar *cal;
 	wdate *due_cache;   /* regular due date by month, filled as asked */
+	int first_days;     /* days from an order's issue to the day its first verification
+	                     * is expected by (30): the reading the project takes, for
+	                     * reminders; it withholds nothing */
 };
 #define SCHED_MAX_RATES 64
 struct sched_rate {
@@ -929,8 +938,9 @@ int sched_params_config(struct sched_params *p, const struct cfg *c, struct werr
 struct sched_cli {
 	long interval, window;
 	int resume;
+	long first_days;    /* --first-days */
 };
-#define SCHED_CLI_INIT { -1, -1, -1 }
+#define SCHED_CLI_INIT { -1, -1, -1, -1 }
 void sched_option(struct sched_cli *c, const char *name, const char *arg);
 /* The model a program runs: the calendar with its holiday file, the defaults, the
  * configuration, then the options (c may be NULL). Dies on a bad file. */
@@ -1014,6 +1024,10 @@ struct hist_status {
 	int64_t payable_poisha, arrears_poisha, forfeited_poisha, held_poisha, lump_poisha;
 	const struct hist_rev *held_by; /* HIST_HELD: the returned revision */
 	const struct hist_stop *stop;   /* HIST_STOPPED: the stop */
+	/* Never verified, neither held nor stopped, and something waits for the first
+	 * verification: the day it is expected by (the order's issue plus first_days). */
+	int has_first_due;
+	wdate first_verification_due;
 };
 struct hist_pending;
 struct hist_chunk;
@@ -1668,5 +1682,31 @@ void secret_free(void *p); /* wipes; NULL is fine */
  * copy of it in the environment block is overwritten, so that /proc/PID/environ no
  * longer shows it, and the variable is unset (no child inherits it). */
 char *secret_getenv(const char *name);
+
+/* ---- branch.c: bank branches by routing number (the branch file) ---- */
+/* A branch file (wgo(7)): "ROUTING<TAB>ENGLISH NAME[<TAB>BENGALI NAME]" lines,
+ * blank lines and "#" comments skipped; each routing number valid (its check
+ * digit) and given once; a name UTF-8, without control characters, at most
+ * BRANCH_NAME_MAX bytes. src/etc/branches-sonali.tsv is Sonali Bank's. */
+#define BRANCH_NAME_MAX 200
+struct branch {
+	char *en, *bn; /* bn is NULL where the file gives no Bengali name */
+};
+struct branches {
+	struct hmap m; /* routing number -> struct branch */
+	size_t n;
+	char *path;
+};
+/* 0, or -1 with e->field "PATH:LINE" (or PATH) and the reason; nothing is kept
+ * of a file with a bad line. */
+int branches_load(struct branches *b, const char *path, struct werr *e);
+/* The office's branch file: opt_path, else the configuration's "branches", else
+ * $WGO_HOME/branches when it exists; with none of these, no branches (0). */
+int wgo_branches(struct branches *b, const char *opt_path, struct werr *e);
+const struct branch *branch_find(const struct branches *b, const char *routing);
+/* The branch's Bengali name when bn is set and the file gives one, else its
+ * English name; NULL for a routing number the file does not hold. */
+const char *branch_name(const struct branches *b, const char *routing, int bn);
+void branches_free(struct branches *b);
 
 #endif

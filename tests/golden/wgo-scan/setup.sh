@@ -56,4 +56,4 @@ stopr() {
 }
 # death NID DATE NO: an entry of the death register
 death() { echo "{\"kind\":\"death\",\"v\":1,\"nid\":\"$1\",\"death_date\":\"$2\",\"register_no\":\"$3\"}"; }
-scan() { wgo-scan --as-of 2026-06-30 --now 2026-07-01T00:00:00Z "$@"; }
+scan() { wgo-scan --summary --as-of 2026-06-30 --now 2026-07-01T00:00:00Z "$@"; }
