@@ -165,12 +165,14 @@ static const struct fdef application_f[] = {
 	{ "v", T_INT, 1, NULL, 1, 1 },
 	{ "office", T_OFFICE, 1, NULL, 0, 0 },
 	{ "application_no", T_ID, 1, NULL, 0, 64 },
+	{ "received", T_DATE, 0, NULL, 0, 0 },
 	{ "grant", T_ENUM, 1, grants, 0, 0 },
 	{ "funeral_for", T_ENUM, 0, funeral_for, 0, 0 },
 	{ "employee", T_OBJ, 1, &employee_s, 0, 0 },
 	{ "beneficiary", T_OBJ, 1, &beneficiary_s, 0, 0 },
 	{ "account", T_OBJ, 1, &account_s, 0, 0 },
-	{ "sanction", T_OBJ, 1, &sanction_s, 0, 0 },
+	/* An application filed at the desk has none yet: wgo-issue needs it. */
+	{ "sanction", T_OBJ, 0, &sanction_s, 0, 0 },
 };
 
 static int
@@ -249,6 +251,7 @@ static const struct fdef order_f[] = {
 	{ "issued", T_DATE, 1, NULL, 0, 0 },
 	{ "issued_bn", T_STR, 1, NULL, 0, 100 },
 	{ "application_no", T_ID, 1, NULL, 0, 64 },
+	{ "received", T_DATE, 0, NULL, 0, 0 },
 	{ "grant", T_ENUM, 1, grants, 0, 0 },
 	{ "funeral_for", T_ENUM, 0, funeral_for, 0, 0 },
 	{ "employee", T_OBJ, 1, &employee_s, 0, 0 },
