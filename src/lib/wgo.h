@@ -139,6 +139,9 @@ wmonth date_month(wdate d);
 wdate month_first(wmonth m);
 wdate month_last(wmonth m);
 wdate date_add_months(wdate d, int n); /* clamped to the end of the month */
+/* As a person says them: "10 December 2025", "১০ ডিসেম্বর ২০২৫"; "December 2025". */
+void date_long(wdate d, int bn, struct buf *out);
+void month_long(wmonth m, int bn, struct buf *out);
 int fiscal_year(wdate d);              /* the year it starts in: 2025 for 2025-26 */
 void fiscal_fmt(int fy, char out[8]);  /* "2025-26" */
 int fiscal_parse(const char *s, int *fy, const char **why);
@@ -218,6 +221,25 @@ struct cfg *wgo_config(void);
 char *home_path(const char *rel);
 /* Open the holiday calendar: --holidays, config "holidays", $WGO_HOME/holidays. */
 int wgo_calendar(struct calendar *c, const char *opt_path, struct werr *e);
+
+/* ---- branch.c: bank branches by routing number ---- */
+/* A file the office keeps: one branch a line, ROUTING<TAB>NAME[<TAB>NAME_BN]
+ * (blank lines and # comments skipped); each routing number checked, once. */
+struct branch {
+	char routing[10];
+	char *name, *name_bn; /* name_bn NULL when the file gives none */
+};
+struct branches {
+	struct branch *b; /* sorted by routing number */
+	size_t n;
+	char *path;
+};
+int branches_load(struct branches *b, const char *path, struct werr *e);
+void branches_free(struct branches *b);
+const struct branch *branch_find(const struct branches *b, const char *routing);
+/* --branches, config "branches", or $WGO_HOME/branches.tsv when there is one (else
+ * none: an empty list). */
+int wgo_branches(struct branches *b, const char *opt_path, struct werr *e);
 
 /* ---- progress.c: progress and the summary of long runs (stderr) ---- */
 
@@ -1160,6 +1182,8 @@ struct name_rules {
 };
 int name_rules_load(struct name_rules *r, const struct cfg *c, struct werr *e);
 void name_rules_free(struct name_rules *r);
+/* A digest of the configuration lines the rules are made of (16 hex digits). */
+void name_rules_id(const struct cfg *c, char out[17]);
 /* A name's key: its words' keys, a space between them, a title marked with a
  * leading '~' and an initial with a trailing '.', then '|' and the key of its
  * letters run together. Returns how many words are not titles. r may be NULL. */
@@ -1173,6 +1197,9 @@ int name_key_match(const char *a, const char *b);
  * not a title or an initial, and of the letters run together. Two keys that match
  * share one; the number written to out (at most max). */
 size_t name_key_blocks(const char *key, uint64_t *out, size_t max);
+/* Of those, the block of the letters run together (the only one two keys matching
+ * as NAME_JOINED need share; the others are the words'). */
+uint64_t name_key_joined_block(const char *key);
 int name_match(const struct name_rules *r, const char *a, const char *b);
 const char *name_match_how(int how);
 /* A record's person: up to two name keys (Bengali and English), the date of birth
