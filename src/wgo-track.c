@@ -97,6 +97,40 @@ prepare(const char *sql)
 	return st;
 }
 
+/* Statements asked for again and again (each order's records): prepared once,
+ * reset and cleared for each use, finalized at the end. */
+struct cached {
+	char *sql;
+	sqlite3_stmt *st;
+};
+static struct cached *stc;
+static size_t nstc;
+
+static sqlite3_stmt *
+prepare_cached(const char *sql)
+{
+	for (size_t i = 0; i < nstc; i++)
+		if (!strcmp(stc[i].sql, sql)) {
+			sqlite3_reset(stc[i].st);
+			sqlite3_clear_bindings(stc[i].st);
+			return stc[i].st;
+		}
+	stc = xrealloc(stc, (nstc + 1) * sizeof *stc);
+	stc[nstc].sql = xstrdup(sql);
+	stc[nstc].st = prepare(sql);
+	return stc[nstc++].st;
+}
+
+static void
+cache_free(void)
+{
+	for (size_t i = 0; i < nstc; i++) {
+		free(stc[i].sql);
+		sqlite3_finalize(stc[i].st);
+	}
+	free(stc);
+}
+
 static void
 bind(sqlite3_stmt *st, int i, const char *s)
 {
@@ -258,7 +292,7 @@ records(const char *kind, const char *where, const char *order, const char *v1, 
 	struct kmap *m = kmap(kind);
 	struct buf q = { 0 };
 	buf_printf(&q, "SELECT * FROM %s WHERE %s ORDER BY %s", m->table, where, order);
-	sqlite3_stmt *st = prepare(buf_str(&q)), *kids = NULL;
+	sqlite3_stmt *st = prepare_cached(buf_str(&q)), *kids = NULL;
 	bind(st, 1, v1);
 	if (v2)
 		bind(st, 2, v2);
@@ -269,7 +303,7 @@ records(const char *kind, const char *where, const char *order, const char *v1, 
 		for (int i = 0; key[i]; i++)
 			buf_printf(&q, "%s%s = ?%d", i ? " AND " : "", key[i], i + 1);
 		buf_adds(&q, " ORDER BY idx");
-		kids = prepare(buf_str(&q));
+		kids = prepare_cached(buf_str(&q));
 	}
 	json_t *out = json_array();
 	unsigned long row = 0;
@@ -309,8 +343,9 @@ records(const char *kind, const char *where, const char *order, const char *v1, 
 	if (sqlite3_errcode(db) != SQLITE_DONE && sqlite3_errcode(db) != SQLITE_ROW &&
 	    sqlite3_errcode(db) != SQLITE_OK)
 		db_die(m->table);
-	sqlite3_finalize(st);
-	sqlite3_finalize(kids);
+	sqlite3_reset(st);
+	if (kids)
+		sqlite3_reset(kids);
 	buf_free(&q);
 	return out;
 }
@@ -428,13 +463,19 @@ static char q_nid[32], q_mobile[32]; /* the query's NID and mobile, in normal fo
 static struct complaint *qcpl; /* complaints found by the query's own numbers */
 static size_t nqcpl;
 
+static struct hmap subj_seen; /* "o|a OFFICE REF": each subject once */
+
 static void
 add_subject(const char *kind, const char *office, const char *ref, int match, int how)
 {
-	int order = !strcmp(kind, "order");
-	for (size_t i = 0; i < nsubj; i++)
-		if (subj[i].order == order && !strcmp(subj[i].office, office) && !strcmp(subj[i].ref, ref))
-			return;
+	int order = !strcmp(kind, "order"), isnew;
+	char key[120];
+	if (!subj_seen.cap)
+		hmap_init(&subj_seen, 1);
+	snprintf(key, sizeof key, "%c %s %s", order ? 'o' : 'a', office, ref);
+	hmap_put(&subj_seen, key, &isnew);
+	if (!isnew)
+		return;
 	subj = xrealloc(subj, (nsubj + 1) * sizeof *subj);
 	struct subject *s = &subj[nsubj++];
 	memset(s, 0, sizeof *s);
@@ -770,8 +811,8 @@ set_opt(json_t *o, const char *key, json_t *v)
 static void
 complaints_of(json_t *tr, json_t *people)
 {
-	sqlite3_stmt *ids = prepare("SELECT office, ref FROM lookup_ids WHERE what = ?1 AND value = ?2 "
-	                            "AND kind = 'complaint'");
+	sqlite3_stmt *ids = prepare_cached("SELECT office, ref FROM lookup_ids WHERE what = ?1 AND "
+	                                   "value = ?2 AND kind = 'complaint'");
 	struct complaint *cs = NULL;
 	size_t n = 0;
 	for (size_t i = 0; i < nqcpl; i++) {
@@ -806,7 +847,7 @@ complaints_of(json_t *tr, json_t *people)
 			}
 		}
 	}
-	sqlite3_finalize(ids);
+	sqlite3_reset(ids);
 	json_t *arr = json_array();
 	for (size_t k = 0; k < n; k++) {
 		json_t *evs = records("complaint", "office = ?1 AND id = ?2", "seq", cs[k].office, cs[k].id);
@@ -1933,6 +1974,8 @@ main(int argc, char **argv)
 	}
 	buf_free(&out);
 	free(subj);
+	if (subj_seen.cap)
+		hmap_free(&subj_seen);
 	free(qcpl);
 	free(query);
 	free(pos);
@@ -1946,6 +1989,7 @@ main(int argc, char **argv)
 	name_rules_free(&names);
 	sched_params_free(&params);
 	cal_free(&cal);
+	cache_free();
 	sqlite3_close(db);
 	free(db_default);
 	return wgo_finish(rc);
