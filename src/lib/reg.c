@@ -196,7 +196,7 @@ load_ring(struct reg *r)
 		if (access(dirs[i], F_OK) == 0) {
 			if (keyring_load(&k, dirs[i], &e) < 0) {
 				warnf("%s: %s", e.field, e.msg);
-			} else {
+			} else if (k.n) { /* an empty directory has no keys to copy (k.k NULL) */
 				r->ring->k = xrealloc(r->ring->k, (r->ring->n + k.n + 1) * sizeof *k.k);
 				memcpy(r->ring->k + r->ring->n, k.k, k.n * sizeof *k.k);
 				r->ring->n += k.n;
