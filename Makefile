@@ -24,7 +24,7 @@ VARIANT ?=
 BUILD ?= build/$(if $(VARIANT),$(VARIANT),default)
 OUT ?= $(if $(VARIANT),$(BUILD)/bin,bin)
 
-PROGS = wgo-date wgo-check wgo-issue wgo-keygen wgo-verify ddp-sandbox wgo-push wgo-pull lifeverify reconcile complaint-log wgo-export wgo-scan wgo-report wgo-init
+PROGS = wgo-date wgo-check wgo-issue wgo-keygen wgo-verify ddp-sandbox wgo-push wgo-pull lifeverify reconcile complaint-log wgo-export wgo-scan wgo-report wgo-init wgo-track wgo-apply
 
 # pkg-config packages each program links; nothing more.
 PKGS_wgo-date =
@@ -42,6 +42,8 @@ PKGS_wgo-export = jansson libsodium sqlite3
 PKGS_wgo-scan = jansson libsodium
 PKGS_wgo-report = jansson libsodium
 PKGS_wgo-init = jansson libsodium
+PKGS_wgo-track = jansson libsodium sqlite3
+PKGS_wgo-apply = jansson libsodium readline
 PKGS_tests = jansson libsodium libcurl
 
 pkglibs = $(if $(strip $(1)),$(shell pkg-config --libs $(1)))

@@ -66,6 +66,7 @@ on_opt(int c, char *arg)
 /* ---- tables from the schema ---- */
 
 #define MAXDEPTH 8
+#define MAXBLOCKS 24 /* blocks of one name's key: one a word that counts, and one more */
 enum { C_TEXT, C_INT, C_BOOL, C_JSON };
 
 struct col {
@@ -715,12 +716,43 @@ push_stmt(struct stmt_list *l, struct buf *b, char type)
 static const char meta_sql[] =
 	"CREATE TABLE meta (\n  key TEXT NOT NULL PRIMARY KEY,\n  value TEXT NOT NULL\n) STRICT";
 
+/* The service corner's index (wgo-track(1)): who each order, application and
+ * complaint is for, by what a person at the desk gives. lookup_ids holds NIDs, mobile
+ * numbers and application numbers in their normal form; lookup_names the blocks of
+ * each name's key (names.c: a name matching another shares a block with it), the
+ * key, whether it has initials and how many words count in it. */
+static const char lookup_names_sql[] =
+	"CREATE TABLE lookup_names (\n"
+	"  block INTEGER NOT NULL,\n"
+	"  initials INTEGER NOT NULL CHECK (initials IN (0, 1)),\n"
+	"  words INTEGER NOT NULL,\n"
+	"  kind TEXT NOT NULL CHECK (kind IN ('order', 'application')),\n"
+	"  office TEXT NOT NULL,\n"
+	"  ref TEXT NOT NULL,\n"
+	"  name_key TEXT NOT NULL,\n"
+	"  PRIMARY KEY (block, initials, words, kind, office, ref, name_key)\n"
+	") WITHOUT ROWID, STRICT";
+static const char lookup_ids_sql[] =
+	"CREATE TABLE lookup_ids (\n"
+	"  what TEXT NOT NULL CHECK (what IN ('nid', 'mobile', 'application_no')),\n"
+	"  value TEXT NOT NULL,\n"
+	"  kind TEXT NOT NULL CHECK (kind IN ('order', 'application', 'complaint')),\n"
+	"  office TEXT NOT NULL,\n"
+	"  ref TEXT NOT NULL,\n"
+	"  PRIMARY KEY (what, value, kind, office, ref)\n"
+	") WITHOUT ROWID, STRICT";
+static const char track_complaints_sql[] = "CREATE INDEX complaints_id ON complaints (office, id)";
+
 static void
 schema_stmts(struct stmt_list *l)
 {
 	struct buf b = { 0 };
 	memset(l, 0, sizeof *l);
 	buf_adds(&b, meta_sql);
+	push_stmt(l, &b, 't');
+	buf_adds(&b, lookup_names_sql);
+	push_stmt(l, &b, 't');
+	buf_adds(&b, lookup_ids_sql);
 	push_stmt(l, &b, 't');
 	for (int i = 0; i <= ntables; i++) {
 		struct table *t = i < ntables ? tables[i] : status_table;
@@ -745,6 +777,10 @@ schema_stmts(struct stmt_list *l)
 	}
 	if (findings_view(&b))
 		push_stmt(l, &b, 'v');
+	if (table_named("complaints")) {
+		buf_adds(&b, track_complaints_sql);
+		push_stmt(l, &b, 'i');
+	}
 	for (int i = 0; i < ntables; i++)
 		if (masked_view(&b, tables[i]))
 			push_stmt(l, &b, 'v');
@@ -1146,6 +1182,153 @@ compare_held(struct table *t, const char *prefix, struct werr *e)
 
 static unsigned long nconflict;
 
+/* ---- the service corner's index: filled as records are added ---- */
+
+static struct table *table_of(const char *kind);
+static int track_on;                 /* not for masked numbers, nor for CSV alone */
+static struct name_rules track_rules;
+static sqlite3_stmt *track_name_ins, *track_id_ins;
+
+static void
+track_id(const char *what, const char *value, const char *kind, const char *office,
+         const char *ref)
+{
+	if (!value || !*value)
+		return;
+	const char *v[] = { what, value, kind, office, ref };
+	sqlite3_reset(track_id_ins);
+	for (int i = 0; i < 5; i++)
+		sqlite3_bind_text(track_id_ins, i + 1, v[i], -1, SQLITE_STATIC);
+	if (sqlite3_step(track_id_ins) != SQLITE_DONE)
+		db_die("lookup_ids");
+}
+
+static void
+track_name(const char *name, const char *kind, const char *office, const char *ref)
+{
+	static struct buf key;
+	uint64_t blocks[MAXBLOCKS];
+	if (!name || !*name)
+		return;
+	key.n = 0;
+	int words = name_key(&track_rules, name, &key);
+	size_t nb = name_key_blocks(buf_str(&key), blocks, MAXBLOCKS);
+	for (size_t i = 0; i < nb; i++) {
+		sqlite3_reset(track_name_ins);
+		sqlite3_bind_int64(track_name_ins, 1, (sqlite3_int64)blocks[i]);
+		sqlite3_bind_int(track_name_ins, 2, strchr(key.p, '.') != NULL);
+		sqlite3_bind_int(track_name_ins, 3, words);
+		sqlite3_bind_text(track_name_ins, 4, kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text(track_name_ins, 5, office, -1, SQLITE_STATIC);
+		sqlite3_bind_text(track_name_ins, 6, ref, -1, SQLITE_STATIC);
+		sqlite3_bind_text(track_name_ins, 7, key.p, (int)key.n, SQLITE_STATIC);
+		if (sqlite3_step(track_name_ins) != SQLITE_DONE)
+			db_die("lookup_names");
+	}
+}
+
+/* One record's keys: s[] is its office, its ref, its application number, the NID,
+ * the mobile, then up to three names (a beneficiary's two and the employee's). */
+static void
+track_keys(const char *kind, const char *const s[8])
+{
+	track_id("nid", s[3], kind, s[0], s[1]);
+	track_id("mobile", s[4], kind, s[0], s[1]);
+	track_id("application_no", s[2], kind, s[0], s[1]);
+	for (int i = 5; i < 8; i++)
+		track_name(s[i], kind, s[0], s[1]);
+}
+
+static const char *const track_paths[3][8] = {
+	{ "office", "order_no", "application_no", "beneficiary.nid", "beneficiary.mobile",
+	  "beneficiary.name_bn", "beneficiary.name_en", "employee.name" },
+	{ "office", "application_no", "application_no", "beneficiary.nid", "beneficiary.mobile",
+	  "beneficiary.name_bn", "beneficiary.name_en", "employee.name" },
+	{ "office", "id", NULL, "nid", "mobile", NULL, NULL, NULL },
+};
+static const char *const track_kinds[3] = { "order", "application", "complaint" };
+
+static void
+track_record(const struct table *t, json_t *rec)
+{
+	for (int k = 0; k < 3; k++) {
+		if (strcmp(t->kind, track_kinds[k]))
+			continue;
+		const char *s[8];
+		for (int i = 0; i < 8; i++)
+			s[i] = track_paths[k][i] ? json_string_value(jget(rec, track_paths[k][i])) : NULL;
+		track_keys(track_kinds[k], s);
+	}
+}
+
+/* The index made anew from what the tables hold: for a database made before it,
+ * or keyed by other name rules than the configuration's now. */
+static void
+track_refill(const char *rules)
+{
+	exec("DELETE FROM lookup_names");
+	exec("DELETE FROM lookup_ids");
+	for (int k = 0; k < 3; k++) {
+		struct table *t = table_of(track_kinds[k]);
+		if (!t)
+			continue;
+		struct buf q = { 0 }, d = { 0 };
+		buf_adds(&q, "SELECT ");
+		for (int i = 0; i < 8; i++) {
+			int c = -1;
+			if (track_paths[k][i]) {
+				d.n = 0;
+				for (const char *p = track_paths[k][i]; *p; p++)
+					buf_addc(&d, *p == '.' ? '_' : *p);
+				c = find_col(t, buf_str(&d));
+			}
+			buf_adds(&q, i ? ", " : "");
+			if (c < 0)
+				buf_adds(&q, "NULL");
+			else
+				ident(&q, t->c[c].name);
+		}
+		buf_printf(&q, " FROM %s", t->name);
+		sqlite3_stmt *st = prepare(buf_str(&q));
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *s[8];
+			for (int i = 0; i < 8; i++)
+				s[i] = (const char *)sqlite3_column_text(st, i);
+			track_keys(track_kinds[k], s);
+		}
+		sqlite3_finalize(st);
+		buf_free(&q);
+		buf_free(&d);
+	}
+	meta_set("lookup_names", rules);
+}
+
+static void
+track_setup(void)
+{
+	struct werr e;
+	char id[17];
+	if (name_rules_load(&track_rules, wgo_config(), &e) < 0)
+		die("%s: %s", e.field, e.msg);
+	track_name_ins = prepare("INSERT OR IGNORE INTO lookup_names VALUES (?, ?, ?, ?, ?, ?, ?)");
+	track_id_ins = prepare("INSERT OR IGNORE INTO lookup_ids VALUES (?, ?, ?, ?, ?)");
+	name_rules_id(wgo_config(), id);
+	char *held = meta_get("lookup_names");
+	if (!held || strcmp(held, id))
+		track_refill(id);
+	free(held);
+	track_on = 1;
+}
+
+static void
+track_free(void)
+{
+	sqlite3_finalize(track_name_ins);
+	sqlite3_finalize(track_id_ins);
+	if (track_on)
+		name_rules_free(&track_rules);
+}
+
 
 /* Add one record (or compare it with the one held under its key). */
 static int
@@ -1171,6 +1354,8 @@ put_record(struct table *t, json_t *rec, struct werr *e)
 		t->added++;
 	else
 		t->held++;
+	if (isnew && track_on && !t->parent)
+		track_record(t, rec);
 	if (!isnew && !t->hashkey && compare_held(t, "", e) < 0)
 		return -1;
 	for (int k = 0; k < t->nchild; k++) {
@@ -1643,6 +1828,11 @@ main(int argc, char **argv)
 	for (int i = 0; i < ntables; i++)
 		prepare_table(tables[i]);
 	prepare_table(status_table);
+	/* A database of masked numbers can answer no one's NID or mobile number. */
+	if (!o_nopii && !tmpdb)
+		track_setup();
+	else
+		meta_set("lookup_names", "none");
 
 	L.cb = on_record;
 	L.validate = 1;
@@ -1685,6 +1875,7 @@ main(int argc, char **argv)
 	else
 		rec_summary(&L, "%lu added to %s, %lu held already, where %lu orders stand on %s",
 		            sum(1), o_output ? o_output : o_csv, sum(0), nstatus, d);
+	track_free();
 	for (int i = 0; i < ntables; i++)
 		free_table(tables[i]);
 	free_table(status_table);

@@ -7,6 +7,12 @@
 
 #include "wgo.h"
 
+static int
+byrouting(const void *x, const void *y)
+{
+	return strcmp((*(const struct branch *const *)x)->routing, (*(const struct branch *const *)y)->routing);
+}
+
 void
 branches_free(struct branches *b)
 {
@@ -17,6 +23,7 @@ branches_free(struct branches *b)
 		free(v->bn);
 	}
 	hmap_free(&b->m);
+	free(b->v);
 	free(b->path);
 	memset(b, 0, sizeof *b);
 }
@@ -113,6 +120,7 @@ branches_load(struct branches *b, const char *path, struct werr *e)
 			rc = werr_set(e, where, "routing number %s is given twice", norm);
 			break;
 		}
+		memcpy(v->routing, norm, sizeof v->routing);
 		v->en = xstrdup(f2);
 		v->bn = f3 ? xstrdup(f3) : NULL;
 		b->n++;
@@ -121,9 +129,18 @@ branches_load(struct branches *b, const char *path, struct werr *e)
 	if (!rc && ferror(f))
 		rc = werr_set(e, path, "read error: %s", strerror(errno));
 	fclose(f);
-	if (rc)
+	if (rc) {
 		branches_free(b);
-	return rc;
+		return rc;
+	}
+	b->v = xcalloc(b->n + 1, sizeof *b->v);
+	size_t i = 0, k = 0;
+	const struct branch *v;
+	while ((v = hmap_iter(&b->m, &i)))
+		b->v[k++] = v;
+	if (k)
+		qsort(b->v, k, sizeof *b->v, byrouting);
+	return 0;
 }
 
 int

@@ -281,6 +281,37 @@ wgo_now(void)
 	return (int64_t)time(NULL);
 }
 
+/* ---- dates as people say them ---- */
+
+static const char *const greg_month[2][12] = {
+	{ "January", "February", "March", "April", "May", "June", "July", "August", "September",
+	  "October", "November", "December" },
+	{ "জানুয়ারি", "ফেব্রুয়ারি", "মার্চ", "এপ্রিল", "মে", "জুন", "জুলাই", "আগস্ট", "সেপ্টেম্বর",
+	  "অক্টোবর", "নভেম্বর", "ডিসেম্বর" },
+};
+
+void
+date_long(wdate d, int bn, struct buf *out)
+{
+	int y, m, dd;
+	char t[16];
+	date_to_ymd(d, &y, &m, &dd);
+	snprintf(t, sizeof t, "%d", dd);
+	bn ? ascii_digits_to_bn(t, out) : buf_adds(out, t);
+	buf_printf(out, " %s ", greg_month[!!bn][m - 1]);
+	snprintf(t, sizeof t, "%d", y);
+	bn ? ascii_digits_to_bn(t, out) : buf_adds(out, t);
+}
+
+void
+month_long(wmonth mo, int bn, struct buf *out)
+{
+	char t[16];
+	buf_printf(out, "%s ", greg_month[!!bn][mo % 12]);
+	snprintf(t, sizeof t, "%d", mo / 12);
+	bn ? ascii_digits_to_bn(t, out) : buf_adds(out, t);
+}
+
 /* Dates are the board's dates: Bangladesh time, UTC+6, all year. */
 wdate
 wgo_today(void)

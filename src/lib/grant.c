@@ -148,8 +148,12 @@ order_terms(const json_t *app, wdate issued, const struct rules *r, json_t *orde
 	int h;
 	char ds[11], ds2[11];
 	date_fmt(issued, ds);
+	if (!jget(app, "sanction"))
+		return werr_set(e, "sanction", "missing: the application is not approved yet (the "
+		                "sanction gives the officer and the date)");
 	const char *dates[] = { "employee.event_date", "employee.retirement_date",
-		                "employee.birth_date", "beneficiary.birth_date", "sanction.date" };
+		                "employee.birth_date", "beneficiary.birth_date", "received",
+		                "sanction.date" };
 	for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++) {
 		wdate d = dfield(app, dates[i], &h);
 		if (h && d > issued)
@@ -161,6 +165,17 @@ order_terms(const json_t *app, wdate issued, const struct rules *r, json_t *orde
 		date_fmt(sanctioned, ds2);
 		return werr_set(e, "employee.event_date", "after the sanction (%s)", ds2);
 	}
+	int hrc;
+	wdate received = dfield(app, "received", &hrc);
+	if (hrc && received > sanctioned) {
+		date_fmt(sanctioned, ds2);
+		return werr_set(e, "received", "after the sanction (%s): an application is received "
+		                "before it is approved", ds2);
+	}
+	if (hrc && received < event) {
+		date_fmt(event, ds2);
+		return werr_set(e, "received", "before the event it is for (%s)", ds2);
+	}
 	int hb, hr;
 	wdate born = dfield(app, "employee.birth_date", &hb);
 	wdate retired = dfield(app, "employee.retirement_date", &hr);
@@ -170,6 +185,21 @@ order_terms(const json_t *app, wdate issued, const struct rules *r, json_t *orde
 		return werr_set(e, "employee.retirement_date", "not after the birth date");
 
 	const char *grant = jstr(app, "grant"), *ev = json_string_value(jget(app, "employee.event"));
+	/* Who may have the grant: the employee retired on illness or disability, or the
+	 * family of one who died (a funeral grant for a family member aside). */
+	const char *rel = json_string_value(jget(app, "beneficiary.relation"));
+	int family_funeral = !strcmp(grant, "funeral") && jstr(app, "funeral_for") &&
+	                     !strcmp(jstr(app, "funeral_for"), "family");
+	if (rel && !family_funeral) {
+		int self = !strcmp(rel, "self");
+		if (!strcmp(ev, "retired_invalid") && !self)
+			return werr_set(e, "beneficiary.relation", "not eligible: after a retirement on "
+			                "illness or disability the grant is the employee's own (self), not "
+			                "a %s's", rel);
+		if (strcmp(ev, "retired_invalid") && self)
+			return werr_set(e, "beneficiary.relation", "not eligible: the employee died; the "
+			                "grant goes to a member of the family, not to self");
+	}
 	json_t *amount = jget(app, "sanction.amount_poisha");
 	json_t *last_override = jget(app, "sanction.last_month");
 	wmonth issue_month = date_month(issued);
@@ -361,7 +391,7 @@ json_t *
 order_from_application(const json_t *app, wdate issued, const struct rules *r, struct werr *e)
 {
 	json_t *o = order_new("-", jstr(app, "office"), issued);
-	const char *copy[] = { "application_no", "grant", "funeral_for", "employee",
+	const char *copy[] = { "application_no", "received", "grant", "funeral_for", "employee",
 		               "beneficiary", "account" };
 	/* Shared, not copied: nobody changes the application's parts afterwards. */
 	for (size_t i = 0; i < sizeof copy / sizeof copy[0]; i++) {
@@ -383,8 +413,8 @@ order_to_application(const json_t *order)
 	json_t *a = json_object();
 	json_object_set_new(a, "kind", json_string("application"));
 	json_object_set_new(a, "v", json_integer(WGO_FORMAT_VERSION));
-	const char *copy[] = { "office", "application_no", "grant", "funeral_for", "employee",
-		               "beneficiary", "account", "sanction" };
+	const char *copy[] = { "office", "application_no", "received", "grant", "funeral_for",
+		               "employee", "beneficiary", "account", "sanction" };
 	for (size_t i = 0; i < sizeof copy / sizeof copy[0]; i++) {
 		json_t *v = json_object_get(order, copy[i]);
 		if (v)

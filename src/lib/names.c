@@ -731,6 +731,20 @@ skeleton_hash(const char *k)
 	return h ^ (h >> 31);
 }
 
+static uint64_t
+joined_block(const struct pname *p)
+{
+	return skeleton_hash(p->joined) ^ 0x5bd1e995;
+}
+
+uint64_t
+name_key_joined_block(const char *key)
+{
+	struct pname p;
+	parse_key(key, &p);
+	return joined_block(&p);
+}
+
 size_t
 name_key_blocks(const char *key, uint64_t *out, size_t max)
 {
@@ -742,7 +756,7 @@ name_key_blocks(const char *key, uint64_t *out, size_t max)
 	for (int i = 0; i <= p.n && n < max; i++) {
 		if (i < p.n && (p.t[i].flags & (TK_TITLE | TK_INITIAL)))
 			continue;
-		uint64_t h = i < p.n ? skeleton_hash(p.t[i].key) : skeleton_hash(p.joined) ^ 0x5bd1e995;
+		uint64_t h = i < p.n ? skeleton_hash(p.t[i].key) : joined_block(&p);
 		size_t k;
 		for (k = 0; k < n && out[k] != h; k++)
 			;
@@ -751,6 +765,7 @@ name_key_blocks(const char *key, uint64_t *out, size_t max)
 	}
 	return n;
 }
+
 
 int
 name_match(const struct name_rules *r, const char *a, const char *b)
@@ -870,4 +885,25 @@ name_rules_free(struct name_rules *r)
 		free(r->cut[i]);
 	free(r->cut);
 	memset(r, 0, sizeof *r);
+}
+
+/* What the rules are made of, as a digest: a name's key made under one set of rules
+ * is compared with keys made under another only when the digests agree (an index of
+ * name keys kept by wgo-export, read by wgo-track). */
+void
+name_rules_id(const struct cfg *c, char out[17])
+{
+	static const char *const keys[] = { "name.title", "name.equiv", "name.initials", "name.cut" };
+	uint64_t h = 1469598103934665603ull;
+	for (int k = 0; k < 4; k++)
+		for (const struct cfg_item *it = c ? cfg_next(c, keys[k], NULL) : NULL; it;
+		     it = cfg_next(c, keys[k], it)) {
+			const char *parts[] = { keys[k], "=", it->val, "\n" };
+			for (int i = 0; i < 4; i++)
+				for (const char *p = parts[i]; *p; p++) {
+					h ^= (unsigned char)*p;
+					h *= 1099511628211ull;
+				}
+		}
+	snprintf(out, 17, "%016llx", (unsigned long long)h);
 }

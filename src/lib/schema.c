@@ -167,12 +167,14 @@ static const struct fdef application_f[] = {
 	{ "v", T_INT, 1, NULL, 1, 1 },
 	{ "office", T_OFFICE, 1, NULL, 0, 0 },
 	{ "application_no", T_ID, 1, NULL, 0, 64 },
+	{ "received", T_DATE, 0, NULL, 0, 0 },
 	{ "grant", T_ENUM, 1, grants, 0, 0 },
 	{ "funeral_for", T_ENUM, 0, funeral_for, 0, 0 },
 	{ "employee", T_OBJ, 1, &employee_s, 0, 0 },
 	{ "beneficiary", T_OBJ, 1, &beneficiary_s, 0, 0 },
 	{ "account", T_OBJ, 1, &account_s, 0, 0 },
-	{ "sanction", T_OBJ, 1, &sanction_s, 0, 0 },
+	/* An application filed at the desk has none yet: wgo-issue needs it. */
+	{ "sanction", T_OBJ, 0, &sanction_s, 0, 0 },
 };
 
 static int
@@ -251,6 +253,7 @@ static const struct fdef order_f[] = {
 	{ "issued", T_DATE, 1, NULL, 0, 0 },
 	{ "issued_bn", T_STR, 1, NULL, 0, 100 },
 	{ "application_no", T_ID, 1, NULL, 0, 64 },
+	{ "received", T_DATE, 0, NULL, 0, 0 },
 	{ "grant", T_ENUM, 1, grants, 0, 0 },
 	{ "funeral_for", T_ENUM, 0, funeral_for, 0, 0 },
 	{ "employee", T_OBJ, 1, &employee_s, 0, 0 },
@@ -626,6 +629,121 @@ static const struct fdef figure_f[] = {
 	{ "unit", T_ENUM, 1, figure_units, 0, 0 },
 };
 
+/* ---- the service corner: wgo-track and wgo-apply ---- */
+
+static const char *const track_matches[] = { "nid", "mobile", "order_no", "application_no",
+	                                     "name", NULL };
+static const char *const name_hows[] = { "same", "joined", "reordered", "initials", NULL };
+static const char *const track_states[] = { "received", "approved", "awaiting_first", "active",
+	                                    "due", "suspended", "ended", "held", "stopped", NULL };
+static const char *const track_events[] = { "received", "approved", "issued", "amended", "sent",
+	                                    "refused", "returned", "verified", "paid", "stopped",
+	                                    "suspended", "card_returned", NULL };
+static const char *const track_actions[] = { "approve", "issue", "send", "verify_first", "pay",
+	                                     "verify", "verify_to_resume", "correct", "card_back",
+	                                     "none", NULL };
+static const char *const open_states[] = { "open", "acknowledged", NULL };
+
+/* One step of an application's or order's life, as wgo-track tells it. */
+static const struct fdef track_event_f[] = {
+	{ "date", T_DATE, 1, NULL, 0, 0 },
+	{ "event", T_ENUM, 1, track_events, 0, 0 },
+	{ "revision", T_INT, 0, NULL, 0, 999 },
+	{ "code", T_ENUM, 0, return_codes, 0, 0 },
+	{ "reason", T_STR, 0, NULL, 0, 1000 },
+	{ "branch", T_ROUTING, 0, NULL, 0, 0 },
+	{ "month", T_MONTH, 0, NULL, 0, 0 },
+	{ "amount_poisha", T_POISHA, 0, NULL, 0, 0 },
+	{ "arrears", T_BOOL, 0, NULL, 0, 0 },
+};
+static struct schema track_event_s = SCHEMA(track_event_f, NULL);
+
+/* What happens next, and by when. */
+static const struct fdef track_next_f[] = {
+	{ "action", T_ENUM, 1, track_actions, 0, 0 },
+	{ "from", T_DATE, 0, NULL, 0, 0 },
+	{ "by", T_DATE, 0, NULL, 0, 0 },
+	{ "month", T_MONTH, 0, NULL, 0, 0 },
+	{ "amount_poisha", T_POISHA, 0, NULL, 0, 0 },
+};
+static struct schema track_next_s = SCHEMA(track_next_f, NULL);
+
+static const struct fdef track_complaint_f[] = {
+	{ "id", T_ID, 1, NULL, 0, 40 },
+	{ "status", T_ENUM, 1, open_states, 0, 0 },
+	{ "level", T_INT, 1, NULL, 0, 9 },
+	{ "service", T_ID, 0, NULL, 0, 64 },
+	{ "category", T_ID, 0, NULL, 0, 64 },
+	{ "added", T_DATE, 1, NULL, 0, 0 },
+	{ "deadline", T_DATE, 1, NULL, 0, 0 },
+	{ "overdue", T_BOOL, 1, NULL, 0, 0 },
+};
+static struct schema track_complaint_s = SCHEMA(track_complaint_f, NULL);
+
+/* Where one person's application or order stands, and what comes next (wgo-track);
+ * the NID and mobile masked unless they are what was asked. */
+static const struct fdef track_f[] = {
+	{ "kind", T_STR, 1, NULL, 0, 32 },
+	{ "v", T_INT, 1, NULL, 1, 1 },
+	{ "match", T_ENUM, 1, track_matches, 0, 0 },
+	{ "match_how", T_ENUM, 0, name_hows, 0, 0 },
+	{ "office", T_OFFICE, 1, NULL, 0, 0 },
+	{ "application_no", T_ID, 0, NULL, 0, 64 },
+	{ "order_no", T_ID, 0, NULL, 0, 64 },
+	{ "revision", T_INT, 0, NULL, 0, 999 },
+	{ "grant", T_ENUM, 1, grants, 0, 0 },
+	{ "funeral_for", T_ENUM, 0, funeral_for, 0, 0 },
+	{ "name_bn", T_STR, 0, NULL, 0, 200 },
+	{ "name_en", T_STR, 0, NULL, 0, 200 },
+	{ "relation", T_ENUM, 0, relations, 0, 0 },
+	{ "employee", T_STR, 0, NULL, 0, 200 },
+	{ "nid", T_STR, 0, NULL, 0, 20 },
+	{ "mobile", T_STR, 0, NULL, 0, 20 },
+	{ "as_of", T_DATE, 1, NULL, 0, 0 },
+	{ "state", T_ENUM, 1, track_states, 0, 0 },
+	{ "since", T_DATE, 0, NULL, 0, 0 },
+	{ "return_code", T_ENUM, 0, return_codes, 0, 0 },
+	{ "stop_reason", T_ENUM, 0, stop_reasons, 0, 0 },
+	{ "monthly_poisha", T_POISHA, 0, NULL, 0, 0 },
+	{ "lump_poisha", T_POISHA, 0, NULL, 0, 0 },
+	{ "first_month", T_MONTH, 0, NULL, 0, 0 },
+	{ "last_month", T_MONTH, 0, NULL, 0, 0 },
+	{ "paid_poisha", T_POISHA, 0, NULL, 0, 0 },
+	{ "arrears_paid_poisha", T_POISHA, 0, NULL, 0, 0 },
+	{ "unpaid_months", T_INT, 0, NULL, 0, 9999 },
+	{ "unpaid_poisha", T_POISHA, 0, NULL, 0, 0 },
+	{ "window_from", T_DATE, 0, NULL, 0, 0 },
+	{ "window_to", T_DATE, 0, NULL, 0, 0 },
+	{ "events", T_ARR, 1, &track_event_s, 0, 0 },
+	{ "next", T_OBJ, 1, &track_next_s, 0, 0 },
+	{ "complaints", T_ARR, 0, &track_complaint_s, 0, 0 },
+};
+
+static const struct fdef problem_f[] = {
+	{ "field", T_RAW, 1, NULL, 0, 400 },
+	{ "message", T_STR, 1, NULL, 0, 1000 },
+	{ "message_bn", T_STR, 1, NULL, 0, 2000 },
+};
+static struct schema problem_s = SCHEMA(problem_f, NULL);
+
+/* An application checked at the desk (wgo-apply): what must be corrected, in both
+ * languages, or what it would bring. */
+static const struct fdef application_check_f[] = {
+	{ "kind", T_STR, 1, NULL, 0, 32 },
+	{ "v", T_INT, 1, NULL, 1, 1 },
+	{ "source", T_STR, 1, NULL, 0, 4096 },
+	{ "line", T_INT, 1, NULL, 0, 1LL << 53 },
+	{ "office", T_STR, 0, NULL, 0, 20 },
+	{ "application_no", T_STR, 0, NULL, 0, 200 },
+	{ "ok", T_BOOL, 1, NULL, 0, 0 },
+	{ "problems", T_ARR, 1, &problem_s, 0, 0 },
+	{ "first_month", T_MONTH, 0, NULL, 0, 0 },
+	{ "last_month", T_MONTH, 0, NULL, 0, 0 },
+	{ "lump_poisha", T_POISHA, 0, NULL, 0, 0 },
+	{ "arrears_poisha", T_POISHA, 0, NULL, 0, 0 },
+	{ "total_poisha", T_POISHA, 0, NULL, 0, 0 },
+};
+
 struct kind {
 	const char *name;
 	struct schema s;
@@ -653,6 +771,8 @@ static struct kind kinds[] = {
 	{ "risk", SCHEMA(risk_f, NULL) },
 	{ "rule_stats", SCHEMA(rule_stats_f, NULL) },
 	{ "figure", SCHEMA(figure_f, figure_check) },
+	{ "track", SCHEMA(track_f, NULL) },
+	{ "application_check", SCHEMA(application_check_f, NULL) },
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 

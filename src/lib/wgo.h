@@ -142,6 +142,9 @@ wmonth date_month(wdate d);
 wdate month_first(wmonth m);
 wdate month_last(wmonth m);
 wdate date_add_months(wdate d, int n); /* clamped to the end of the month */
+/* As a person says them: "10 December 2025", "১০ ডিসেম্বর ২০২৫"; "December 2025". */
+void date_long(wdate d, int bn, struct buf *out);
+void month_long(wmonth m, int bn, struct buf *out);
 int fiscal_year(wdate d);              /* the year it starts in: 2025 for 2025-26 */
 void fiscal_fmt(int fy, char out[8]);  /* "2025-26" */
 int fiscal_parse(const char *s, int *fy, const char **why);
@@ -1540,6 +1543,8 @@ struct name_rules {
 };
 int name_rules_load(struct name_rules *r, const struct cfg *c, struct werr *e);
 void name_rules_free(struct name_rules *r);
+/* A digest of the configuration lines the rules are made of (16 hex digits). */
+void name_rules_id(const struct cfg *c, char out[17]);
 /* A name's key: its words' keys, a space between them, a title marked with a
  * leading '~' and an initial with a trailing '.', then '|' and the key of its
  * letters run together. Returns how many words are not titles. r may be NULL. */
@@ -1553,6 +1558,9 @@ int name_key_match(const char *a, const char *b);
  * not a title or an initial, and of the letters run together. Two keys that match
  * share one; the number written to out (at most max). */
 size_t name_key_blocks(const char *key, uint64_t *out, size_t max);
+/* Of those, the block of the letters run together (the only one two keys matching
+ * as NAME_JOINED need share; the others are the words'). */
+uint64_t name_key_joined_block(const char *key);
 int name_match(const struct name_rules *r, const char *a, const char *b);
 const char *name_match_how(int how);
 /* A record's person: up to two name keys (Bengali and English), the date of birth
@@ -1690,11 +1698,13 @@ char *secret_getenv(const char *name);
  * BRANCH_NAME_MAX bytes. src/etc/branches-sonali.tsv is Sonali Bank's. */
 #define BRANCH_NAME_MAX 200
 struct branch {
+	char routing[10];
 	char *en, *bn; /* bn is NULL where the file gives no Bengali name */
 };
 struct branches {
 	struct hmap m; /* routing number -> struct branch */
 	size_t n;
+	const struct branch **v; /* the n branches, by routing number */
 	char *path;
 };
 /* 0, or -1 with e->field "PATH:LINE" (or PATH) and the reason; nothing is kept

@@ -175,5 +175,21 @@ main(void)
 	   "a bad holiday line is reported with its line (%s: %s)", e.field, e.msg);
 	cal_free(&c);
 	remove(hf);
+
+	/* Dates as people say them; the Bengali month names as the board's letters
+	 * write them ("১০ ডিসেম্বর ২০২৫", seed 000). */
+	struct buf b = { 0 };
+	date_long(D("2025-12-10"), 1, &b);
+	is_str(buf_str(&b), "১০ ডিসেম্বর ২০২৫", "10 December 2025 in Bengali");
+	b.n = 0;
+	date_long(D("2026-01-05"), 0, &b);
+	is_str(buf_str(&b), "5 January 2026", "a day without a leading zero");
+	b.n = 0;
+	month_long(date_month(D("2026-09-30")), 1, &b);
+	is_str(buf_str(&b), "সেপ্টেম্বর ২০২৬", "a month in Bengali");
+	b.n = 0;
+	month_long(date_month(D("2025-02-01")), 0, &b);
+	is_str(buf_str(&b), "February 2025", "a month in English");
+	buf_free(&b);
 	return done();
 }

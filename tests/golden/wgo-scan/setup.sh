@@ -19,10 +19,12 @@ app() {
 	_g=${8:-welfare}; _f=; [ "$_g" = funeral ] && _f='"funeral_for":"family",'
 	_e=${9:-death_in_service}; _eb=; [ "${11:--}" = - ] || _eb=",\"birth_date\":\"${11}\""
 	_r=; [ "$_e" = death_after_retirement ] && _r=',"retirement_date":"2017-01-31"'
+	# After a retirement on illness the grant is the employee's own (wgo-issue(1)).
+	_rel=wife; [ "$_e" = retired_invalid ] && _rel=self
 	_id=; [ "${13:--}" = - ] || _id=",\"id\":\"${13}\""
 	_l=; [ "${12:--}" = - ] || _l=",\"last_month\":\"${12}\""
-	printf '{"kind":"application","v":1,"office":"KHL","application_no":"A-%s","grant":"%s",%s"employee":{"name":"মোঃ আব্দুল করিম","event":"%s","event_date":"%s"%s%s%s},"beneficiary":{%s"relation":"wife","nid":"%s","mobile":"%s"%s},"account":{"routing":"200472441","number":"%s","name":"B"},"sanction":{"officer":"DD","date":"2025-11-26"%s}}\n' \
-		"$1" "$_g" "$_f" "$_e" "${10:-2025-03-25}" "$_r" "$_eb" "$_id" "$_n" "$4" "$5" "$_b" "$6" "$_l"
+	printf '{"kind":"application","v":1,"office":"KHL","application_no":"A-%s","grant":"%s",%s"employee":{"name":"মোঃ আব্দুল করিম","event":"%s","event_date":"%s"%s%s%s},"beneficiary":{%s"relation":"%s","nid":"%s","mobile":"%s"%s},"account":{"routing":"200472441","number":"%s","name":"B"},"sanction":{"officer":"DD","date":"2025-11-26"%s}}\n' \
+		"$1" "$_g" "$_f" "$_e" "${10:-2025-03-25}" "$_r" "$_eb" "$_id" "$_n" "$_rel" "$4" "$5" "$_b" "$6" "$_l"
 }
 issue() { wgo-issue --no-sign --date 2025-12-10 "$@"; }
 no() { printf 'KHL-2025-26-%06d' "$1"; }
