@@ -585,8 +585,7 @@ ask(const char *en, const char *bn, const char *dflt, char **choices, check_fn c
 		size_t n = strlen(s);
 		while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
 			s[--n] = 0;
-		if (*s && !private)
-			add_history(s);
+		form_remember(s, private);
 		if (!*s && dflt && *dflt)
 			s = (char *)dflt;
 		if (!*s && optional) {
@@ -749,24 +748,6 @@ officer_list(void)
 	return l;
 }
 
-/* A history written before private answers were kept out of it may hold mobile
- * numbers and NIDs: those go (the file is written again at the end). */
-static void
-forget_private(void)
-{
-	for (int i = history_length - 1; i >= 0; i--) {
-		HIST_ENTRY *h = history_get(history_base + i);
-		char n[32];
-		const char *why;
-		if (h && h->line && (mobile_check(h->line, n, sizeof n, &why) == 0 ||
-		                     nid_check(h->line, n, sizeof n, &why) == 0)) {
-			h = remove_history(i);
-			if (h)
-				free_history_entry(h);
-		}
-	}
-}
-
 /* The default shown for an id: its label in Bengali, the id in English. */
 static char *
 shown(const char *prefix, const char *id)
@@ -788,19 +769,8 @@ shown(const char *prefix, const char *id)
 static int
 add_interactive(void)
 {
-	setlocale(LC_CTYPE, "");
-	rl_readline_name = "complaint-log";
-	rl_outstream = stderr;
-	rl_attempted_completion_function = complete;
 	/* A label is several words: Tab completes the whole answer. */
-	rl_completer_word_break_characters = (char *)"\n";
-	rl_variable_bind("input-meta", "on");
-	rl_variable_bind("output-meta", "on");
-	rl_variable_bind("convert-meta", "off");
-	char *hist = home_path("complaint-history");
-	using_history();
-	read_history(hist);
-	forget_private();
+	form_open("complaint-log", "complaint-history", "\n", complete);
 	char **offices = office_list(), **services = choice_list("service."),
 	     **categories = choice_list("category."), **officers = officer_list();
 	char *d_office = shown("office.", o_office ? o_office : cfg_get(wgo_config(), "office"));
@@ -867,11 +837,7 @@ out:
 	cpl_ids_free(services);
 	cpl_ids_free(categories);
 	cpl_ids_free(officers);
-	stifle_history(500);
-	if (write_history(hist) != 0 && !o_quiet)
-		warnf("%s: cannot save the history", hist);
-	free(hist);
-	rl_clear_history();
+	form_close(o_quiet);
 	return rc;
 }
 

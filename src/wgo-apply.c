@@ -1033,24 +1033,6 @@ value_of(size_t i, const char *s, struct werr *e)
 	}
 }
 
-/* A history written by an earlier version may hold private answers: those go. */
-static void
-forget_private(void)
-{
-	for (int i = history_length - 1; i >= 0; i--) {
-		HIST_ENTRY *h = history_get(history_base + i);
-		int digits = 0;
-		for (const char *p = h && h->line ? h->line : ""; *p; p++)
-			digits += *p >= '0' && *p <= '9';
-		if (h && h->line && digits >= 6 && !(strlen(h->line) > 10 && strchr(h->line, ' ') &&
-		                                     strspn(strrchr(h->line, ' ') + 1, "0123456789") == 9)) {
-			h = remove_history(i);
-			if (h)
-				free_history_entry(h);
-		}
-	}
-}
-
 /* Ask field i; NULL at the end of input. */
 static char *
 ask(size_t i, int optional, struct buf *dflt, char **choicel)
@@ -1082,8 +1064,7 @@ ask(size_t i, int optional, struct buf *dflt, char **choicel)
 		s[--n] = 0;
 	/* Private answers (names, numbers, dates of a person) never go into the
 	 * history, where the next applicant at the desk would find them. */
-	if (*s && !f->private && f->kind != K_TEXT && f->kind != K_DATE)
-		add_history(s);
+	form_remember(s, f->private || f->kind == K_TEXT || f->kind == K_DATE);
 	char *r = xstrdup(!*s && d ? d : s);
 	free(line);
 	return r;
@@ -1189,18 +1170,7 @@ save(json_t *app)
 static int
 form(void)
 {
-	setlocale(LC_CTYPE, "");
-	rl_readline_name = "wgo-apply";
-	rl_outstream = stderr;
-	rl_attempted_completion_function = complete;
-	rl_completer_word_break_characters = (char *)"";
-	rl_variable_bind("input-meta", "on");
-	rl_variable_bind("output-meta", "on");
-	rl_variable_bind("convert-meta", "off");
-	char *hist = home_path("apply-history");
-	using_history();
-	read_history(hist);
-	forget_private();
+	form_open("wgo-apply", "apply-history", "", complete);
 	load_designations();
 	char **offices = NULL, **blist = branch_list();
 	size_t no = 0;
@@ -1300,11 +1270,7 @@ out:
 	list_free(blist);
 	list_free(desig_en);
 	list_free(desig_all);
-	stifle_history(500);
-	if (write_history(hist) != 0)
-		warnf("%s: cannot save the history", hist);
-	free(hist);
-	rl_clear_history();
+	form_close(0);
 	return rc;
 }
 

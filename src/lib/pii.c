@@ -60,3 +60,28 @@ pii_mask_text(const char *s, struct buf *out)
 	}
 	buf_str(out);
 }
+
+/* A line a form must not keep in its history (form.c): a mobile number or an NID,
+ * or six digits or more (ASCII or Bengali) -- an account number, a date of birth
+ * typed as digits -- but a branch as completion writes it ("NAME ROUTING") is not
+ * private. */
+int
+form_private(const char *s)
+{
+	char n[32];
+	const char *why;
+	if (mobile_check(s, n, sizeof n, &why) == 0 || nid_check(s, n, sizeof n, &why) == 0)
+		return 1;
+	int digits = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p >= '0' && *p <= '9')
+			digits++;
+		else if (p[0] == 0xe0 && p[1] == 0xa7 && p[2] >= 0xa6 && p[2] <= 0xaf) /* ০..৯ */
+			digits++, p += 2;
+	}
+	if (digits < 6)
+		return 0;
+	const char *sp = strrchr(s, ' ');
+	return !(sp && sp > s && strlen(sp + 1) == 9 && strspn(sp + 1, "0123456789") == 9 &&
+	         digits == 9);
+}

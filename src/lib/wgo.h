@@ -1719,4 +1719,18 @@ const struct branch *branch_find(const struct branches *b, const char *routing);
 const char *branch_name(const struct branches *b, const char *routing, int bn);
 void branches_free(struct branches *b);
 
+/* ---- form.c: the desk's forms on readline (complaint-log add, wgo-apply) ----
+ * Programs that call here link readline. */
+/* (pii.c) A line not to keep in a form's history: a mobile number or NID, or six digits
+ * or more (ASCII or Bengali), but for a branch as completion writes it. */
+int form_private(const char *s);
+/* Readline set up for the program's form, completion by complete, words broken
+ * at word_breaks; the history $WGO_HOME/HISTORY read, what is private dropped. */
+void form_open(const char *program, const char *history, const char *word_breaks,
+               char **(*complete)(const char *, int, int));
+/* An answer into the history, unless private or form_private(). */
+void form_remember(const char *answer, int private);
+/* The history written back (500 lines at most); a warning unless quiet. */
+void form_close(int quiet);
+
 #endif

@@ -93,5 +93,17 @@ main(int argc, char **argv)
 		is_int(caught, n * 9, "every wrong check digit is caught");
 		ok(sonali > 1000, "Sonali Bank (200) has %d branches in the data", sonali);
 	}
+	/* What a form keeps out of its history (worked out by hand from the rule:
+	 * a mobile or NID, or six digits or more, but for "NAME ROUTING"). */
+	ok(form_private("01712345678"), "a mobile number is private");
+	ok(form_private("০১৭১২৩৪৫৬৭৮"), "in Bengali digits too");
+	ok(form_private("19714384063381352"), "an NID is private");
+	ok(form_private("6444357787857"), "an account number (13 digits) is private");
+	ok(form_private("acct 123456"), "six digits in a line are private");
+	ok(!form_private("12345"), "five digits are not");
+	ok(!form_private("KHULNA CORPORATE 200471600"), "a branch as completion writes it is not private");
+	ok(form_private("KHULNA 2004716001 200471600"), "but not when the line holds more digits");
+	ok(!form_private("welfare"), "a word is not private");
+	ok(!form_private("মাসিক কল্যাণ অনুদান"), "nor a Bengali label");
 	return done();
 }
