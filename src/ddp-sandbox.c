@@ -833,10 +833,11 @@ command(int ep, const char *body)
 		rc = 0;
 	} else {
 		warnf("%s", an.why);
-		/* The bank's refusal of what was asked is a negative result; a bank that
-		 * could not be reached, or could not write, may do it later. */
+		/* The bank's refusal of what was asked (any 4xx but a refused token) is a
+		 * negative result; a bank that could not be reached, or could not write,
+		 * may do it later; the rest is operational. */
 		rc = an.outcome == API_ANSWER_RETRY ? WGO_EXIT_TEMP
-		     : an.http >= 400 && an.http < 500 && an.code >= 0 && api_code(an.code)->sandbox
+		     : an.http >= 400 && an.http < 500 && an.http != 401 && an.http != 403
 		         ? WGO_EXIT_NEG : WGO_EXIT_USAGE;
 	}
 	api_answer_free(&an);

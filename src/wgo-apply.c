@@ -204,7 +204,7 @@ static const char *const said[][2] = {
 	{ "an NID has 10, 13 or 17 digits, not *", "এনআইডি নম্বর ১০, ১৩ বা ১৭ অঙ্কের হয়, এখানে $1টি অঙ্ক; জাতীয় পরিচয়পত্র দেখে আবার লিখুন" },
 	{ "a 17-digit NID starts with a birth year", "১৭ অঙ্কের এনআইডি নম্বর জন্মসাল দিয়ে শুরু হয় (যেমন ১৯৭১...)" },
 	{ "a mobile number starts with +880, 880 or 0", "মোবাইল নম্বর ০ বা +৮৮০ দিয়ে শুরু হয়" },
-	{ "a mobile number has 1, an operator digit and 8 more digits after the prefix", "মোবাইল নম্বর ০১ দিয়ে শুরু হয়ে মোট ১১ অঙ্কের হয় (যেমন ০১৭১১২২৩৩৪৪)" },
+	{ "a mobile number is 11 digits: 01, the operator's digit and 8 more", "মোবাইল নম্বর ০১ দিয়ে শুরু হয়ে মোট ১১ অঙ্কের হয় (যেমন ০১৭১১২২৩৩৪৪)" },
 	{ "a mobile number starts 01 (or +8801)", "মোবাইল নম্বর ০১ দিয়ে শুরু হয়" },
 	{ "the operator digit must be 3 to 9", "০১-এর পরের অঙ্কটি (অপারেটরের) ৩ থেকে ৯ হয়" },
 	{ "a routing number has digits only", "রাউটিং নম্বরে কেবল অঙ্ক থাকে; বা শাখার নাম লিখে ট্যাব চাপুন" },
@@ -1136,10 +1136,13 @@ show(const json_t *app, const json_t *order)
 		                "প্রথম লাইফ ভেরিফিকেশনের পর সোনালী ব্যাংক থেকে পরিশোধ শুরু হবে।\n"));
 	}
 	/* Keep the newlines; escape the rest. */
-	for (const char *p = b.p, *nl; p && *p; p = nl + 1) {
-		nl = strchr(p, '\n');
+	for (const char *p = buf_str(&b), *nl; *p; p = nl + 1) {
+		if (!(nl = strchr(p, '\n')))
+			nl = p + strlen(p);
 		term_escape(&o, p, (size_t)(nl - p));
 		buf_addc(&o, '\n');
+		if (!*nl)
+			break;
 	}
 	fputs(buf_str(&o), stderr);
 	buf_free(&b);

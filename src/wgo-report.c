@@ -1171,6 +1171,10 @@ write_table(void)
 				put_cell(stdout, col_name(cols[c]), vw, 1, 0);
 			printf("\n");
 		}
+		if (*rows[r].by && (!r || rows[r - 1].m != rows[r].m)) {
+			/* A measure given only in parts: its name heads them. */
+			printf("%s\n", bn ? M[rows[r].m].bn : M[rows[r].m].en);
+		}
 		row_label(&rows[r], &l);
 		put_cell(stdout, buf_str(&l), lw, 0, 0);
 		for (int c = 0; c < ncols; c++) {

@@ -1801,6 +1801,8 @@ open_index(void)
 		      : !pii ? "not a database wgo-export made"
 		             : "has no index of names and numbers yet: run wgo-export -o on it once "
 		               "(with no files) to make it");
+		free(pii);
+		free(rules);
 		exit(wgo_finish(WGO_EXIT_USAGE));
 	}
 	char id[17];
@@ -1897,15 +1899,24 @@ main(int argc, char **argv)
 	if (!o_records) {
 		out.n = 0;
 		if (!shown) {
-			say(tr("Nothing found for \"", "\""));
-			say_text(query);
-			say(tr("\".\n", "\": কিছু পাওয়া যায়নি।\n"));
-			if (nqcpl) {
-				json_t *t = json_object();
+			/* No application or order; the query's own complaints may still be
+			 * found (a visitor who only complained), and then something was. */
+			json_t *t = json_object();
+			if (nqcpl)
 				complaints_of(t, NULL);
-				say_complaints(json_object_get(t, "complaints"));
-				json_decref(t);
+			json_t *cs = json_object_get(t, "complaints");
+			if (json_array_size(cs)) {
+				say(tr("No application or order for \"", "\""));
+				say_text(query);
+				say(tr("\"; its complaints:\n", "\"-এর কোনো আবেদন বা আদেশ নেই; অভিযোগ:\n"));
+				say_complaints(cs);
+				rc = WGO_EXIT_OK;
+			} else {
+				say(tr("Nothing found for \"", "\""));
+				say_text(query);
+				say(tr("\".\n", "\": কিছু পাওয়া যায়নি।\n"));
 			}
+			json_decref(t);
 		} else if (more) {
 			say("\n");
 			say(tr("... and ", "... আরও "));

@@ -146,6 +146,12 @@ like "$out" "^\{\"kind\":\"verification\",\"v\":1,\"verification_id\":\"LV[0-9]{
 expect 1 "the same day again: exit 1" ddp-sandbox verify --state "$SB" "$no" 2025-12-11
 like "$err" 'err.verification.duplicate: a duplicate' "in the bank's words"
 expect 1 "an order the bank never took" ddp-sandbox verify --state "$SB" KHL-2025-26-999999 2025-12-11
+# A branch whose check digit is wrong is refused as a date before the order is:
+# both exit 1 (on main the first, err.request.bad, exited 2).
+expect 1 "a branch with a wrong check digit: exit 1" ddp-sandbox verify --state "$SB" "$no" 2025-12-12 --branch 200270523
+like "$err" 'err.request.bad' "in the bank's words"
+expect 1 "a day before the order was issued: exit 1" ddp-sandbox verify --state "$SB" "$no" 2025-12-01
+like "$err" 'err.verification.date' "in the bank's words"
 expect 0 "simulate" ddp-sandbox simulate --state "$SB" --through 2026-03-31 --late 0.2 --never 0.1
 is "$(printf '%s' "$out" | jq -r '[.on_time, .late, .never] | add')" 11 "every order not yet verified is on time, late or never"
 expect 0 "run-month" ddp-sandbox run-month --state "$SB" 2025-12

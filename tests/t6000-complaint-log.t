@@ -168,7 +168,7 @@ if command -v tmux >/dev/null; then
 	like "$screen" 'Office \[KHL\]:' "the prompt offers the configured office"
 	like "$screen" 'Service: welfare' "Tab completed the service"
 	like "$screen" 'Category: behaviour' "Tab completed the category"
-	like "$screen" 'a mobile number has 1, an operator digit' "a bad mobile number is explained, and asked again"
+	like "$screen" "a mobile number is 11 digits: 01, the operator's digit" "a bad mobile number is explained, and asked again"
 	like "$screen" 'Recorded by \[clerk\]: Nasrin Akhter, Deputy Director' "Tab completed the officer"
 	like "$screen2" 'Recorded KHL-C-2026-000001\. The resolving officer' "the visitor is told the number and who has it"
 	is "$(cat tty.status 2>/dev/null)" "exit:0" "the interactive add exits 0"
@@ -241,7 +241,7 @@ not json
 IN
 expect 1 "bulk add with bad records: exit 1" complaint-log add --now 2026-11-22T04:00:00Z -r rej.jsonl in.jsonl
 is "$err" "complaint-log: in.jsonl:2: category: 'nosuch' is not one of delay, behaviour, wrong_amount, documents, bribe, other
-complaint-log: in.jsonl:3: mobile: a mobile number has 1, an operator digit and 8 more digits after the prefix
+complaint-log: in.jsonl:3: mobile: a mobile number is 11 digits: 01, the operator's digit and 8 more
 complaint-log: in.jsonl:4: invalid JSON at column 4: invalid token near 'not'
 complaint-log: in.jsonl:5: seq: not given in bulk (the log assigns it)
 complaint-log: in.jsonl:6: event: only \"add\" records are added in bulk, not \"resolve\"

@@ -58,4 +58,14 @@ like "$err" 'orders row 1: beneficiary.name_en: control character U\+001B at byt
 
 expect 0 "--help" wgo-track --help
 like "$out" '^Usage: wgo-track' "usage on stdout"
+# A visitor who only complained (found by the new officer's first hour): on main
+# it said "Nothing found" above the complaint it then showed, and exited 1.
+complaint-log -q --by desk add --office KHL --service payment --category delay --name "Abul Kalam" \
+	--mobile 01812345678 --text "where do I apply?" --now 2026-12-10T04:00:00Z >/dev/null
+wgo-export -q -o "$WGO_HOME/track.sqlite" "$WGO_HOME/complaints.jsonl"
+expect 0 "a visitor with only a complaint: something was found" track --lang en 01812345678
+like "$out" '^No application or order for "01812345678"; its complaints:' "it says there is no grant, not nothing"
+like "$out" 'Complaint KHL-C-2026-000004 ' "and shows the complaint"
+expect 1 "nothing at all: exit 1" track --lang en 01899999999
+like "$out" '^Nothing found for "01899999999"' "and says so"
 done_testing

@@ -91,7 +91,7 @@ mobile_check(const char *s, char *norm, size_t n, const char **why)
 		return -1;
 	}
 	if (!all_digits(p) || strlen(p) != 10) {
-		*why = "a mobile number has 1, an operator digit and 8 more digits after the prefix";
+		*why = "a mobile number is 11 digits: 01, the operator's digit and 8 more";
 		return -1;
 	}
 	if (p[0] != '1') {

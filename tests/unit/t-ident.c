@@ -45,7 +45,7 @@ main(int argc, char **argv)
 	good(mobile_check, "mobile", "8801312345678", "+8801312345678");
 	good(mobile_check, "mobile", "০১৭১২-৩৪৫৬৭৮", "+8801712345678");
 	bad(mobile_check, "mobile", "01212345678", "the operator digit must be 3 to 9");
-	bad(mobile_check, "mobile", "0171234567", "a mobile number has 1, an operator digit and 8 more digits after the prefix");
+	bad(mobile_check, "mobile", "0171234567", "a mobile number is 11 digits: 01, the operator's digit and 8 more");
 	bad(mobile_check, "mobile", "1712345678", "a mobile number starts with +880, 880 or 0");
 	bad(mobile_check, "mobile", "02712345678", "a mobile number starts 01 (or +8801)");
 	good(routing_check, "routing", "200270522", "200270522");
