@@ -1062,9 +1062,6 @@ ask(size_t i, int optional, struct buf *dflt, char **choicel)
 	size_t n = strlen(s);
 	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
 		s[--n] = 0;
-	/* Private answers (names, numbers, dates of a person) never go into the
-	 * history, where the next applicant at the desk would find them. */
-	form_remember(s, f->private || f->kind == K_TEXT || f->kind == K_DATE);
 	char *r = xstrdup(!*s && d ? d : s);
 	free(line);
 	return r;
@@ -1210,8 +1207,8 @@ form(void)
 			werr_set(&e, fields[i].path, "an answer is needed");
 		else if (*s)
 			v = value_of(i, s, &e);
-		free(s);
 		if (e.msg[0]) {
+			free(s);
 			say_err(e.field, e.msg);
 			continue;
 		}
@@ -1231,9 +1228,16 @@ form(void)
 			}
 			asked[i] = 0;
 			free(ps.p);
+			free(s);
 			continue;
 		}
 		free(ps.p);
+		/* Only an answer that was taken goes into the history (a wrong one may be
+		 * anything: a name typed at the wrong prompt), and never a private one
+		 * (names, numbers, dates of a person), where the next applicant at the
+		 * desk would find it. */
+		form_remember(s, fields[i].private || fields[i].kind == K_TEXT || fields[i].kind == K_DATE);
+		free(s);
 		i++;
 	}
 	struct problems ps = { 0 };

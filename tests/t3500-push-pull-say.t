@@ -152,6 +152,12 @@ expect 1 "a branch with a wrong check digit: exit 1" ddp-sandbox verify --state 
 like "$err" 'err.request.bad' "in the bank's words"
 expect 1 "a day before the order was issued: exit 1" ddp-sandbox verify --state "$SB" "$no" 2025-12-01
 like "$err" 'err.verification.date' "in the bank's words"
+# A method holding a terminal escape (the attacker's review): on main the
+# sandbox took it, wrote it to its ledger, and then refused that ledger at every
+# start. Now it is refused, and nothing of it is written.
+expect 1 "a method with a control character: refused" ddp-sandbox verify --state "$SB" "$no" 2025-12-13 --method "$(printf 'x\033[2J')"
+like "$err" 'err.request.bad.*method: control character' "naming the field"
+is "$(grep -c "$(printf '\033')" "$SB/ledger.jsonl")" 0 "the ledger holds none of it"
 expect 0 "simulate" ddp-sandbox simulate --state "$SB" --through 2026-03-31 --late 0.2 --never 0.1
 is "$(printf '%s' "$out" | jq -r '[.on_time, .late, .never] | add')" 11 "every order not yet verified is on time, late or never"
 expect 0 "run-month" ddp-sandbox run-month --state "$SB" 2025-12

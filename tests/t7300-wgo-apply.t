@@ -171,6 +171,13 @@ for secret in 19714384063381352 123456789012 01540245658 01212345678 64443577878
 	case $hist in *"$secret"*) leak="$leak $secret" ;; esac
 done
 is "${leak:-}" "" "nothing private is in the history file"
+# A wrong answer may be anything (a name typed at the wrong prompt): none is kept
+# (the attacker's review found them kept, COX and pension among them).
+wrong=
+for w in COX pension 'A 100' 2026-01-05 2025-02-30; do
+	case $hist in *"$w"*) wrong="$wrong $w" ;; esac
+done
+is "${wrong:-}" "" "no answer its field refused is in the history file"
 like "$hist" "retired_invalid" "what is public is (the event)"
 like "$hist" "KHULNA CORPORATE 200471600" "and the branch"
 

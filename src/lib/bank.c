@@ -1083,6 +1083,13 @@ do_verify(struct sbank_answer *a, const char *who, json_t *b)
 		return;
 	}
 	json_t *r = verification_rec(ho, d, norm, jstr(b, "method"));
+	if (rec_validate(r, &e) < 0) {
+		/* Nothing goes into the ledger that the bank could not read back. */
+		pthread_mutex_unlock(&mu);
+		json_decref(r);
+		sb_refuse(a, API_SB_VERIFY, who, API_REQUEST_BAD, "%s: %s", e.field, e.msg);
+		return;
+	}
 	json_incref(r);
 	feed_commit(F_VERIFICATIONS, r);
 	int written = ledger_write();
