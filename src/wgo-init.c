@@ -302,6 +302,26 @@ complete_config(const char *passfile)
 	const char *had = cfg_get(c, "office");
 	if (had && strcmp(had, o_office))
 		die("%s: the configuration is %s's office, not %s's", c->path, had, o_office);
+	/* A key sealed with one passphrase and a configuration naming another is an
+	 * office that cannot sign: said before anything is made. */
+	const char *pf = cfg_get(c, "key.passphrase_file");
+	if (passfile && !o_nopass && pf) {
+		char *p = home_path(pf), real[PATH_MAX];
+		int same = realpath(p, real) && !strcmp(real, passfile);
+		if (!same)
+			die("%s: key.passphrase_file is %s, not %s: give -P %s, or change the configuration",
+			    c->path, p, passfile, p);
+		free(p);
+	}
+	/* With --sandbox, settings that point elsewhere are kept, and said. */
+	char want[64];
+	snprintf(want, sizeof want, "http://127.0.0.1:%ld", o_port);
+	const char *ep = cfg_get(c, "bank.endpoint"), *tf = cfg_get(c, "bank.token_file");
+	if (o_sandbox && ep && strncmp(ep, "http://127.0.0.1:", 17))
+		warnf("%s: bank.endpoint is %s, kept: the programs reach that bank, not the sandbox at %s",
+		      c->path, ep, want);
+	if (o_sandbox && tf && strcmp(tf, "token"))
+		warnf("%s: bank.token_file is %s, kept: the sandbox's token is in token", c->path, tf);
 	struct buf add = { 0 }, keys = { 0 };
 	if (!had)
 		buf_printf(&add, "office = %s\n", o_office), buf_adds(&keys, ", office");
@@ -381,6 +401,7 @@ main(int argc, char **argv)
 	const char *hol_what = "the public holidays of Bangladesh, 2026 (edit it each year)";
 	if (o_holidays) {
 		struct calendar c;
+		cal_init(&c);
 		if (cal_load(&c, o_holidays, &e) < 0)
 			die("%s: %s", e.field, e.msg);
 		cal_free(&c);

@@ -167,4 +167,16 @@ s1=$?
 is "$s1 $s2" "0 0" "two runs at once both succeed"
 is "$(ls twice/keyring | wc -l)" 1 "with one key in the keyring"
 is "$(cat a.out b.out | grep -c '^made  keys/KHL.sec')" 1 "made by one of them"
+# A configuration naming another passphrase file than -P (the attacker's review):
+# on main the key was sealed with -P's and the configuration kept the other, so
+# no program could open the key. Now it is refused before anything is made.
+mkdir pp && printf 'one passphrase\n' >pp/a.pass && printf 'another\n' >pp/b.pass && chmod 600 pp/*.pass
+printf 'office = KHL\nkey.passphrase_file = %s\n' "$PWD/pp/a.pass" >pp/wgo.conf
+expect 2 "-P other than the configuration's passphrase file: refused" wgo-init --home pp --office KHL -P pp/b.pass
+like "$err" "key.passphrase_file is $PWD/pp/a.pass, not $PWD/pp/b.pass: give -P $PWD/pp/a.pass" "naming both"
+is "$(ls pp/keys 2>/dev/null | wc -l)" 0 "and no key is made"
+# With --sandbox, a bank elsewhere in the configuration is kept, and said.
+mkdir sbx && printf 'office = KHL\nbank.endpoint = https://bank.example:443\n' >sbx/wgo.conf
+expect 0 "--sandbox with another bank configured" wgo-init --home sbx --office KHL --no-passphrase --sandbox
+like "$err" 'bank.endpoint is https://bank.example:443, kept: the programs reach that bank, not the sandbox' "says the programs reach that bank"
 done_testing

@@ -167,7 +167,8 @@ struct calendar {
 	char *path;
 };
 void cal_init(struct calendar *c);
-/* Returns 0, or -1 with e->field = "file:line" and the reason. */
+/* Holidays from a file into c (made by cal_init). Returns 0, or -1 with
+ * e->field = "file:line" and the reason. */
 int cal_load(struct calendar *c, const char *path, struct werr *e);
 void cal_free(struct calendar *c);
 const struct holiday *cal_holiday(const struct calendar *c, wdate d);
