@@ -357,9 +357,11 @@ ordx_of(const char *no)
 }
 
 struct pay {
+	uint64_t id;   /* the payment_id, hashed: a payment read twice counts once */
 	uint32_t x;
 	int32_t month; /* -1: a lump sum */
 	int64_t poisha;
+	int32_t paid;
 	int8_t office;
 };
 static struct pay *pays;
@@ -503,7 +505,10 @@ on_record(struct rloop *Lp, json_t *r, const struct rpos *pos, struct werr *e)
 		const char *why;
 		if (jstr(r, "month"))
 			month_parse(jstr(r, "month"), &m, &why);
-		pays[npay++] = (struct pay){ x, m, jint(r, "amount_poisha", 0),
+		uint64_t h = 1469598103934665603u; /* FNV-1a */
+		for (const char *c = jstr(r, "payment_id"); c && *c; c++)
+			h = (h ^ (unsigned char)*c) * 1099511628211u;
+		pays[npay++] = (struct pay){ h, x, m, jint(r, "amount_poisha", 0), d,
 			                     (int8_t)office_index(jstr(r, "office")) };
 		return 0;
 	}
@@ -645,6 +650,38 @@ order_figures(void)
 		if (hist_card_due(o, to, &due) && in_period(due) && !hist_card_returned(o, due))
 			fig_add(off, "cards_not_returned", NULL, NULL, 1);
 	}
+}
+
+static int
+cmp_pay_id(const void *a, const void *b)
+{
+	const struct pay *x = a, *y = b;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* A payment read twice (the same statement given twice, or two pulls) is one
+ * payment; the same payment_id with other contents is not a payment anyone can
+ * count: said, and counted once, as first read. Returns how many conflicted. */
+static size_t
+payments_once(void)
+{
+	size_t n = 0, bad = 0;
+	if (npay > 1)
+		qsort(pays, npay, sizeof *pays, cmp_pay_id); /* stable enough: ties keep one */
+	for (size_t i = 0; i < npay; i++) {
+		if (n && pays[n - 1].id == pays[i].id) {
+			const struct pay *a = &pays[n - 1], *b = &pays[i];
+			if (a->x != b->x || a->month != b->month || a->poisha != b->poisha || a->paid != b->paid) {
+				warnf("a payment of order %s is given twice with different contents: counted once",
+				      ox[a->x].no);
+				bad++;
+			}
+			continue;
+		}
+		pays[n++] = pays[i];
+	}
+	npay = n;
+	return bad;
 }
 
 static void
@@ -1706,6 +1743,8 @@ main(int argc, char **argv)
 	}
 	rc = wgo_worse(rc, rec_loop(&L, npos, pos));
 	hist_finish(&hist);
+	if (payments_once())
+		rc = wgo_worse(rc, WGO_EXIT_NEG);
 	order_figures();
 	payment_figures();
 	push_figures();

@@ -153,6 +153,19 @@ is "$(jq -r 'select(.by == null and (.unit == "count" or .unit == "poisha") and 
 	"$(jq -n '[ "applications_approved","orders_issued","orders_pushed","orders_accepted","orders_returned","orders_corrected","orders_stopped","first_payments_due","first_payments_on_time","verifications","verified_first","verified_on_time","verified_resumed","suspended_in_period","beneficiaries_due","beneficiaries_suspended","payments","payments_poisha","arrears_paid","arrears_paid_poisha","discrepancies","discrepancies_poisha","cards_not_returned","complaints_received","complaints_resolved","complaints_resolved_in_time","complaints_escalated","complaints_open","complaints_overdue" ] | length')" \
 	"the board, KHL and DHK each have all 29 whole counts"
 
+# A payment read twice counts once (the attacker's review: main counted the same
+# statement given twice twice over): the figures are those of the quarter read
+# once, byte for byte.
+cp q/payments.jsonl again.jsonl
+expect 0 "the payments given twice" wgo-report --quarter 2025-26Q2 q/*.jsonl again.jsonl
+is "$out" "$(cat fig.jsonl)" "the figures are those of the payments read once"
+# The same payment_id with another amount: said, counted once, exit 1.
+grep -m1 '"paid":"2025-10-22"' q/payments.jsonl | jq -c '.amount_poisha += 100' >other.jsonl
+expect 1 "a payment_id given again with another amount" wgo-report --quarter 2025-26Q2 q/*.jsonl other.jsonl
+like "$err" 'a payment of order [A-Z]+-2025-26-[0-9]+ is given twice with different contents: counted once' "is said"
+is "$(printf '%s\n' "$out" | jq -r 'select(.office == null and .measure == "payments" and .by == null) | .value')" \
+	"$(jq -r 'select(.office == null and .measure == "payments" and .by == null) | .value' fig.jsonl)" "and counted once"
+
 # ---- the complaint log of the state directory, checked by its chain (--complaints)
 rm -f "$WGO_HOME/complaints.jsonl"*
 grep '"event":"add"' q/complaints.jsonl | jq -c '{kind, v, office, service, desk, category, text, at}' |
