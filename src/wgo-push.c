@@ -81,7 +81,7 @@ static int tailing;
 static const char *o_endpoint, *o_token, *o_key, *o_pass, *o_keyring, *o_rejects;
 static long o_token_fd = -1;
 static long o_batch = 100, o_conc = 8, o_attempts = 8, o_max_delay = 30;
-static int o_force, o_dry, o_quiet, have_now;
+static int o_force, o_dry, o_quiet;
 
 static struct item *items;
 static size_t nitems, citems, emitted;
@@ -129,10 +129,7 @@ on_opt(int c, char *arg)
 	case 'r': o_rejects = arg; break;
 	case 'q': o_quiet = 1; break;
 	case 6: wgo_set_home(arg); break;
-	case 7:
-		wgo_opt_now(arg);
-		have_now = 1;
-		break;
+	case 7: wgo_opt_now(arg); break;
 	case 'h': wgo_help(usage_text);
 	case 'V': wgo_help(NULL);
 	}
@@ -278,11 +275,11 @@ emit(void)
 		if (it->msg[0])
 			rw_str(&w, "message", it->msg);
 		rw_int(&w, "attempts", it->attempts);
-		if (have_now || getenv("SOURCE_DATE_EPOCH")) {
-			char ts[21];
-			instant_fmt(wgo_now(), ts);
-			rw_str(&w, "at", ts);
-		}
+		/* When the bank answered: the day an order was sent, for wgo-track and
+		 * wgo-report (--now or SOURCE_DATE_EPOCH fix it for tests). */
+		char ts[21];
+		instant_fmt(wgo_now(), ts);
+		rw_str(&w, "at", ts);
 		rw_end(&w, &b);
 		json_decref(it->order);
 		json_decref(it->disb);

@@ -193,7 +193,7 @@ stop_rec() { # ORDER DATE LAST [REASON]
 }
 stop_rec KHL-2025-26-000003 2026-02-10 2026-01 | "$HELPERS/sign-record" "$WGO_HOME/keys/KHL.sec" >stop.jsonl
 expect 0 "wgo-push sends a stop" wgo-push stop.jsonl
-like "$out" '^\{"kind":"push","v":1,"order_no":"KHL-2025-26-000003","revision":0,"reference_id":"KHL-2025-26-000003-stop","status":"accepted","bank_ref":"DDP[0-9]{16}","attempts":1\}$' \
+like "$out" '^\{"kind":"push","v":1,"order_no":"KHL-2025-26-000003","revision":0,"reference_id":"KHL-2025-26-000003-stop","status":"accepted","bank_ref":"DDP[0-9]{16}","attempts":1,"at":"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z"\}$' \
 	"accepted, with a bank reference"
 sref=$(printf '%s' "$out" | grep -o '"bank_ref":"[^"]*"')
 is "$(grep -c '"t":"stop"' "$SB/ledger.jsonl")" 1 "the bank's ledger holds it"

@@ -16,8 +16,11 @@ printf '%s\n' "$out" >pushed.jsonl
 is "$(grep -c '"status":"accepted"' pushed.jsonl)" 36 "all accepted"
 is "$(grep -o '"order_no":"[^"]*"' pushed.jsonl | tr '\n' ' ')" "$(grep -o '"order_no":"[^"]*"' orders.jsonl | tr '\n' ' ')" \
 	"push records come in input order"
-like "$(head -1 pushed.jsonl)" '^\{"kind":"push","v":1,"order_no":"KHL-2025-26-000001","revision":0,"reference_id":"KHL-2025-26-000001-r0","status":"accepted","bank_ref":"DDP[0-9]+","attempts":1\}$' \
+like "$(head -1 pushed.jsonl)" '^\{"kind":"push","v":1,"order_no":"KHL-2025-26-000001","revision":0,"reference_id":"KHL-2025-26-000001-r0","status":"accepted","bank_ref":"DDP[0-9]+","attempts":1,"at":"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z"\}$' \
 	"a push record"
+# Every push record says when the bank answered, with no clock fixed (on main only
+# --now or SOURCE_DATE_EPOCH gave "at", so wgo-track never told an order sent).
+is "$(grep -c '"at":"' pushed.jsonl)" 36 "every push record says when (at)"
 expect 0 "pushed again" wgo-push orders.jsonl
 is "$(printf '%s\n' "$out" | grep -c '"status":"skipped"')" 36 "everything is skipped: the journal knows"
 expect 0 "--force sends again" wgo-push --force orders.jsonl
