@@ -299,6 +299,26 @@ match(const char *pat, const char *msg, const char *cap[][2], int *ncap)
 }
 
 /* The message of a check as the applicant reads it. */
+/* Text for a record: control and bidi characters escaped as on a terminal
+ * (term_escape), at most max bytes, cut at a character. */
+static json_t *
+safe_text(const char *s, size_t n, size_t max)
+{
+	struct buf t = { 0 };
+	term_escape(&t, s ? s : "", s ? n : 0);
+	size_t k = t.n;
+	if (k > max) {
+		k = max - 3;
+		while (k && ((unsigned char)t.p[k] & 0xc0) == 0x80)
+			k--;
+		t.n = k;
+		buf_adds(&t, "...");
+	}
+	json_t *j = json_stringn(t.p ? t.p : "", t.n);
+	buf_free(&t);
+	return j;
+}
+
 static void
 explain_msg(const char *msg, int bn, struct buf *out)
 {
@@ -618,9 +638,11 @@ report(const struct rpos *pos, const json_t *app, struct problems *ps, const jso
 			json_t *p = json_object();
 			struct buf bn = { 0 };
 			explain_msg(ps->p[i].msg, 1, &bn);
+			/* A message may quote what the application gave: escaped as on a
+			 * terminal, and cut to what the record holds. */
 			json_object_set_new(p, "field", json_string(ps->p[i].field));
-			json_object_set_new(p, "message", json_string(ps->p[i].msg));
-			json_object_set_new(p, "message_bn", json_string(buf_str(&bn)));
+			json_object_set_new(p, "message", safe_text(ps->p[i].msg, strlen(ps->p[i].msg), 1000));
+			json_object_set_new(p, "message_bn", safe_text(bn.p, bn.n, 2000));
 			json_array_append_new(arr, p);
 			buf_free(&bn);
 		}

@@ -206,4 +206,13 @@ is "$(cat "$SCRATCH/form.out")" "" "and nothing written"
 
 expect 0 "--help" wgo-apply --help
 like "$out" '^Usage: wgo-apply' "usage on stdout"
+# A terminal escape in what an application gives (the attacker's review): on main
+# every problem became "field":"?","message":"(see the text report)" and
+# message_bn held the raw escape, a record wgo-check refused.
+printf '{"kind":"application","v":1,"office":"\\u001b]0;pwn\\u0007","application_no":"X1","grant":"welfare","beneficiary":{"nid":"12"},"employee":{"grade":99}}\n' >hostile.jsonl
+run wgo-apply --records --date 2025-12-10 hostile.jsonl
+printf '%s\n' "$out" >hostile-check.jsonl
+is "$(jq -r '.problems[0].field' hostile-check.jsonl)" office "the problem names its field"
+like "$(jq -r '.problems[0].message' hostile-check.jsonl)" '^unknown office "\\e\]0;pwn\\x07"' "and quotes the office escaped"
+ok "a record wgo-check takes" wgo-check records hostile-check.jsonl
 done_testing
