@@ -662,6 +662,9 @@ serve(void)
 
 /* ---- the commands ---- */
 
+/* What state_options read, kept while a command runs. */
+static char *opt_held[NKEPT];
+
 /* Defaults from STATE/options, where the server kept what it was started with. */
 static void
 state_options(const char *dir)
@@ -669,7 +672,6 @@ state_options(const char *dir)
 	char *p = in_state(dir, "options");
 	FILE *f = fopen(p, "r");
 	char line[4200], *v;
-	static char *held[NKEPT];
 	while (f && fgets(line, sizeof line, f)) {
 		line[strcspn(line, "\n")] = 0;
 		if (!(v = strchr(line, ' ')))
@@ -678,14 +680,15 @@ state_options(const char *dir)
 		for (int i = 0; i < NKEPT; i++) {
 			if (strcmp(line, kept_names[i]) || kept[i])
 				continue;
-			held[i] = xstrdup(v);
+			free(opt_held[i]);
+			opt_held[i] = xstrdup(v);
 			switch (i) {
-			case K_TODAY: set_today(held[i]); break;
-			case K_SEED: bo.seed = (uint64_t)num_arg("seed", held[i], 1L << 62); break;
-			case K_HOLIDAYS: bo.holidays = held[i]; break;
-			case K_KEYRING: bo.keyring = held[i]; break;
-			case K_RETURN_RATE: bo.return_rate = rate_arg("return-rate", held[i]); break;
-			case K_PAY_ERROR_RATE: bo.pay_error_rate = rate_arg("pay-error-rate", held[i]); break;
+			case K_TODAY: set_today(opt_held[i]); break;
+			case K_SEED: bo.seed = (uint64_t)num_arg("seed", opt_held[i], 1L << 62); break;
+			case K_HOLIDAYS: bo.holidays = opt_held[i]; break;
+			case K_KEYRING: bo.keyring = opt_held[i]; break;
+			case K_RETURN_RATE: bo.return_rate = rate_arg("return-rate", opt_held[i]); break;
+			case K_PAY_ERROR_RATE: bo.pay_error_rate = rate_arg("pay-error-rate", opt_held[i]); break;
 			}
 		}
 	}
@@ -844,6 +847,8 @@ command(int ep, const char *body)
 	buf_free(&r.body);
 	buf_free(&r.resp);
 	free(dir);
+	for (int i = 0; i < NKEPT; i++)
+		free(opt_held[i]), opt_held[i] = NULL;
 	return wgo_finish(rc);
 }
 
