@@ -236,9 +236,9 @@ for run in a b c; do
 	rm -rf "$WGO_HOME/push" "$WGO_HOME/pull"
 	SB=$SCRATCH/same-$run sandbox_start --today 2025-12-10 --seed 5 --return-rate 0.2
 	case $run in
-	a) wgo-push orders.jsonl >push-$run.jsonl ;;
-	b) wgo-push --batch 3 --concurrency 16 orders.jsonl >push-$run.jsonl ;;
-	c) wgo-push --batch 1 --concurrency 1 orders.jsonl >push-$run.jsonl ;;
+	a) wgo-push --now 2025-12-10T06:00:00Z orders.jsonl >push-$run.jsonl ;;
+	b) wgo-push --now 2025-12-10T06:00:00Z --batch 3 --concurrency 16 orders.jsonl >push-$run.jsonl ;;
+	c) wgo-push --now 2025-12-10T06:00:00Z --batch 1 --concurrency 1 orders.jsonl >push-$run.jsonl ;;
 	esac
 	wgo-pull returns >returns-$run.jsonl
 	sandbox_stop

@@ -160,6 +160,11 @@ like "$err" 'err.request.bad.*method: control character' "naming the field"
 is "$(grep -c "$(printf '\033')" "$SB/ledger.jsonl")" 0 "the ledger holds none of it"
 expect 0 "simulate" ddp-sandbox simulate --state "$SB" --through 2026-03-31 --late 0.2 --never 0.1
 is "$(printf '%s' "$out" | jq -r '[.on_time, .late, .never] | add')" 11 "every order not yet verified is on time, late or never"
+# A month the bank cannot run (the attacker's review: 2199-12 and 1900-01 were
+# run and recorded as done): refused, exit 1. The bank's date is 2025-12-10.
+expect 1 "run-month 2199-12: refused" ddp-sandbox run-month --state "$SB" 2199-12
+like "$err" 'err.request.bad.*not within a year ahead' "saying why"
+expect 1 "run-month 1900-01: refused" ddp-sandbox run-month --state "$SB" 1900-01
 expect 0 "run-month" ddp-sandbox run-month --state "$SB" 2025-12
 like "$out" '^\{"month":"2025-12","payments":[0-9]+,' "prints what was paid"
 expect 1 "a month runs once" ddp-sandbox run-month --state "$SB" 2025-12

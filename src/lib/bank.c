@@ -1306,6 +1306,14 @@ do_run_month(struct sbank_answer *a, const char *who, json_t *b)
 		          "give month (YYYY-MM), and pay_error_rate a share from 0 to 1 if any");
 		return;
 	}
+	if (month_first(m) > o.today + 366 || m < date_month(o.today) - 12 * 30) {
+		/* The order history looks a year ahead at most; thirty years back is
+		 * before any order the bank holds could be due. */
+		sb_refuse(a, API_SB_RUN_MONTH, who, API_REQUEST_BAD,
+		          "month %s is not within a year ahead of the bank's date, nor thirty years back",
+		          ms);
+		return;
+	}
 	pthread_mutex_lock(&mu);
 	if (ledger_broken) {
 		pthread_mutex_unlock(&mu);
