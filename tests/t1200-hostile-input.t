@@ -64,4 +64,13 @@ expect 1 "a C1 control and a bidi override in an enumerated value" wgo-check rec
 like "$err" 'unknown value "\\u009B2J\\u202E"' "quoted escaped"
 is "$(printf '%s' "$err" | tr -d '\n' | LC_ALL=C grep -c "$(printf '[\001-\037\177]')")" 0 "no control byte in any message"
 
+# A FIFO where a file is read (the attacker's review: wgo-init -P, wgo.conf and
+# --branches hung, waiting for a writer): refused at once, exit 2.
+mkdir fifo && mkfifo fifo/wgo.conf fifo/pass fifo/branches && chmod 600 fifo/pass
+expect 2 "a FIFO as wgo.conf" timeout 10 env WGO_HOME=fifo wgo-issue --dry-run /dev/null
+like "$err" 'fifo/wgo.conf: cannot open: not a regular file' "is not read, and said"
+expect 2 "a FIFO as the passphrase file" timeout 10 wgo-init --home fifo/h --office KHL -P fifo/pass
+like "$err" 'fifo/pass: not a regular file' "is not read, and said"
+expect 2 "a FIFO as the branch file" timeout 10 wgo-track --branches fifo/branches 01712345678
+like "$err" 'fifo/branches: cannot open: not a regular file' "is not read, and said"
 done_testing

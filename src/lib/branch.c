@@ -66,9 +66,10 @@ branches_load(struct branches *b, const char *path, struct werr *e)
 {
 	memset(b, 0, sizeof *b);
 	hmap_init(&b->m, sizeof(struct branch));
-	FILE *f = fopen(path, "r");
+	FILE *f = fopen_file(path);
 	if (!f)
-		return werr_set(e, path, "cannot open: %s", strerror(errno));
+		return werr_set(e, path, "cannot open: %s",
+		                errno == EINVAL ? "not a regular file" : strerror(errno));
 	b->path = xstrdup(path);
 	char *line = NULL, where[512];
 	size_t cap = 0;

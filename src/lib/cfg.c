@@ -58,9 +58,10 @@ trim(char *s)
 int
 cfg_load(struct cfg *c, const char *path, struct werr *e)
 {
-	FILE *f = fopen(path, "r");
+	FILE *f = fopen_file(path);
 	if (!f)
-		return werr_set(e, path, "cannot open: %s", strerror(errno));
+		return werr_set(e, path, "cannot open: %s",
+		                errno == EINVAL ? "not a regular file" : strerror(errno));
 	memset(c, 0, sizeof *c);
 	c->path = xstrdup(path);
 	char *line = NULL, where[512];

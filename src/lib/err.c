@@ -1,7 +1,11 @@
 /* Messages on stderr, exit statuses, checked allocation and a growable buffer. */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "wgo.h"
 
@@ -256,4 +260,32 @@ werr_prefix(struct werr *e, const char *prefix)
 	memcpy(e->field, b.p, n);
 	e->field[n] = 0;
 	buf_free(&b);
+}
+
+FILE *
+fopen_file(const char *path)
+{
+	/* Opened without waiting (a FIFO would block until a writer came), then
+	 * refused unless a regular file. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	struct stat st;
+	int err = 0;
+	if (fstat(fd, &st) < 0)
+		err = errno;
+	else if (S_ISDIR(st.st_mode))
+		err = EISDIR;
+	else if (!S_ISREG(st.st_mode))
+		err = EINVAL;
+	if (err) {
+		close(fd);
+		errno = err;
+		return NULL;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	FILE *f = fdopen(fd, "r");
+	if (!f)
+		close(fd);
+	return f;
 }

@@ -38,6 +38,9 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t m);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
+/* A regular file opened for reading; NULL with errno set otherwise (EINVAL for a
+ * FIFO, a device or a socket, which would block or never end). */
+FILE *fopen_file(const char *path);
 void wgo_version(void);
 
 /* Growable byte buffer. */
