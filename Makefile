@@ -194,8 +194,13 @@ check: deps
 	$(MAKE) all unit
 	$(MAKE) test
 
+# The scripts that take longest (most of it waiting on a terminal or a bank, and
+# under valgrind minutes) start first, so that two run at once to the end.
+SLOW_TESTS = tests/t7300-wgo-apply.t tests/t6000-complaint-log.t tests/t0001-docs.t \
+             tests/t3100-wgo-push-pull.t tests/t3400-sandbox-trust.t tests/t3300-bank-contract.t
 test:
-	WGO_BIN=$(abspath $(OUT)) WGO_HELPERS=$(abspath $(BUILD)/helpers) $(PROVE) $(UNIT_BIN) tests/t*.t
+	WGO_BIN=$(abspath $(OUT)) WGO_HELPERS=$(abspath $(BUILD)/helpers) $(PROVE) $(SLOW_TESTS) \
+		$(UNIT_BIN) $(filter-out $(SLOW_TESTS),$(sort $(wildcard tests/t*.t)))
 
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 sanitize: deps
