@@ -99,18 +99,21 @@ else
 	# Each program that holds a secret, caught while it holds it (or waits for it).
 	TOK=TOKEN-CORE-4711
 	echo "$TOK" >"$WGO_HOME/token"; chmod 600 "$WGO_HOME/token"
-	mkfifo issue.fifo pass.fifo
+	mkfifo issue.fifo
 	exec 7<>issue.fifo # a writer that never writes: wgo-issue waits for input
 	segv() { # NAME CMD...: CMD run in core-NAME/ under ulimit -c unlimited, then kill -SEGV
 		_n=$1; shift
 		mkdir -p "core-$_n"
 		(cd "core-$_n" && ulimit -c unlimited && exec "$@") >"core-$_n.out" 2>"core-$_n.err" <"${SEGV_IN:-/dev/null}" &
-		_pid=$!
+		_bg=$!
 		nap 1.5
+		# SEGV_FIND: the program is a child of what was started (a terminal's).
+		_pid=$_bg
+		[ -z "${SEGV_FIND:-}" ] || _pid=$(pgrep -n -f "$SEGV_FIND")
 		limit=$(sed -n 's/^Max core file size *\([^ ]*\) *\([^ ]*\).*/\1 \2/p' /proc/$_pid/limits 2>/dev/null)
 		filter=$(cat /proc/$_pid/coredump_filter 2>/dev/null)
 		kill -SEGV $_pid 2>/dev/null
-		wait $_pid 2>/dev/null
+		wait $_bg 2>/dev/null
 		is "$limit" "0 0" "$_n: core file size limit 0, whatever ulimit -c said"
 		is "$filter" "00000000" "$_n: coredump_filter 0"
 		if [ $cores = 1 ]; then
@@ -121,8 +124,10 @@ else
 	ok "wgo-push: no file it left holds the token" sh -c "! grep -rq '$TOK' core-wgo-push core-wgo-push.out core-wgo-push.err"
 	segv wgo-pull wgo-pull --attempts 1 returns
 	SEGV_IN=issue.fifo segv wgo-issue wgo-issue --date 2025-12-10
-	segv wgo-keygen wgo-keygen --office KHL --passphrase-file "$SCRATCH/pass.fifo" --secret k.sec \
-		--public k.pub --no-keyring
+	# wgo-keygen waits for its passphrase on a terminal, which script(1) gives it
+	# (a FIFO as its passphrase file is refused at once, not waited on).
+	SEGV_IN=issue.fifo SEGV_FIND='^wgo-keygen --office KHL --secret k.sec' segv wgo-keygen \
+		script -qec 'wgo-keygen --office KHL --secret k.sec --public k.pub --no-keyring' /dev/null
 	segv ddp-sandbox ddp-sandbox --state "$SCRATCH/sb-core" --port 0 --keyring "$TESTDATA/keys" \
 		--token-file "$SB/tokens" --exit-after 60
 	exec 7>&-
