@@ -477,15 +477,6 @@ struct cand {
 	int joined;    /* found by the block of the letters run together */
 };
 
-static int
-bits(unsigned v)
-{
-	int n = 0;
-	for (; v; v &= v - 1)
-		n++;
-	return n;
-}
-
 /* The name search: the candidates that share the query's word blocks and have as
  * many words that count, or share one with initials on either side, or share its
  * letters run together, each then compared by the name matcher (names.c), as
@@ -508,7 +499,7 @@ by_name(const char *q)
 	hmap_init(&cands, sizeof(struct cand));
 	static const char cols[] = "SELECT kind, office, ref, name_key FROM lookup_names WHERE ";
 	struct buf sql = { 0 };
-	sqlite3_stmt *st[3];
+	sqlite3_stmt *st[5];
 	/* A word's block: the rows with as many words and no initials, and those with
 	 * initials; with initials in the query, every row. */
 	buf_printf(&sql, "%sblock = ?1 AND initials = 0 AND words = ?2 UNION ALL %sblock = ?1 AND "
@@ -520,12 +511,38 @@ by_name(const char *q)
 	sql.n = 0;
 	buf_printf(&sql, "%sblock = ?1 AND initials = 0 AND words <> ?2", cols);
 	st[2] = prepare(buf_str(&sql));
+	sql.n = 0;
+	buf_printf(&sql, "%sblock = ?1 AND initials = 1 AND ?2 = ?2", cols);
+	st[3] = prepare(buf_str(&sql));
+	st[4] = prepare("SELECT count(*) FROM lookup_names WHERE block = ?1 AND initials = 0 AND "
+	                "words = ?2");
+	/* A name without initials matches one without initials (the same words, or
+	 * reordered) only if it is in every word's block: so in the rarest, and the
+	 * others need only give the names with initials. (A common word, Md or
+	 * Begum, has a block of tens of thousands of names.) */
+	size_t rare = nb;
+	if (!qinit) {
+		sqlite3_int64 least = -1;
+		for (size_t i = 0; i < nb; i++) {
+			if (bl[i] == jb)
+				continue;
+			sqlite3_reset(st[4]);
+			sqlite3_bind_int64(st[4], 1, (sqlite3_int64)bl[i]);
+			sqlite3_bind_int(st[4], 2, words);
+			sqlite3_int64 k = sqlite3_step(st[4]) == SQLITE_ROW ? sqlite3_column_int64(st[4], 0) : 0;
+			if (least < 0 || k < least)
+				least = k, rare = i;
+		}
+	}
+	unsigned rare_bit = 0;
 	int nword = 0;
 	struct buf ck = { 0 };
 	for (size_t i = 0; i < nb; i++) {
 		int joined = bl[i] == jb;
-		sqlite3_stmt *s = joined ? st[2] : st[qinit];
+		sqlite3_stmt *s = joined ? st[2] : qinit ? st[1] : i == rare ? st[0] : st[3];
 		unsigned bit = joined ? 0 : 1u << (nword < 31 ? nword++ : 31);
+		if (i == rare)
+			rare_bit = bit;
 		sqlite3_reset(s);
 		sqlite3_bind_int64(s, 1, (sqlite3_int64)bl[i]);
 		sqlite3_bind_int(s, 2, words);
@@ -551,7 +568,7 @@ by_name(const char *q)
 	struct cand *c;
 	while ((c = hmap_iter(&cands, &it))) {
 		int init = qinit || strchr(c->key, '.');
-		if (c->joined || (init ? c->seen != 0 : bits(c->seen) == nword)) {
+		if (c->joined || (init ? c->seen != 0 : (c->seen & rare_bit) != 0)) {
 			int how = name_key_match(buf_str(&key), c->key);
 			if (how)
 				add_subject(c->kind, c->office, c->ref, M_NAME, how);
@@ -559,7 +576,7 @@ by_name(const char *q)
 		free(c->key);
 	}
 	hmap_free(&cands);
-	for (int k = 0; k < 3; k++)
+	for (int k = 0; k < 5; k++)
 		sqlite3_finalize(st[k]);
 	buf_free(&sql);
 	buf_free(&key);
