@@ -13,7 +13,6 @@
 #include <fcntl.h>
 
 #include <jansson.h>
-#include <readline/history.h>
 #include <readline/readline.h>
 #include <sodium.h>
 
@@ -524,34 +523,6 @@ add_one(json_t *ev, void *ctx)
 
 /* ---- add, on a terminal ---- */
 
-static char **completions;
-
-static char *
-complete_gen(const char *text, int state)
-{
-	static size_t i, len;
-	if (!state) {
-		i = 0;
-		len = strlen(text);
-	}
-	while (completions && completions[i]) {
-		const char *c = completions[i++];
-		if (!strncmp(c, text, len))
-			return xstrdup(c);
-	}
-	return NULL;
-}
-
-static char **
-complete(const char *text, int start, int end)
-{
-	(void)start;
-	(void)end;
-	rl_attempted_completion_over = 1; /* never file names */
-	rl_completion_append_character = '\0';
-	return rl_completion_matches(text, complete_gen);
-}
-
 /* Ask for one field; NULL at end of input. The answer is checked (and may be
  * turned into the id it names) by check(), and asked again while it is wrong. A
  * private answer (a name, a mobile number, an NID, the complaint) never goes into
@@ -572,9 +543,9 @@ ask(const char *en, const char *bn, const char *dflt, char **choices, check_fn c
 		else if (optional)
 			buf_adds(&prompt, tr(" (optional)", " (ঐচ্ছিক)"));
 		buf_adds(&prompt, ": ");
-		completions = choices;
+		form_choices(choices, 0);
 		char *line = readline(buf_str(&prompt));
-		completions = NULL;
+		form_choices(NULL, 0);
 		if (!line) {
 			buf_free(&prompt);
 			return NULL;
@@ -770,7 +741,7 @@ static int
 add_interactive(void)
 {
 	/* A label is several words: Tab completes the whole answer. */
-	form_open("complaint-log", "complaint-history", "\n", complete);
+	form_open("complaint-log", "complaint-history", "\n", 1);
 	char **offices = office_list(), **services = choice_list("service."),
 	     **categories = choice_list("category."), **officers = officer_list();
 	char *d_office = shown("office.", o_office ? o_office : cfg_get(wgo_config(), "office"));

@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include <jansson.h>
-#include <readline/history.h>
 #include <readline/readline.h>
 
 #include "wgo.h"
@@ -765,32 +764,6 @@ bulk(int argc, char **argv)
 
 /* ---- the form ---- */
 
-static char **completions;
-static int complete_ci; /* branch names: matched whatever their case */
-
-static char *
-complete_gen(const char *text, int state)
-{
-	static size_t i, len;
-	if (!state) {
-		i = 0;
-		len = strlen(text);
-	}
-	while (completions && completions[i]) {
-		const char *c = completions[i++];
-		if (complete_ci ? !strncasecmp(c, text, len) : !strncmp(c, text, len))
-			return xstrdup(c);
-	}
-	return NULL;
-}
-
-static char **
-complete(const char *text, int start, int end)
-{
-	rl_attempted_completion_over = 1; /* never file names */
-	return rl_completion_matches(text, complete_gen);
-}
-
 static void
 list_add(char ***l, size_t *n, const char *s)
 {
@@ -1071,10 +1044,9 @@ ask(size_t i, int optional, struct buf *dflt, char **choicel)
 		buf_adds(&prompt, tr(" (optional)", " (ঐচ্ছিক)"));
 	}
 	buf_adds(&prompt, ": ");
-	completions = choicel;
-	complete_ci = f->kind == K_ROUTING;
+	form_choices(choicel, f->kind == K_ROUTING); /* branch names: whatever their case */
 	char *line = readline(buf_str(&prompt));
-	completions = NULL;
+	form_choices(NULL, 0);
 	buf_free(&prompt);
 	if (!line)
 		return NULL;
@@ -1192,7 +1164,7 @@ save(json_t *app)
 static int
 form(void)
 {
-	form_open("wgo-apply", "apply-history", "", complete);
+	form_open("wgo-apply", "apply-history", "", 0);
 	load_designations();
 	char **offices = NULL, **blist = branch_list();
 	size_t no = 0;

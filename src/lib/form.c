@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <readline/history.h>
 #include <readline/readline.h>
@@ -26,11 +27,47 @@ forget_private(void)
 }
 
 static char *hist_path;
+static char **choices;
+static int choices_nocase, whole;
+
+static char *
+choice_gen(const char *text, int state)
+{
+	static size_t i, len;
+	if (!state) {
+		i = 0;
+		len = strlen(text);
+	}
+	while (choices && choices[i]) {
+		const char *c = choices[i++];
+		if (choices_nocase ? !strncasecmp(c, text, len) : !strncmp(c, text, len))
+			return xstrdup(c);
+	}
+	return NULL;
+}
+
+static char **
+complete(const char *text, int start, int end)
+{
+	(void)start;
+	(void)end;
+	rl_attempted_completion_over = 1; /* never file names */
+	if (whole)
+		rl_completion_append_character = '\0';
+	return rl_completion_matches(text, choice_gen);
+}
 
 void
-form_open(const char *program, const char *history, const char *word_breaks,
-          char **(*complete)(const char *, int, int))
+form_choices(char **list, int nocase)
 {
+	choices = list;
+	choices_nocase = nocase;
+}
+
+void
+form_open(const char *program, const char *history, const char *word_breaks, int whole_answer)
+{
+	whole = whole_answer;
 	setlocale(LC_CTYPE, "");
 	rl_readline_name = program;
 	rl_outstream = stderr;

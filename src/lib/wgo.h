@@ -1728,10 +1728,14 @@ void branches_free(struct branches *b);
 /* (pii.c) A line not to keep in a form's history: a mobile number or NID, or six digits
  * or more (ASCII or Bengali), but for a branch as completion writes it. */
 int form_private(const char *s);
-/* Readline set up for the program's form, completion by complete, words broken
- * at word_breaks; the history $WGO_HOME/HISTORY read, what is private dropped. */
+/* Readline set up for the program's form: Tab completes from the choices given
+ * (whole_answer: with nothing after it), words broken at word_breaks; the history
+ * $WGO_HOME/HISTORY read, what is private dropped. */
 void form_open(const char *program, const char *history, const char *word_breaks,
-               char **(*complete)(const char *, int, int));
+               int whole_answer);
+/* The answers Tab offers for the next question (NULL: none), matched whatever their
+ * case with nocase. */
+void form_choices(char **list, int nocase);
 /* An answer into the history, unless private or form_private(). */
 void form_remember(const char *answer, int private);
 /* The history written back (500 lines at most); a warning unless quiet. */
