@@ -477,6 +477,24 @@ struct cand {
 	int joined;    /* found by the block of the letters run together */
 };
 
+/* Whether key has every block of bl[] but the letters run together (jb). */
+static int
+in_every_block(const char *key, const uint64_t *bl, size_t nb, uint64_t jb)
+{
+	uint64_t cb[32];
+	size_t nc = name_key_blocks(key, cb, 32);
+	for (size_t i = 0; i < nb; i++) {
+		if (bl[i] == jb)
+			continue;
+		size_t k = 0;
+		while (k < nc && cb[k] != bl[i])
+			k++;
+		if (k == nc)
+			return 0;
+	}
+	return 1;
+}
+
 /* The name search: the candidates that share the query's word blocks and have as
  * many words that count, or share one with initials on either side, or share its
  * letters run together, each then compared by the name matcher (names.c), as
@@ -551,7 +569,11 @@ by_name(const char *q)
 			for (int k = 0; k < 4; k++)
 				v[k] = (const char *)sqlite3_column_text(s, k);
 			ck.n = 0;
-			buf_printf(&ck, "%s\t%s\t%s\t%s", v[0], v[1], v[2], v[3]);
+			for (int k = 0; k < 4; k++) {
+				buf_adds(&ck, v[k] ? v[k] : "");
+				if (k < 3)
+					buf_addc(&ck, '\t');
+			}
 			int isnew;
 			struct cand *c = hmap_put(&cands, buf_str(&ck), &isnew);
 			if (isnew) {
@@ -568,6 +590,13 @@ by_name(const char *q)
 	struct cand *c;
 	while ((c = hmap_iter(&cands, &it))) {
 		int init = qinit || strchr(c->key, '.');
+		/* Without initials, and not by the letters run together, a name that
+		 * matches is in every word's block, not only the rarest (t-names): that
+		 * much is checked on its key before the matcher, which costs more. */
+		if (!init && !c->joined && (c->seen & rare_bit) && !in_every_block(c->key, bl, nb, jb)) {
+			free(c->key);
+			continue;
+		}
 		if (c->joined || (init ? c->seen != 0 : (c->seen & rare_bit) != 0)) {
 			int how = name_key_match(buf_str(&key), c->key);
 			if (how)
@@ -1809,6 +1838,9 @@ open_index(void)
 	if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
 		db_die("open");
 	sqlite3_busy_timeout(db, 5000);
+	/* Pages read in place, not copied into SQLite's cache: a name's lookup reads
+	 * thousands of rows of the index. */
+	sqlite3_exec(db, "PRAGMA mmap_size = 4294967296", NULL, NULL, NULL);
 	char *pii = meta("pii"), *rules = meta("lookup_names");
 	if (!pii || !rules || !strcmp(rules, "none")) {
 		warnf("%s: %s", db_path,
