@@ -308,12 +308,14 @@ json_memory(void)
 	json_set_alloc_funcs(json_alloc, json_release);
 }
 
-/* The loop runs in two threads: a reader that reads, splits, parses and checks
- * lines into batches, and the caller's thread, which reports rejects and runs the
- * callback in input order. Parsing is half the work of most tools, so this nearly
- * halves their time on two cores. */
+/* The loop runs in threads: a reader that reads and splits lines into batches,
+ * parsers (one a core, up to four) that each take a whole batch and parse and
+ * check its lines, and the caller's thread, which takes the batches in input
+ * order, reports rejects and runs the callback. Parsing is most of the work of
+ * many tools, so on two cores it no longer waits on one thread. On one core the
+ * reader parses each batch itself. */
 
-enum { IT_OK, IT_PASS, IT_REJECT, IT_MSG, IT_STOP };
+enum { IT_OK, IT_PASS, IT_REJECT, IT_MSG, IT_STOP, IT_TODO };
 
 struct item {
 	int state;
@@ -322,16 +324,21 @@ struct item {
 	json_t *rec;
 	char *raw; /* the line, kept only when it did not parse */
 	size_t rawlen;
+	size_t off; /* IT_TODO: the line is rawlen bytes at off in the batch's text */
 	struct werr *e;
 };
 
 #define BATCH 256
 #define QUEUE 16
+#define BATCH_TEXT (4u << 20) /* a batch's lines are parsed once they hold this much */
+#define MAX_PARSERS 4
 
 struct batch {
 	struct item it[BATCH];
 	struct arena arena; /* the records' memory, when the loop is transient */
+	struct buf text;    /* the lines still to parse */
 	size_t n;
+	int claimed, ready; /* taken by a parser; parsed */
 	struct batch *next; /* on the list of batches handed back to be freed */
 };
 
@@ -340,7 +347,9 @@ struct reader {
 	int argc;
 	char **argv;
 	pthread_mutex_t mu;
-	pthread_cond_t more, room;
+	pthread_cond_t more, room, work;
+	int nparsers;
+	pthread_t parsers[MAX_PARSERS];
 	struct batch *q[QUEUE];
 	size_t head, count;
 	int done, quit, status, finished;
@@ -379,15 +388,24 @@ free_used(struct reader *R)
 				free_item(&b->it[i]);
 		arena_reset(&b->arena, 1);
 		b->n = 0;
+		b->text.n = 0;
 		b->next = R->spare;
 		R->spare = b;
 		b = next;
 	}
 }
 
+static void parse_batch(struct reader *R, struct batch *b);
+
 static void
 push_batch(struct reader *R)
 {
+	struct batch *b = R->cur;
+	b->claimed = b->ready = 0;
+	if (!R->nparsers) {
+		parse_batch(R, b);
+		b->claimed = b->ready = 1;
+	}
 	pthread_mutex_lock(&R->mu);
 	while (R->count == QUEUE && !R->quit)
 		pthread_cond_wait(&R->room, &R->mu);
@@ -395,11 +413,43 @@ push_batch(struct reader *R)
 		pthread_mutex_unlock(&R->mu);
 		return; /* the consumer frees what it never took */
 	}
-	R->q[(R->head + R->count) % QUEUE] = R->cur;
+	R->q[(R->head + R->count) % QUEUE] = b;
 	R->count++;
 	R->cur = NULL;
-	pthread_cond_signal(&R->more);
+	pthread_cond_signal(b->ready ? &R->more : &R->work);
 	pthread_mutex_unlock(&R->mu);
+}
+
+/* A parser: the oldest batch no one has taken, parsed, until the reader is done
+ * (or the consumer has stopped) and nothing is left to take. Once the consumer
+ * has stopped, a batch is only marked parsed: it will not be read. */
+static void *
+parser_main(void *arg)
+{
+	struct reader *R = arg;
+	pthread_mutex_lock(&R->mu);
+	for (;;) {
+		struct batch *b = NULL;
+		for (size_t i = 0; i < R->count && !b; i++)
+			if (!R->q[(R->head + i) % QUEUE]->claimed)
+				b = R->q[(R->head + i) % QUEUE];
+		if (!b) {
+			if (R->done || R->quit)
+				break;
+			pthread_cond_wait(&R->work, &R->mu);
+			continue;
+		}
+		b->claimed = 1;
+		int skip = R->quit;
+		pthread_mutex_unlock(&R->mu);
+		if (!skip)
+			parse_batch(R, b);
+		pthread_mutex_lock(&R->mu);
+		b->ready = 1;
+		pthread_cond_broadcast(&R->more);
+	}
+	pthread_mutex_unlock(&R->mu);
+	return NULL;
 }
 
 static struct item *
@@ -424,7 +474,7 @@ new_item(struct reader *R, const char *file, unsigned long line)
 static void
 item_done(struct reader *R)
 {
-	if (R->cur->n == BATCH)
+	if (R->cur->n == BATCH || R->cur->text.n >= BATCH_TEXT)
 		push_batch(R);
 }
 
@@ -442,25 +492,38 @@ item_reject(struct item *it, json_t *rec, const char *raw, size_t len, struct we
 	*it->e = *e;
 }
 
-/* Everything about one line that does not depend on the tool's state. */
+/* In the reader: a line into the batch, to be parsed. */
 static void
 prep_line(struct reader *R, const char *file, unsigned long ln, const char *line, size_t len)
 {
 	struct rloop *L = R->L;
-	struct werr e = { { 0 }, { 0 } };
 	if (is_blank(line, len))
 		return; /* blank lines are allowed and skipped */
 	struct item *it = new_item(R, file, ln);
-	cur_arena = L->transient ? &R->cur->arena : NULL;
 	if (len > L->maxline) {
+		struct werr e = { { 0 }, { 0 } };
 		werr_set(&e, "", "line longer than %zu bytes", L->maxline);
 		item_reject(it, NULL, line, len, &e);
-		goto out;
+	} else {
+		it->state = IT_TODO;
+		it->off = R->cur->text.n;
+		it->rawlen = len;
+		buf_add(&R->cur->text, line, len);
 	}
+	item_done(R);
+}
+
+/* In a parser: everything about one line that does not depend on the tool's
+ * state. */
+static void
+parse_item(struct rloop *L, struct item *it, const char *line, size_t len)
+{
+	struct werr e = { { 0 }, { 0 } };
+	it->rawlen = 0;
 	json_t *rec = rec_parse(line, len, &e);
 	if (!rec) {
 		item_reject(it, NULL, line, len, &e);
-		goto out;
+		return;
 	}
 	const char *kind = jstr(rec, "kind");
 	if (kind && !strcmp(kind, "reject")) {
@@ -468,7 +531,7 @@ prep_line(struct reader *R, const char *file, unsigned long ln, const char *line
 		json_decref(rec);
 		if (!inner) {
 			item_reject(it, NULL, line, len, &e);
-			goto out;
+			return;
 		}
 		rec = inner;
 		kind = jstr(rec, "kind");
@@ -498,9 +561,17 @@ prep_line(struct reader *R, const char *file, unsigned long ln, const char *line
 			*it->e = e;
 		}
 	}
-out:
+}
+
+static void
+parse_batch(struct reader *R, struct batch *b)
+{
+	struct rloop *L = R->L;
+	cur_arena = L->transient ? &b->arena : NULL;
+	for (size_t i = 0; i < b->n; i++)
+		if (b->it[i].state == IT_TODO)
+			parse_item(L, &b->it[i], b->text.p + b->it[i].off, b->it[i].rawlen);
 	cur_arena = NULL;
-	item_done(R);
 }
 
 static void
@@ -629,6 +700,7 @@ reader_main(void *arg)
 	R->status = st;
 	R->done = 1;
 	pthread_cond_signal(&R->more);
+	pthread_cond_broadcast(&R->work);
 	/* Free what comes back until the consumer has taken everything. */
 	while (!R->quit && (R->count > 0 || !R->finished)) {
 		pthread_mutex_unlock(&R->mu);
@@ -732,12 +804,19 @@ rec_loop(struct rloop *L, int argc, char **argv)
 	pthread_mutex_init(&R.mu, NULL);
 	pthread_cond_init(&R.more, NULL);
 	pthread_cond_init(&R.room, NULL);
+	pthread_cond_init(&R.work, NULL);
+	/* The parsers first: the reader reads how many there are. With none (one
+	 * core, or no thread to be had), the reader parses. */
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int want = cores > 1 ? (cores > MAX_PARSERS ? MAX_PARSERS : (int)cores) : 0;
+	while (R.nparsers < want && pthread_create(&R.parsers[R.nparsers], NULL, parser_main, &R) == 0)
+		R.nparsers++;
 	pthread_t th;
 	if (pthread_create(&th, NULL, reader_main, &R) != 0)
 		die("cannot start the reader thread");
 	for (;;) {
 		pthread_mutex_lock(&R.mu);
-		while (R.count == 0 && !R.done)
+		while ((R.count == 0 && !R.done) || (R.count > 0 && !R.q[R.head]->ready))
 			pthread_cond_wait(&R.more, &R.mu);
 		if (R.count == 0 && R.done) {
 			pthread_mutex_unlock(&R.mu);
@@ -759,8 +838,10 @@ rec_loop(struct rloop *L, int argc, char **argv)
 		pthread_mutex_lock(&R.mu);
 		b->next = R.used;
 		R.used = b;
-		if (L->stop)
+		if (L->stop) {
 			R.quit = 1;
+			pthread_cond_broadcast(&R.work);
+		}
 		pthread_cond_signal(&R.room);
 		pthread_mutex_unlock(&R.mu);
 	}
@@ -770,29 +851,41 @@ rec_loop(struct rloop *L, int argc, char **argv)
 	pthread_cond_signal(&R.room);
 	pthread_mutex_unlock(&R.mu);
 	pthread_join(th, NULL);
+	/* The reader is done: the parsers finish what they hold and go. */
+	pthread_mutex_lock(&R.mu);
+	R.done = 1;
+	pthread_cond_broadcast(&R.work);
+	pthread_mutex_unlock(&R.mu);
+	for (int k = 0; k < R.nparsers; k++)
+		pthread_join(R.parsers[k], NULL);
 	free_used(&R);
 	while (R.spare) {
 		struct batch *b = R.spare;
 		R.spare = b->next;
 		arena_reset(&b->arena, 0);
+		buf_free(&b->text);
 		free(b);
 	}
 	/* What the reader made after we stopped and never queued. */
 	for (size_t i = 0; R.cur && i < R.cur->n; i++)
 		free_item(&R.cur->it[i]);
-	if (R.cur)
+	if (R.cur) {
 		arena_reset(&R.cur->arena, 0);
+		buf_free(&R.cur->text);
+	}
 	free(R.cur);
 	for (size_t k = 0; k < R.count; k++) {
 		struct batch *b = R.q[(R.head + k) % QUEUE];
 		for (size_t i = 0; i < b->n; i++)
 			free_item(&b->it[i]);
 		arena_reset(&b->arena, 0);
+		buf_free(&b->text);
 		free(b);
 	}
 	pthread_mutex_destroy(&R.mu);
 	pthread_cond_destroy(&R.more);
 	pthread_cond_destroy(&R.room);
+	pthread_cond_destroy(&R.work);
 	L->status = wgo_worse(L->status, R.status);
 	if (L->rejects && L->rejects != stderr && fflush(L->rejects) == EOF) {
 		warnf("rejects: write error:");
