@@ -239,6 +239,7 @@ struct arena_chunk {
 };
 struct arena {
 	struct arena_chunk *head;
+	struct arena_chunk *spare; /* emptied chunks, used again before malloc is asked */
 };
 static _Thread_local struct arena *cur_arena;
 #define HDR 16
@@ -259,10 +260,15 @@ json_alloc(size_t n)
 	struct arena_chunk *c = a->head;
 	if (!c || c->cap - c->used < need) {
 		size_t cap = need > ARENA_CHUNK ? need : ARENA_CHUNK;
-		struct arena_chunk *nc = malloc(sizeof *nc + cap);
-		if (!nc)
-			return NULL;
-		nc->cap = cap;
+		struct arena_chunk *nc = a->spare;
+		if (nc && cap == ARENA_CHUNK) {
+			a->spare = nc->next;
+		} else {
+			nc = malloc(sizeof *nc + cap);
+			if (!nc)
+				return NULL;
+			nc->cap = cap;
+		}
 		nc->used = 0;
 		nc->next = c;
 		a->head = c = nc;
@@ -283,18 +289,26 @@ json_release(void *ptr)
 		free(p);
 }
 
-/* Keep one chunk for the next batch; give the rest back. */
+/* Keep the chunks of the usual size for the next batch (with parsers on other
+ * threads, chunks given back to malloc and asked for again grew every thread's
+ * malloc arena); give the larger ones back, and with !keep everything. */
 static void
 arena_reset(struct arena *a, int keep)
 {
 	struct arena_chunk *c = a->head;
 	a->head = NULL;
+	if (!keep) {
+		while (a->spare) {
+			struct arena_chunk *next = a->spare->next;
+			free(a->spare);
+			a->spare = next;
+		}
+	}
 	while (c) {
 		struct arena_chunk *next = c->next;
-		if (keep && !a->head && c->cap == ARENA_CHUNK) {
-			c->used = 0;
-			c->next = NULL;
-			a->head = c;
+		if (keep && c->cap == ARENA_CHUNK) {
+			c->next = a->spare;
+			a->spare = c;
 		} else {
 			free(c);
 		}
@@ -329,7 +343,7 @@ struct item {
 };
 
 #define BATCH 256
-#define QUEUE 16
+#define QUEUE 6
 #define BATCH_TEXT (4u << 20) /* a batch's lines are parsed once they hold this much */
 #define MAX_PARSERS 4
 
