@@ -239,7 +239,6 @@ struct arena_chunk {
 };
 struct arena {
 	struct arena_chunk *head;
-	struct arena_chunk *spare; /* emptied chunks, used again before malloc is asked */
 };
 static _Thread_local struct arena *cur_arena;
 #define HDR 16
@@ -260,15 +259,10 @@ json_alloc(size_t n)
 	struct arena_chunk *c = a->head;
 	if (!c || c->cap - c->used < need) {
 		size_t cap = need > ARENA_CHUNK ? need : ARENA_CHUNK;
-		struct arena_chunk *nc = a->spare;
-		if (nc && cap == ARENA_CHUNK) {
-			a->spare = nc->next;
-		} else {
-			nc = malloc(sizeof *nc + cap);
-			if (!nc)
-				return NULL;
-			nc->cap = cap;
-		}
+		struct arena_chunk *nc = malloc(sizeof *nc + cap);
+		if (!nc)
+			return NULL;
+		nc->cap = cap;
 		nc->used = 0;
 		nc->next = c;
 		a->head = c = nc;
@@ -289,26 +283,18 @@ json_release(void *ptr)
 		free(p);
 }
 
-/* Keep the chunks of the usual size for the next batch (with parsers on other
- * threads, chunks given back to malloc and asked for again grew every thread's
- * malloc arena); give the larger ones back, and with !keep everything. */
+/* Keep one chunk for the next batch; give the rest back. */
 static void
 arena_reset(struct arena *a, int keep)
 {
 	struct arena_chunk *c = a->head;
 	a->head = NULL;
-	if (!keep) {
-		while (a->spare) {
-			struct arena_chunk *next = a->spare->next;
-			free(a->spare);
-			a->spare = next;
-		}
-	}
 	while (c) {
 		struct arena_chunk *next = c->next;
-		if (keep && c->cap == ARENA_CHUNK) {
-			c->next = a->spare;
-			a->spare = c;
+		if (keep && !a->head && c->cap == ARENA_CHUNK) {
+			c->used = 0;
+			c->next = NULL;
+			a->head = c;
 		} else {
 			free(c);
 		}
@@ -430,23 +416,39 @@ push_batch(struct reader *R)
 	R->q[(R->head + R->count) % QUEUE] = b;
 	R->count++;
 	R->cur = NULL;
-	pthread_cond_signal(b->ready ? &R->more : &R->work);
+	pthread_cond_broadcast(b->ready ? &R->more : &R->work);
 	pthread_mutex_unlock(&R->mu);
 }
 
 /* A parser: the oldest batch no one has taken, parsed, until the reader is done
  * (or the consumer has stopped) and nothing is left to take. Once the consumer
- * has stopped, a batch is only marked parsed: it will not be read. */
+ * has stopped, a batch is only marked parsed: it will not be read. The first
+ * parser always works; the others only while the consumer has less than two
+ * parsed batches before it: when the consumer is the slower (a database to
+ * write), they would take the core it needs. */
+struct parser {
+	struct reader *R;
+	int first;
+};
+
 static void *
 parser_main(void *arg)
 {
-	struct reader *R = arg;
+	struct parser *P = arg;
+	struct reader *R = P->R;
 	pthread_mutex_lock(&R->mu);
 	for (;;) {
 		struct batch *b = NULL;
+		size_t ready = 0;
+		for (size_t i = 0; i < R->count && R->q[(R->head + i) % QUEUE]->ready; i++)
+			ready++;
 		for (size_t i = 0; i < R->count && !b; i++)
 			if (!R->q[(R->head + i) % QUEUE]->claimed)
 				b = R->q[(R->head + i) % QUEUE];
+		if (b && !P->first && ready >= 2 && !R->quit && !R->done) {
+			pthread_cond_wait(&R->work, &R->mu);
+			continue;
+		}
 		if (!b) {
 			if (R->done || R->quit)
 				break;
@@ -823,8 +825,13 @@ rec_loop(struct rloop *L, int argc, char **argv)
 	 * core, or no thread to be had), the reader parses. */
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	int want = cores > 1 ? (cores > MAX_PARSERS ? MAX_PARSERS : (int)cores) : 0;
-	while (R.nparsers < want && pthread_create(&R.parsers[R.nparsers], NULL, parser_main, &R) == 0)
+	struct parser P[MAX_PARSERS];
+	while (R.nparsers < want) {
+		P[R.nparsers] = (struct parser){ &R, R.nparsers == 0 };
+		if (pthread_create(&R.parsers[R.nparsers], NULL, parser_main, &P[R.nparsers]) != 0)
+			break;
 		R.nparsers++;
+	}
 	pthread_t th;
 	if (pthread_create(&th, NULL, reader_main, &R) != 0)
 		die("cannot start the reader thread");
@@ -840,6 +847,8 @@ rec_loop(struct rloop *L, int argc, char **argv)
 		R.head = (R.head + 1) % QUEUE;
 		R.count--;
 		pthread_cond_signal(&R.room);
+		if (R.nparsers > 1)
+			pthread_cond_broadcast(&R.work);
 		pthread_mutex_unlock(&R.mu);
 		/* A transient loop's callback allocates in the batch's arena too, so that
 		 * everything attached to its records goes when the batch does. */
