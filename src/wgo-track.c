@@ -503,7 +503,8 @@ static size_t
 rarest_block(const uint64_t *bl, size_t nb, uint64_t jb, int words)
 {
 	sqlite3_stmt *s[32];
-	size_t live = 0, rare = nb;
+	size_t rare = nb;
+	int any = 0;
 	for (size_t i = 0; i < nb; i++) {
 		s[i] = NULL;
 		if (bl[i] == jb)
@@ -511,9 +512,9 @@ rarest_block(const uint64_t *bl, size_t nb, uint64_t jb, int words)
 		s[i] = prepare("SELECT 1 FROM lookup_names WHERE block = ?1 AND initials = 0 AND words = ?2");
 		sqlite3_bind_int64(s[i], 1, (sqlite3_int64)bl[i]);
 		sqlite3_bind_int(s[i], 2, words);
-		live++;
+		any = 1;
 	}
-	while (live && rare == nb)
+	while (any && rare == nb)
 		for (size_t i = 0; i < nb && rare == nb; i++)
 			if (s[i] && sqlite3_step(s[i]) != SQLITE_ROW)
 				rare = i;
@@ -544,7 +545,7 @@ by_name(const char *q)
 	hmap_init(&cands, sizeof(struct cand));
 	static const char cols[] = "SELECT kind, office, ref, name_key FROM lookup_names WHERE ";
 	struct buf sql = { 0 };
-	sqlite3_stmt *st[5];
+	sqlite3_stmt *st[4];
 	/* A word's block: the rows with as many words and no initials, and those with
 	 * initials; with initials in the query, every row. */
 	buf_printf(&sql, "%sblock = ?1 AND initials = 0 AND words = ?2 UNION ALL %sblock = ?1 AND "
@@ -559,7 +560,6 @@ by_name(const char *q)
 	sql.n = 0;
 	buf_printf(&sql, "%sblock = ?1 AND initials = 1 AND ?2 = ?2", cols);
 	st[3] = prepare(buf_str(&sql));
-	st[4] = NULL;
 	/* A name without initials matches one without initials (the same words, or
 	 * reordered) only if it is in every word's block: so in the rarest, and the
 	 * others need only give the names with initials. (A common word, Md or
@@ -620,7 +620,7 @@ by_name(const char *q)
 		free(c->key);
 	}
 	hmap_free(&cands);
-	for (int k = 0; k < 5; k++)
+	for (int k = 0; k < 4; k++)
 		sqlite3_finalize(st[k]);
 	buf_free(&sql);
 	buf_free(&key);
