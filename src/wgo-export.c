@@ -150,11 +150,17 @@ ident(struct buf *b, const char *name)
 		buf_adds(b, name);
 }
 
+/* "x = 'a' OR x = 'b' ...", not "x IN ('a', 'b', ...)": SQLite answers an IN list
+ * of more than two constants from a table it builds on each run of the statement,
+ * and in a CHECK that is on every row (three microseconds each, which made the
+ * CHECKs of a million orders cost more than their inserts). */
 static void
-sql_list(struct buf *b, const char *const *l)
+sql_list(struct buf *b, const char *x, const char *const *l)
 {
+	buf_adds(b, "(");
 	for (size_t i = 0; l[i]; i++)
-		buf_printf(b, "%s'%s'", i ? ", " : "", l[i]);
+		buf_printf(b, "%s%s = '%s'", i ? " OR " : "", x, l[i]);
+	buf_adds(b, ")");
 }
 
 /* The column's type, its CHECK and its DuckDB type, from the schema's type. */
@@ -194,11 +200,10 @@ col_type(struct col *c, const struct rec_field *f)
 		c->duck = "TIMESTAMPTZ";
 		buf_printf(&k, "%s = strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', %s)", n, n);
 	} else if (!strcmp(t, "enum") || !strcmp(t, "office")) {
-		buf_printf(&k, "%s IN (", n);
-		sql_list(&k, f->values);
-		buf_adds(&k, ")");
+		sql_list(&k, n, f->values);
 	} else if (!strcmp(t, "nid")) {
-		buf_printf(&k, "length(%s) IN (10, 13, 17) AND ltrim(%s, '%s') = ''", n, n, digits);
+		buf_printf(&k, "(length(%s) = 10 OR length(%s) = 13 OR length(%s) = 17) AND ltrim(%s, '%s') = ''",
+		           n, n, n, n, digits);
 	} else if (!strcmp(t, "mobile")) {
 		buf_printf(&k, "length(%s) = 14 AND substr(%s, 1, 5) = '+8801' AND substr(%s, 6, 1) "
 		           "BETWEEN '3' AND '9' AND ltrim(substr(%s, 7), '%s') = ''", n, n, n, n, digits);
@@ -726,7 +731,7 @@ static const char lookup_names_sql[] =
 	"  block INTEGER NOT NULL,\n"
 	"  initials INTEGER NOT NULL CHECK (initials IN (0, 1)),\n"
 	"  words INTEGER NOT NULL,\n"
-	"  kind TEXT NOT NULL CHECK (kind IN ('order', 'application')),\n"
+	"  kind TEXT NOT NULL CHECK (kind = 'order' OR kind = 'application'),\n"
 	"  office TEXT NOT NULL,\n"
 	"  ref TEXT NOT NULL,\n"
 	"  name_key TEXT NOT NULL,\n"
@@ -734,9 +739,9 @@ static const char lookup_names_sql[] =
 	") WITHOUT ROWID, STRICT";
 static const char lookup_ids_sql[] =
 	"CREATE TABLE lookup_ids (\n"
-	"  what TEXT NOT NULL CHECK (what IN ('nid', 'mobile', 'application_no')),\n"
+	"  what TEXT NOT NULL CHECK (what = 'nid' OR what = 'mobile' OR what = 'application_no'),\n"
 	"  value TEXT NOT NULL,\n"
-	"  kind TEXT NOT NULL CHECK (kind IN ('order', 'application', 'complaint')),\n"
+	"  kind TEXT NOT NULL CHECK (kind = 'order' OR kind = 'application' OR kind = 'complaint'),\n"
 	"  office TEXT NOT NULL,\n"
 	"  ref TEXT NOT NULL,\n"
 	"  PRIMARY KEY (what, value, kind, office, ref)\n"
@@ -943,6 +948,40 @@ meta_get(const char *key)
 	return s;
 }
 
+/* A table's columns as SQLite sees them: name, type, NOT NULL, place in the key. */
+static void
+columns_of(const char *schema, const char *name, struct buf *out)
+{
+	struct buf q = { 0 };
+	buf_printf(&q, "SELECT name, type, \"notnull\", pk FROM pragma_table_info(?1, '%s')", schema);
+	sqlite3_stmt *st = prepare(buf_str(&q));
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		buf_printf(out, "%s %s %d %d\n", sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
+		           sqlite3_column_int(st, 2), sqlite3_column_int(st, 3));
+	sqlite3_finalize(st);
+	buf_free(&q);
+}
+
+/* A table held with other SQL than this schema's may still be the same table: an
+ * earlier wgo-export wrote some CHECKs in another form. Its columns, their types,
+ * NOT NULLs and key are compared with the schema's, made in a scratch table. */
+static int
+same_columns(const char *sql, const char *name)
+{
+	struct buf probe = { 0 }, a = { 0 }, b = { 0 };
+	buf_printf(&probe, "CREATE TEMP TABLE wgo_probe%s", strchr(sql, ' ') + strlen(" TABLE ") + strlen(name));
+	exec(buf_str(&probe));
+	columns_of("temp", "wgo_probe", &a);
+	columns_of("main", name, &b);
+	exec("DROP TABLE temp.wgo_probe");
+	int same = a.n && a.n == b.n && !memcmp(a.p, b.p, a.n);
+	buf_free(&probe);
+	buf_free(&a);
+	buf_free(&b);
+	return same;
+}
+
 /* Tables made or found as this schema makes them; views made anew. Indexes are
  * made at the end, after a fresh database's rows are in. */
 static void
@@ -965,7 +1004,7 @@ setup_schema(const struct stmt_list *l)
 				exec(l->s[i]);
 		} else if (!held) {
 			exec(l->s[i]);
-		} else if (strcmp(held, l->s[i])) {
+		} else if (strcmp(held, l->s[i]) && !same_columns(l->s[i], name)) {
 			warnf("%s: table %s was made by another version of wgo-export's schema; "
 			      "export into a new database", db_path, name);
 			free(held);
@@ -1203,40 +1242,76 @@ track_id(const char *what, const char *value, const char *kind, const char *offi
 		db_die("lookup_ids");
 }
 
-static void
-track_name(const char *name, const char *kind, const char *office, const char *ref)
-{
-	static struct buf key;
+/* A name's key and its blocks, as the index holds them. */
+struct tname {
+	int words, initials;
+	size_t nb, off, len; /* the key is len bytes at off in its text */
 	uint64_t blocks[MAXBLOCKS];
+};
+
+/* The keys of a record's (up to three) names: made in a parser thread when the
+ * record is new (track_prepare), so that the thread that writes the database does
+ * not wait on them. */
+struct tkeys {
+	struct tname t[3];
+	char text[];
+};
+
+static void
+name_keys(const char *name, struct tname *t, struct buf *text)
+{
+	memset(t, 0, sizeof *t);
 	if (!name || !*name)
 		return;
-	key.n = 0;
-	int words = name_key(&track_rules, name, &key);
-	size_t nb = name_key_blocks(buf_str(&key), blocks, MAXBLOCKS);
-	for (size_t i = 0; i < nb; i++) {
+	size_t off = text->n;
+	t->words = name_key(&track_rules, name, text);
+	t->off = off;
+	t->len = text->n - off;
+	buf_addc(text, '\0');
+	const char *k = text->p + off;
+	t->nb = name_key_blocks(k, t->blocks, MAXBLOCKS);
+	t->initials = memchr(k, '.', t->len) != NULL;
+}
+
+static void
+track_name(const struct tname *t, const char *text, const char *kind, const char *office,
+           const char *ref)
+{
+	for (size_t i = 0; i < t->nb; i++) {
 		sqlite3_reset(track_name_ins);
-		sqlite3_bind_int64(track_name_ins, 1, (sqlite3_int64)blocks[i]);
-		sqlite3_bind_int(track_name_ins, 2, strchr(key.p, '.') != NULL);
-		sqlite3_bind_int(track_name_ins, 3, words);
+		sqlite3_bind_int64(track_name_ins, 1, (sqlite3_int64)t->blocks[i]);
+		sqlite3_bind_int(track_name_ins, 2, t->initials);
+		sqlite3_bind_int(track_name_ins, 3, t->words);
 		sqlite3_bind_text(track_name_ins, 4, kind, -1, SQLITE_STATIC);
 		sqlite3_bind_text(track_name_ins, 5, office, -1, SQLITE_STATIC);
 		sqlite3_bind_text(track_name_ins, 6, ref, -1, SQLITE_STATIC);
-		sqlite3_bind_text(track_name_ins, 7, key.p, (int)key.n, SQLITE_STATIC);
+		sqlite3_bind_text(track_name_ins, 7, text + t->off, (int)t->len, SQLITE_STATIC);
 		if (sqlite3_step(track_name_ins) != SQLITE_DONE)
 			db_die("lookup_names");
 	}
 }
 
 /* One record's keys: s[] is its office, its ref, its application number, the NID,
- * the mobile, then up to three names (a beneficiary's two and the employee's). */
+ * the mobile, then up to three names (a beneficiary's two and the employee's),
+ * whose keys are in pre when a parser made them. */
 static void
-track_keys(const char *kind, const char *const s[8])
+track_keys(const char *kind, const char *const s[8], const struct tkeys *pre)
 {
+	static struct buf text;
 	track_id("nid", s[3], kind, s[0], s[1]);
 	track_id("mobile", s[4], kind, s[0], s[1]);
 	track_id("application_no", s[2], kind, s[0], s[1]);
-	for (int i = 5; i < 8; i++)
-		track_name(s[i], kind, s[0], s[1]);
+	if (pre) {
+		for (int i = 0; i < 3; i++)
+			track_name(&pre->t[i], pre->text, kind, s[0], s[1]);
+		return;
+	}
+	struct tname t[3];
+	text.n = 0;
+	for (int i = 0; i < 3; i++)
+		name_keys(s[5 + i], &t[i], &text);
+	for (int i = 0; i < 3; i++)
+		track_name(&t[i], text.p, kind, s[0], s[1]);
 }
 
 static const char *const track_paths[3][8] = {
@@ -1248,8 +1323,33 @@ static const char *const track_paths[3][8] = {
 };
 static const char *const track_kinds[3] = { "order", "application", "complaint" };
 
+/* In a parser thread: the name keys of an order or an application (the rules are
+ * only read). Made for every such record; used when it is new. */
+static void *
+track_prepare(json_t *rec, void *ctx)
+{
+	(void)ctx;
+	const char *kind = json_string_value(json_object_get(rec, "kind"));
+	int k;
+	for (k = 0; k < 2 && kind && strcmp(kind, track_kinds[k]); k++)
+		;
+	if (!kind || k == 2)
+		return NULL;
+	struct buf text = { 0 };
+	struct tname t[3];
+	for (int i = 0; i < 3; i++)
+		name_keys(json_string_value(jget(rec, track_paths[k][5 + i])), &t[i], &text);
+	struct tkeys *p = xmalloc(sizeof *p + text.n + 1);
+	memcpy(p->t, t, sizeof t);
+	if (text.n)
+		memcpy(p->text, text.p, text.n);
+	p->text[text.n] = '\0';
+	buf_free(&text);
+	return p;
+}
+
 static void
-track_record(const struct table *t, json_t *rec)
+track_record(const struct table *t, json_t *rec, const struct tkeys *pre)
 {
 	for (int k = 0; k < 3; k++) {
 		if (strcmp(t->kind, track_kinds[k]))
@@ -1257,7 +1357,7 @@ track_record(const struct table *t, json_t *rec)
 		const char *s[8];
 		for (int i = 0; i < 8; i++)
 			s[i] = track_paths[k][i] ? json_string_value(jget(rec, track_paths[k][i])) : NULL;
-		track_keys(track_kinds[k], s);
+		track_keys(track_kinds[k], s, pre);
 	}
 }
 
@@ -1294,7 +1394,7 @@ track_refill(const char *rules)
 			const char *s[8];
 			for (int i = 0; i < 8; i++)
 				s[i] = (const char *)sqlite3_column_text(st, i);
-			track_keys(track_kinds[k], s);
+			track_keys(track_kinds[k], s, NULL);
 		}
 		sqlite3_finalize(st);
 		buf_free(&q);
@@ -1332,7 +1432,7 @@ track_free(void)
 
 /* Add one record (or compare it with the one held under its key). */
 static int
-put_record(struct table *t, json_t *rec, struct werr *e)
+put_record(struct table *t, json_t *rec, const struct tkeys *pre, struct werr *e)
 {
 	char hash[33] = "";
 	if (o_nopii)
@@ -1355,7 +1455,7 @@ put_record(struct table *t, json_t *rec, struct werr *e)
 	else
 		t->held++;
 	if (isnew && track_on && !t->parent)
-		track_record(t, rec);
+		track_record(t, rec, pre);
 	if (!isnew && !t->hashkey && compare_held(t, "", e) < 0)
 		return -1;
 	for (int k = 0; k < t->nchild; k++) {
@@ -1592,7 +1692,7 @@ fill_status(wdate as_of)
 		}
 		hist_status_record(ords[k], as_of, &hs, &w, &line);
 		json_t *st = rec_parse(line.p, line.n - 1, &e);
-		if (!st || rec_validate(st, &e) < 0 || put_record(status_table, st, &e) < 0)
+		if (!st || rec_validate(st, &e) < 0 || put_record(status_table, st, NULL, &e) < 0)
 			warnf("order %s: status on %s: %s: %s", ords[k]->order_no, d, e.field, e.msg);
 		else
 			done++;
@@ -1672,7 +1772,7 @@ on_record(struct rloop *Lp, json_t *r, const struct rpos *pos, struct werr *e)
 	struct table *t = table_of(jstr(r, "kind"));
 	if (!t)
 		return werr_set(e, "kind", "%s keeps no \"%s\" records", wgo_prog, jstr(r, "kind"));
-	if (put_record(t, r, e) < 0) {
+	if (put_record(t, r, Lp->prepared, e) < 0) {
 		nconflict++;
 		return -1;
 	}
@@ -1835,6 +1935,8 @@ main(int argc, char **argv)
 		meta_set("lookup_names", "none");
 
 	L.cb = on_record;
+	if (track_on)
+		L.prepare = track_prepare;
 	L.validate = 1;
 	L.transient = 1;
 	L.quiet = o_quiet;

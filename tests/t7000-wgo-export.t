@@ -269,6 +269,20 @@ like "$err" "holds personal numbers masked; export with --no-pii" "are refused"
 sqlite3 other.sqlite "CREATE TABLE orders (order_no TEXT)"
 expect 2 "a database whose tables another schema made" wgo-export -o other.sqlite orders.jsonl
 like "$err" "other.sqlite: table orders was made by another version of wgo-export's schema; export into a new database" "is refused"
+# A database an earlier wgo-export made, whose CHECKs were written in another form
+# (here one CHECK edited by hand), has the same columns, types and keys: it is
+# taken, and the new records go in.
+head -5 orders.jsonl >first5.jsonl
+expect 0 "five orders" wgo-export -o earlier.sqlite first5.jsonl
+sqlite3 earlier.sqlite "PRAGMA writable_schema = ON; UPDATE sqlite_schema SET sql = replace(sql, 'CHECK (order_no <> '''')', 'CHECK (order_no != '''')') WHERE name = 'orders'"
+like "$(sqlite3 earlier.sqlite "SELECT sql FROM sqlite_schema WHERE name = 'orders'")" "CHECK \(order_no != ''\)" "(the CHECK as an earlier version wrote it)"
+expect 0 "into a table whose CHECKs another version wrote" wgo-export -o earlier.sqlite orders.jsonl
+is "$(sqlite3 earlier.sqlite "SELECT count(*) FROM orders")" 37 "is taken: the 32 other orders are added to the 5"
+# The CHECKs name a column's allowed values one by one: SQLite answers an IN list
+# of more than two constants from a table it builds again on every insert.
+is "$(wgo-export --schema | grep -cE "IN \([^)]*,[^)]*,")" 0 "no CHECK or index holds an IN list of more than two values"
+like "$(wgo-export --schema | grep -E '^  office TEXT NOT NULL CHECK' | head -1)" "CHECK \(\(office = 'HQ' OR office = 'DHK' OR office = 'CTG' OR office = 'RAJ' OR office = 'KHL' OR office = 'BAR' OR office = 'SYL' OR office = 'RNG' OR office = 'MYM'\)\)" \
+	"an office is one of the nine, each named"
 
 # ---- CSV ----
 expect 0 "--csv" wgo-export -q --csv csv $FILES

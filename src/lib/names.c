@@ -385,6 +385,13 @@ cp_at(const char *s, size_t n)
 	return cp;
 }
 
+/* A byte in lower case, as strncasecmp compares it (ASCII only). */
+static int
+fold(char c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : (unsigned char)c;
+}
+
 /* Where the name ends: the first cut phrase that stands apart from the letters
  * around it (a phrase that starts or ends with a mark, like "(", needs no gap). */
 static size_t
@@ -395,8 +402,9 @@ cut_at(const struct name_rules *r, const char *s)
 		const char *p = r->cut[c];
 		size_t pl = strlen(p);
 		int lead = is_letter(cp_at(p, pl)), tail = is_letter(cp_before(p, pl));
+		int first = fold(p[0]);
 		for (size_t i = 0; i + pl <= end; i++) {
-			if (strncasecmp(s + i, p, pl))
+			if (fold(s[i]) != first || strncasecmp(s + i, p, pl))
 				continue;
 			if (lead && is_letter(cp_before(s, i)))
 				continue;

@@ -326,6 +326,7 @@ struct item {
 	size_t rawlen;
 	size_t off; /* IT_TODO: the line is rawlen bytes at off in the batch's text */
 	struct werr *e;
+	void *prep; /* what L->prepare made of the record (malloc'd) */
 };
 
 #define BATCH 256
@@ -370,6 +371,7 @@ free_transient(struct item *it)
 	/* The record and all its parts are in the batch's arena. */
 	free(it->raw);
 	free(it->e);
+	free(it->prep);
 }
 
 static void
@@ -576,6 +578,8 @@ parse_item(struct rloop *L, struct item *it, const char *line, size_t len)
 			it->e = xmalloc(sizeof *it->e);
 			*it->e = e;
 		}
+		if (L->prepare && !L->validate_here)
+			it->prep = L->prepare(rec, L->ctx);
 	}
 }
 
@@ -736,6 +740,7 @@ free_item(struct item *it)
 	json_decref(it->rec);
 	free(it->raw);
 	free(it->e);
+	free(it->prep);
 }
 
 static void
@@ -773,10 +778,14 @@ consume(struct rloop *L, struct item *it)
 			it->e = xmalloc(sizeof *it->e);
 			*it->e = e;
 		}
+		if (L->prepare)
+			it->prep = L->prepare(it->rec, L->ctx);
 	}
 	L->precheck_err = it->e;
+	L->prepared = it->prep;
 	int rc = L->cb ? L->cb(L, it->rec, &pos, &e) : 0;
 	L->precheck_err = NULL;
+	L->prepared = NULL;
 	if (rc == 0) {
 		L->nok++;
 	} else if (rc == -1) {

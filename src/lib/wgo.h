@@ -295,6 +295,11 @@ struct rloop {
 	 * must be thread-safe); its error, if any, is in precheck_err during cb. */
 	int (*precheck)(struct json_t *rec, struct werr *e, void *ctx);
 	const struct werr *precheck_err;
+	/* Optional, run like precheck, after it: work on the record that need not wait
+	 * for the caller's thread (wgo-export's name keys). What it returns (from
+	 * malloc, or NULL) is in prepared during cb, and freed by the loop after. */
+	void *(*prepare)(struct json_t *rec, void *ctx);
+	void *prepared;
 	/* Optional: told of each rejected record, after it is reported. */
 	void (*on_reject)(struct rloop *L, const struct rpos *pos, const struct json_t *rec,
 	                  const struct werr *e);

@@ -34,6 +34,28 @@ count(struct rloop *L, json_t *rec, const struct rpos *pos, struct werr *e)
 	return 0;
 }
 
+/* prepare runs in a parser thread; what it made must reach the callback of the
+ * same record, in the caller's thread. */
+static int prepared_right, prepared_wrong;
+static void *
+prep_order_no(json_t *rec, void *ctx)
+{
+	(void)ctx;
+	return xstrdup(jstr(rec, "order_no"));
+}
+
+static int
+check_prepared(struct rloop *L, json_t *rec, const struct rpos *pos, struct werr *e)
+{
+	(void)pos;
+	(void)e;
+	if (L->prepared && !strcmp(L->prepared, jstr(rec, "order_no")))
+		prepared_right++;
+	else
+		prepared_wrong++;
+	return 0;
+}
+
 int
 main(void)
 {
@@ -79,6 +101,28 @@ main(void)
 	is_int(L.nrejected, 1, "the over-long line is refused");
 	is_int(L.nread, 3, "blank lines are not records");
 	is_int(rc, 1, "exit status 1 when a record was refused");
+	remove(p);
+
+	/* 20,000 records (many batches, parsed on several threads where there are
+	 * cores), every 1,000th of them invalid: each valid one's callback sees what
+	 * prepare made of that record and no other; the invalid ones are not prepared. */
+	f = fopen(p, "w");
+	for (int i = 0; i < 20000; i++)
+		fprintf(f, "{\"kind\":\"card_return\",\"v\":1,\"order_no\":\"O%d\",\"office\":\"KHL\","
+		           "\"last_month\":\"2025-01\",\"returned\":\"%s\"}\n",
+		        i, i % 1000 == 999 ? "2025-02-30" : "2025-02-10");
+	fclose(f);
+	struct rloop P = { 0 };
+	P.cb = check_prepared;
+	P.prepare = prep_order_no;
+	P.validate = 1;
+	P.transient = 1;
+	P.quiet = 1;
+	rc = rec_loop(&P, 1, args);
+	is_int(prepared_right, 19980, "prepare: 19,980 valid records, each with its own");
+	is_int(prepared_wrong, 0, "prepare: none with another's or none");
+	is_int(P.nrejected, 20, "prepare: the 20 invalid ones are refused");
+	ok(P.prepared == NULL, "prepare: nothing left in prepared after the loop");
 	remove(p);
 
 	/* The writer puts each kind's fields in its fixed order, nested ones too. */
