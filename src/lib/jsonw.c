@@ -304,6 +304,7 @@ keycmp2(const char *a, const char *b)
 static int
 keycmp(const void *x, const void *y)
 {
+	/* The first field of jcs_dump's struct member is its key. */
 	return keycmp2(*(const char *const *)x, *(const char *const *)y);
 }
 
@@ -312,9 +313,15 @@ jcs_dump(const json_t *v, struct buf *b)
 {
 	switch (json_typeof(v)) {
 	case JSON_OBJECT: {
+		/* The members sorted by key, each with its value (no second lookup). */
+		struct member {
+			const char *key;
+			size_t len;
+			const json_t *val;
+		};
 		size_t n = json_object_size(v), i = 0;
-		const char *small[32];
-		const char **keys = n <= 32 ? small : xmalloc(n * sizeof *keys);
+		struct member small[32];
+		struct member *ms = n <= 32 ? small : xmalloc(n * sizeof *ms);
 		const char *key;
 		json_t *m;
 		int all_ascii = 1;
@@ -325,29 +332,29 @@ jcs_dump(const json_t *v, struct buf *b)
 			/* Insertion sort: objects are small, and mostly in order already. */
 			size_t j = i++;
 			while (n <= 32 && j > 0 &&
-			       (all_ascii ? strcmp(keys[j - 1], key) : keycmp2(keys[j - 1], key)) > 0) {
-				keys[j] = keys[j - 1];
+			       (all_ascii ? strcmp(ms[j - 1].key, key) : keycmp2(ms[j - 1].key, key)) > 0) {
+				ms[j] = ms[j - 1];
 				j--;
 			}
-			keys[j] = key;
+			ms[j] = (struct member){ key, strlen(key), m };
 		}
 		if (n > 32)
-			qsort(keys, n, sizeof *keys, keycmp);
+			qsort(ms, n, sizeof *ms, keycmp);
 		buf_addc(b, '{');
 		for (i = 0; i < n; i++) {
 			if (i)
 				buf_addc(b, ',');
-			json_put_string(b, keys[i], strlen(keys[i]));
+			json_put_string(b, ms[i].key, ms[i].len);
 			buf_addc(b, ':');
-			if (jcs_dump(json_object_get(v, keys[i]), b) < 0) {
-				if (keys != small)
-					free(keys);
+			if (jcs_dump(ms[i].val, b) < 0) {
+				if (ms != small)
+					free(ms);
 				return -1;
 			}
 		}
 		buf_addc(b, '}');
-		if (keys != small)
-			free(keys);
+		if (ms != small)
+			free(ms);
 		return 0;
 	}
 	case JSON_ARRAY: {
@@ -368,7 +375,7 @@ jcs_dump(const json_t *v, struct buf *b)
 		/* I-JSON: integers beyond 2^53 cannot be represented the same everywhere. */
 		if (x > 9007199254740991LL || x < -9007199254740991LL)
 			return -1;
-		buf_printf(b, "%" JSON_INTEGER_FORMAT, x);
+		put_value(b, v, NULL, "");
 		return 0;
 	}
 	case JSON_REAL:
