@@ -950,17 +950,11 @@ next_json(json_t *tr, const char *action, wdate from, wdate by, wmonth month, in
 	json_object_set_new(tr, "next", n);
 }
 
-/* An application with no order yet. */
+/* An application before its order: a (the application, or the order when the
+ * application is not held) received, or approved, on as_of. */
 static json_t *
-tell_application(const struct subject *s)
+application_stage(const struct subject *s, const json_t *a, json_t *apps)
 {
-	json_t *apps = records("application", "office = ?1 AND application_no = ?2", "application_no",
-	                       s->office, s->ref);
-	json_t *a = json_array_get(apps, 0);
-	if (!a) {
-		json_decref(apps);
-		return NULL;
-	}
 	json_t *tr = rec_new("track");
 	head(tr, s, a);
 	struct story st = { 0 };
@@ -977,6 +971,17 @@ tell_application(const struct subject *s)
 	next_json(tr, approved ? "issue" : "approve", 0, 0, -1, -1);
 	complaints_of(tr, apps);
 	free(st.ev);
+	return tr;
+}
+
+/* An application with no order yet. */
+static json_t *
+tell_application(const struct subject *s)
+{
+	json_t *apps = records("application", "office = ?1 AND application_no = ?2", "application_no",
+	                       s->office, s->ref);
+	json_t *a = json_array_get(apps, 0);
+	json_t *tr = a ? application_stage(s, a, apps) : NULL;
 	json_decref(apps);
 	return tr;
 }
@@ -1016,6 +1021,14 @@ tell_order(const struct subject *s)
 
 	struct hist h;
 	hist_init(&h, &params, as_of > today ? as_of : today);
+	json_t *tr = NULL;
+	wdate issued;
+	if (jdate(r0, "issued", &issued) && issued > as_of) {
+		/* No order yet on that day: where its application stood. */
+		json_t *app = json_array_get(apps, 0);
+		tr = application_stage(s, app ? app : r0, apps);
+		goto out;
+	}
 	feed(&h, ords, "orders");
 	feed(&h, rets, "returns");
 	feed(&h, vers, "verifications");
@@ -1025,7 +1038,6 @@ tell_order(const struct subject *s)
 	const struct hist_order *o = hist_find(&h, no);
 	struct hist_status st;
 	struct werr e;
-	json_t *tr = NULL;
 	if (!o || hist_status(&h, o, as_of, &st, &e) < 0) {
 		if (o)
 			warnf("order %s: %s: %s", no, e.field, e.msg);

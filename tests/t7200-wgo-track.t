@@ -19,6 +19,22 @@ got=$(track --records 19571297580241465 | jq -r '.complaints[0] | [.deadline, .o
 is "$got" "$want" "and so is an escalated one's, overdue"
 is "$(track --records 4705392705 | jq '.complaints')" "null" "no complaint, no complaints"
 
+# Before its order was issued (KHL-2025-26-000001: received 2025-11-20, approved
+# 2025-11-26, issued 2025-12-10, as setup.sh says), an order is told as its
+# application stood that day: no order yet, nothing about life verification or pay.
+track --records --as-of 2025-12-01 KHL-2025-26-000001 >ans
+is "$(jq -c '[.state, .since, .order_no, [.events[] | .date + " " + .event], .next.action]' ans)" \
+	'["approved","2025-11-26",null,["2025-11-20 received","2025-11-26 approved"],"issue"]' \
+	"as of a day after its approval and before its issue: approved, no order yet"
+track --lang en --as-of 2025-12-01 KHL-2025-26-000001 >ans
+like "$(cat ans)" '^Application KHL/APP/2025/0001, Khulna' "told as the application"
+like "$(cat ans)" 'Now: approved; no order has been issued yet\.' "approved, no order yet"
+is "$(grep -c -e 'life verification' -e 'Tk ' ans)" 0 "and not a word of life verification or of money due"
+is "$(track --records --as-of 2025-11-22 KHL-2025-26-000001 | jq -c '[.state, .since]')" '["received","2025-11-20"]' \
+	"as of a day before its approval: received"
+is "$(track --records --as-of 2025-12-10 KHL-2025-26-000001 | jq -c '[.state, .order_no]')" '["awaiting_first","KHL-2025-26-000001"]' \
+	"as of its issue day: the order, waiting for its first verification"
+
 # Masking: only the number asked for is shown whole; no other whole NID or mobile
 # of the year appears in any answer (checked against every number the orders hold).
 numbers=$(jq -r '.beneficiary.nid, .beneficiary.mobile' orders.jsonl apps.jsonl pending.jsonl | sort -u)
