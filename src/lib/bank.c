@@ -21,8 +21,8 @@ struct acc {
 	uint8_t hash[16];
 	char bank_ref[24];
 	char order_no[64];
+	char office[6];
 	int revision, returned, pending; /* pending: to come back, not published yet */
-	json_t *order;
 	wdate accepted;
 };
 
@@ -237,7 +237,7 @@ apply_acc(const char *ref, const uint8_t hash[16], const char *bank_ref, wdate d
 	snprintf(a->bank_ref, sizeof a->bank_ref, "%s", bank_ref);
 	snprintf(a->order_no, sizeof a->order_no, "%s", jstr(order, "order_no"));
 	a->revision = (int)jint(order, "revision", 0);
-	a->order = json_incref(order);
+	snprintf(a->office, sizeof a->office, "%s", jstr(order, "office") ? jstr(order, "office") : "");
 	a->accepted = date;
 	id_taken(bank_ref);
 	to_history(order);
@@ -490,9 +490,9 @@ publish_returns(void)
 		json_t *r = rec_new("return");
 		json_object_set_new(r, "return_id", json_string(rid));
 		json_object_set_new(r, "reference_id", json_string(ref));
-		json_object_set(r, "order_no", json_object_get(a->order, "order_no"));
-		json_object_set(r, "revision", json_object_get(a->order, "revision"));
-		json_object_set(r, "office", json_object_get(a->order, "office"));
+		json_object_set_new(r, "order_no", json_string(a->order_no));
+		json_object_set_new(r, "revision", json_integer(a->revision));
+		json_object_set_new(r, "office", json_string(a->office));
 		json_object_set_new(r, "code", json_string(rcodes[k]));
 		json_object_set_new(r, "reason", json_string(reasons[k]));
 		json_object_set_new(r, "date", json_string(rd));
@@ -922,7 +922,7 @@ do_status(struct sbank_answer *a, json_t *env)
 		const char *ref = json_string_value(r);
 		struct acc *ac = ref ? hmap_get(&accs, ref) : NULL;
 		struct stopref *sr = ref ? hmap_get(&stops, ref) : NULL;
-		if (ac && !strcmp(jstr(ac->order, "office"), sender)) {
+		if (ac && !strcmp(ac->office, sender)) {
 			json_array_append_new(out, api_item_status(ref, NULL, ac->bank_ref,
 			                                           ac->returned ? &note : NULL));
 		} else if (sr && !strcmp(sr->office, sender)) {
@@ -1591,8 +1591,16 @@ sbank_serve(const char *method, const char *url, const char *who, const char *bo
 	}
 	json_t *env;
 	const struct wkey *key;
-	if (api_open(body ? body : "", n, &ring, (int64_t)time(NULL), o.replay_window, &env, &key, &e) < 0) {
+	/* The request is parsed into an arena: nothing of it is kept (what the bank
+	 * keeps, it copies), and it all goes at once when the answer is made. */
+	struct json_arena *ar = json_arena_new();
+	json_arena_use(ar);
+	int opened_ok = api_open(body ? body : "", n, &ring, (int64_t)time(NULL), o.replay_window, &env,
+	                         &key, &e);
+	json_arena_use(NULL);
+	if (opened_ok < 0) {
 		refused(a, ep, NULL, &e);
+		json_arena_free(ar);
 		return;
 	}
 	json_t *h = json_object_get(env, "header");
@@ -1606,7 +1614,7 @@ sbank_serve(const char *method, const char *url, const char *who, const char *bo
 		do_status(a, env);
 	else
 		do_feed(a, ep, env);
-	json_decref(env);
+	json_arena_free(ar); /* env with it */
 }
 
 void

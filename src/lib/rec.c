@@ -302,6 +302,29 @@ arena_reset(struct arena *a, int keep)
 	}
 }
 
+struct json_arena *
+json_arena_new(void)
+{
+	return xcalloc(1, sizeof(struct arena));
+}
+
+struct json_arena *
+json_arena_use(struct json_arena *a)
+{
+	struct arena *old = cur_arena;
+	cur_arena = (struct arena *)a;
+	return (struct json_arena *)old;
+}
+
+void
+json_arena_free(struct json_arena *a)
+{
+	if (!a)
+		return;
+	arena_reset((struct arena *)a, 0);
+	free(a);
+}
+
 __attribute__((constructor)) static void
 json_memory(void)
 {

@@ -313,6 +313,13 @@ struct rloop {
 	int (*line_check)(void *ctx, char *line, size_t *len, int complete, struct werr *e);
 	void *line_ctx;
 };
+/* JSON values made in this thread while an arena is in use are allocated from it,
+ * cost no free, and all go when it is freed: nothing made then may be kept after.
+ * json_arena_use returns the arena that was in use (NULL: none). */
+struct json_arena;
+struct json_arena *json_arena_new(void);
+struct json_arena *json_arena_use(struct json_arena *a);
+void json_arena_free(struct json_arena *a);
 /* Parse one line (no newline) into an object; NULL with e filled on error. */
 struct json_t *rec_parse(const char *line, size_t len, struct werr *e);
 /* Run the loop over files (none or "-": stdin). Returns an exit status. */
