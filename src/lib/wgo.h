@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/types.h>
 struct curl_slist;
 
@@ -49,9 +50,25 @@ struct buf {
 	size_t n, cap;
 };
 void buf_grow(struct buf *b, size_t more);
-void buf_add(struct buf *b, const void *p, size_t n);
+/* The two most called functions of the toolkit (every byte of JSON written): the
+ * room check inline, the growing not. */
+static inline void
+buf_add(struct buf *b, const void *p, size_t n)
+{
+	if (b->cap - b->n <= n)
+		buf_grow(b, n);
+	if (n) /* p may be an empty buffer's NULL */
+		memcpy(b->p + b->n, p, n);
+	b->n += n;
+}
+static inline void
+buf_addc(struct buf *b, char c)
+{
+	if (b->cap - b->n <= 1)
+		buf_grow(b, 1);
+	b->p[b->n++] = c;
+}
 void buf_adds(struct buf *b, const char *s);
-void buf_addc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...) WGO_ATTR_FMT(2, 3);
 const char *buf_str(struct buf *b); /* NUL-terminated view */
 void buf_free(struct buf *b);
