@@ -402,9 +402,11 @@ cut_at(const struct name_rules *r, const char *s)
 		const char *p = r->cut[c];
 		size_t pl = strlen(p);
 		int lead = is_letter(cp_at(p, pl)), tail = is_letter(cp_before(p, pl));
-		int first = fold(p[0]);
+		/* Its first and last bytes first: a Bengali phrase's first byte is every
+		 * Bengali letter's. */
+		int first = fold(p[0]), last = fold(p[pl - 1]);
 		for (size_t i = 0; i + pl <= end; i++) {
-			if (fold(s[i]) != first || strncasecmp(s + i, p, pl))
+			if (fold(s[i]) != first || fold(s[i + pl - 1]) != last || strncasecmp(s + i, p, pl))
 				continue;
 			if (lead && is_letter(cp_before(s, i)))
 				continue;
@@ -422,7 +424,9 @@ add_tok(struct pname *pn, const char *key, int flags)
 {
 	if (pn->n >= MAXTOK || !*key)
 		return;
-	snprintf(pn->t[pn->n].key, TOKMAX, "%s", key);
+	size_t n = strnlen(key, TOKMAX - 1);
+	memcpy(pn->t[pn->n].key, key, n);
+	pn->t[pn->n].key[n] = '\0';
 	pn->t[pn->n].flags = flags;
 	pn->n++;
 }
