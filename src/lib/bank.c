@@ -1592,7 +1592,9 @@ sbank_serve(const char *method, const char *url, const char *who, const char *bo
 	json_t *env;
 	const struct wkey *key;
 	/* The request is parsed into an arena: nothing of it is kept (what the bank
-	 * keeps, it copies), and it all goes at once when the answer is made. */
+	 * keeps, it copies), and its values cost no malloc and no free. What checking
+	 * it adds to its objects later (a key taken out and put back) is malloc'd, so
+	 * the tree is still released before the arena goes. */
 	struct json_arena *ar = json_arena_new();
 	json_arena_use(ar);
 	int opened_ok = api_open(body ? body : "", n, &ring, (int64_t)time(NULL), o.replay_window, &env,
@@ -1614,7 +1616,8 @@ sbank_serve(const char *method, const char *url, const char *who, const char *bo
 		do_status(a, env);
 	else
 		do_feed(a, ep, env);
-	json_arena_free(ar); /* env with it */
+	json_decref(env);
+	json_arena_free(ar);
 }
 
 void
