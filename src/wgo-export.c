@@ -77,6 +77,8 @@ struct col {
 	int ctype, pii, notnull;
 	char *type;               /* the schema's type name */
 	char *check;              /* CHECK expression, or NULL */
+	char *check_was;          /* the CHECK as wgo-export wrote it before 2026-11-30,
+	                           * when it differs (IN lists), or NULL */
 	char *duck;               /* DuckDB type */
 };
 
@@ -163,12 +165,22 @@ sql_list(struct buf *b, const char *x, const char *const *l)
 	buf_adds(b, ")");
 }
 
+/* The same as wgo-export wrote it before: a table it made then is still taken. */
+static void
+sql_list_was(struct buf *b, const char *x, const char *const *l)
+{
+	buf_printf(b, "%s IN (", x);
+	for (size_t i = 0; l[i]; i++)
+		buf_printf(b, "%s'%s'", i ? ", " : "", l[i]);
+	buf_adds(b, ")");
+}
+
 /* The column's type, its CHECK and its DuckDB type, from the schema's type. */
 /* The column's type, its CHECK and its DuckDB type, from the schema's type. */
 static void
 col_type(struct col *c, const struct rec_field *f)
 {
-	struct buf k = { 0 }, q = { 0 };
+	struct buf k = { 0 }, q = { 0 }, was = { 0 };
 	const char *t = f->type;
 	const char *digits = o_nopii ? "0123456789*" : "0123456789";
 	ident(&q, c->name);
@@ -201,9 +213,11 @@ col_type(struct col *c, const struct rec_field *f)
 		buf_printf(&k, "%s = strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', %s)", n, n);
 	} else if (!strcmp(t, "enum") || !strcmp(t, "office")) {
 		sql_list(&k, n, f->values);
+		sql_list_was(&was, n, f->values);
 	} else if (!strcmp(t, "nid")) {
 		buf_printf(&k, "(length(%s) = 10 OR length(%s) = 13 OR length(%s) = 17) AND ltrim(%s, '%s') = ''",
 		           n, n, n, n, digits);
+		buf_printf(&was, "length(%s) IN (10, 13, 17) AND ltrim(%s, '%s') = ''", n, n, digits);
 	} else if (!strcmp(t, "mobile")) {
 		buf_printf(&k, "length(%s) = 14 AND substr(%s, 1, 5) = '+8801' AND substr(%s, 6, 1) "
 		           "BETWEEN '3' AND '9' AND ltrim(substr(%s, 7), '%s') = ''", n, n, n, n, digits);
@@ -219,7 +233,9 @@ col_type(struct col *c, const struct rec_field *f)
 		buf_printf(&k, "%s IS NULL OR json_valid(%s)", n, n);
 	}
 	c->check = k.n ? xstrdup(buf_str(&k)) : NULL;
+	c->check_was = was.n ? xstrdup(buf_str(&was)) : NULL;
 	buf_free(&k);
+	buf_free(&was);
 	buf_free(&q);
 }
 
@@ -548,9 +564,11 @@ table_named(const char *name)
 
 /* ---- the DDL ---- */
 
-static void
-create_table(struct buf *b, const struct table *t)
+/* was: with the CHECKs as wgo-export wrote them before (NULL when none differs). */
+static int
+create_table(struct buf *b, const struct table *t, int was)
 {
+	int differs = 0;
 	buf_printf(b, "CREATE TABLE %s (\n", t->name);
 	for (size_t i = 0; i < t->nc; i++) {
 		const struct col *c = &t->c[i];
@@ -558,7 +576,10 @@ create_table(struct buf *b, const struct table *t)
 		ident(b, c->name);
 		buf_printf(b, " %s%s", c->ctype == C_TEXT || c->ctype == C_JSON ? "TEXT" : "INTEGER",
 		           c->notnull ? " NOT NULL" : "");
-		if (c->check)
+		differs |= c->check_was != NULL;
+		if (was && c->check_was)
+			buf_printf(b, " CHECK (%s)", c->check_was);
+		else if (c->check)
 			buf_printf(b, " CHECK (%s)", c->check);
 		buf_adds(b, ",\n");
 	}
@@ -581,6 +602,7 @@ create_table(struct buf *b, const struct table *t)
 		buf_adds(b, ",\n  FOREIGN KEY (order_no, revision) REFERENCES orders (order_no, revision)");
 	}
 	buf_adds(b, "\n) STRICT");
+	return differs;
 }
 
 /* An index for the joins on an order: where a table names orders but is not
@@ -704,6 +726,7 @@ masked_view(struct buf *b, const struct table *t)
 /* Every statement of the schema, in order, each without its ';'. */
 struct stmt_list {
 	char **s;
+	char **was; /* a table's SQL as wgo-export wrote it before, when it differs */
 	char *type; /* t table, i index, v view */
 	size_t n;
 };
@@ -712,10 +735,31 @@ static void
 push_stmt(struct stmt_list *l, struct buf *b, char type)
 {
 	l->s = xrealloc(l->s, (l->n + 1) * sizeof *l->s);
+	l->was = xrealloc(l->was, (l->n + 1) * sizeof *l->was);
 	l->type = xrealloc(l->type, l->n + 1);
 	l->type[l->n] = type;
+	l->was[l->n] = NULL;
 	l->s[l->n++] = xstrdup(buf_str(b));
 	b->n = 0;
+}
+
+/* The earlier form of the statement pushed last. */
+static void
+push_was(struct stmt_list *l, const char *sql)
+{
+	l->was[l->n - 1] = xstrdup(sql);
+}
+
+static void
+stmt_list_free(struct stmt_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->s[i]);
+		free(l->was[i]);
+	}
+	free(l->s);
+	free(l->was);
+	free(l->type);
 }
 
 static const char meta_sql[] =
@@ -746,6 +790,27 @@ static const char lookup_ids_sql[] =
 	"  ref TEXT NOT NULL,\n"
 	"  PRIMARY KEY (what, value, kind, office, ref)\n"
 	") WITHOUT ROWID, STRICT";
+/* The two as wgo-export wrote them before 2026-11-30. */
+static const char lookup_names_was_sql[] =
+	"CREATE TABLE lookup_names (\n"
+	"  block INTEGER NOT NULL,\n"
+	"  initials INTEGER NOT NULL CHECK (initials IN (0, 1)),\n"
+	"  words INTEGER NOT NULL,\n"
+	"  kind TEXT NOT NULL CHECK (kind IN ('order', 'application')),\n"
+	"  office TEXT NOT NULL,\n"
+	"  ref TEXT NOT NULL,\n"
+	"  name_key TEXT NOT NULL,\n"
+	"  PRIMARY KEY (block, initials, words, kind, office, ref, name_key)\n"
+	") WITHOUT ROWID, STRICT";
+static const char lookup_ids_was_sql[] =
+	"CREATE TABLE lookup_ids (\n"
+	"  what TEXT NOT NULL CHECK (what IN ('nid', 'mobile', 'application_no')),\n"
+	"  value TEXT NOT NULL,\n"
+	"  kind TEXT NOT NULL CHECK (kind IN ('order', 'application', 'complaint')),\n"
+	"  office TEXT NOT NULL,\n"
+	"  ref TEXT NOT NULL,\n"
+	"  PRIMARY KEY (what, value, kind, office, ref)\n"
+	") WITHOUT ROWID, STRICT";
 static const char track_complaints_sql[] = "CREATE INDEX complaints_id ON complaints (office, id)";
 
 static void
@@ -757,15 +822,24 @@ schema_stmts(struct stmt_list *l)
 	push_stmt(l, &b, 't');
 	buf_adds(&b, lookup_names_sql);
 	push_stmt(l, &b, 't');
+	push_was(l, lookup_names_was_sql);
 	buf_adds(&b, lookup_ids_sql);
 	push_stmt(l, &b, 't');
+	push_was(l, lookup_ids_was_sql);
 	for (int i = 0; i <= ntables; i++) {
 		struct table *t = i < ntables ? tables[i] : status_table;
-		create_table(&b, t);
-		push_stmt(l, &b, 't');
-		for (int k = 0; k < t->nchild; k++) {
-			create_table(&b, t->child[k]);
-			push_stmt(l, &b, 't');
+		for (int k = -1; k < t->nchild; k++) {
+			const struct table *x = k < 0 ? t : t->child[k];
+			if (create_table(&b, x, 1)) {
+				char *was = xstrdup(buf_str(&b));
+				b.n = 0;
+				create_table(&b, x, 0);
+				push_stmt(l, &b, 't');
+				push_was(l, was);
+				free(was);
+			} else {
+				push_stmt(l, &b, 't');
+			}
 		}
 	}
 	for (int i = 0; i <= ntables; i++)
@@ -817,6 +891,7 @@ on_duck(const struct rec_field *f, void *ctx)
 	c.name = (char *)f->name;
 	col_type(&c, f);
 	free(c.check);
+	free(c.check_was);
 	x->duck = xstrdup(!strcmp(f->name, "v") && f->depth == 0 ? "INTEGER" : c.duck);
 	return 0;
 }
@@ -948,40 +1023,6 @@ meta_get(const char *key)
 	return s;
 }
 
-/* A table's columns as SQLite sees them: name, type, NOT NULL, place in the key. */
-static void
-columns_of(const char *schema, const char *name, struct buf *out)
-{
-	struct buf q = { 0 };
-	buf_printf(&q, "SELECT name, type, \"notnull\", pk FROM pragma_table_info(?1, '%s')", schema);
-	sqlite3_stmt *st = prepare(buf_str(&q));
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW)
-		buf_printf(out, "%s %s %d %d\n", sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
-		           sqlite3_column_int(st, 2), sqlite3_column_int(st, 3));
-	sqlite3_finalize(st);
-	buf_free(&q);
-}
-
-/* A table held with other SQL than this schema's may still be the same table: an
- * earlier wgo-export wrote some CHECKs in another form. Its columns, their types,
- * NOT NULLs and key are compared with the schema's, made in a scratch table. */
-static int
-same_columns(const char *sql, const char *name)
-{
-	struct buf probe = { 0 }, a = { 0 }, b = { 0 };
-	buf_printf(&probe, "CREATE TEMP TABLE wgo_probe%s", strchr(sql, ' ') + strlen(" TABLE ") + strlen(name));
-	exec(buf_str(&probe));
-	columns_of("temp", "wgo_probe", &a);
-	columns_of("main", name, &b);
-	exec("DROP TABLE temp.wgo_probe");
-	int same = a.n && a.n == b.n && !memcmp(a.p, b.p, a.n);
-	buf_free(&probe);
-	buf_free(&a);
-	buf_free(&b);
-	return same;
-}
-
 /* Tables made or found as this schema makes them; views made anew. Indexes are
  * made at the end, after a fresh database's rows are in. */
 static void
@@ -1004,7 +1045,7 @@ setup_schema(const struct stmt_list *l)
 				exec(l->s[i]);
 		} else if (!held) {
 			exec(l->s[i]);
-		} else if (strcmp(held, l->s[i]) && !same_columns(l->s[i], name)) {
+		} else if (strcmp(held, l->s[i]) && !(l->was[i] && !strcmp(held, l->was[i]))) {
 			warnf("%s: table %s was made by another version of wgo-export's schema; "
 			      "export into a new database", db_path, name);
 			free(held);
@@ -1789,6 +1830,7 @@ free_table(struct table *t)
 		free(t->c[i].path);
 		free(t->c[i].type);
 		free(t->c[i].check);
+		free(t->c[i].check_was);
 		if (t->v)
 			buf_free(&t->v[i].b);
 	}
@@ -1854,12 +1896,9 @@ main(int argc, char **argv)
 		} else {
 			struct stmt_list l;
 			schema_stmts(&l);
-			for (size_t i = 0; i < l.n; i++) {
+			for (size_t i = 0; i < l.n; i++)
 				printf("%s;\n", l.s[i]);
-				free(l.s[i]);
-			}
-			free(l.s);
-			free(l.type);
+			stmt_list_free(&l);
 		}
 		for (int i = 0; i < ntables; i++)
 			free_table(tables[i]);
@@ -1991,10 +2030,7 @@ main(int argc, char **argv)
 		warnf("%s: write error:", o_rejects);
 		rc = WGO_EXIT_USAGE;
 	}
-	for (size_t i = 0; i < l.n; i++)
-		free(l.s[i]);
-	free(l.s);
-	free(l.type);
+	stmt_list_free(&l);
 	for (size_t i = 0; i < npii_paths; i++)
 		free(pii_paths[i].path);
 	free(pii_paths);

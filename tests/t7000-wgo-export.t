@@ -269,15 +269,31 @@ like "$err" "holds personal numbers masked; export with --no-pii" "are refused"
 sqlite3 other.sqlite "CREATE TABLE orders (order_no TEXT)"
 expect 2 "a database whose tables another schema made" wgo-export -o other.sqlite orders.jsonl
 like "$err" "other.sqlite: table orders was made by another version of wgo-export's schema; export into a new database" "is refused"
-# A database an earlier wgo-export made, whose CHECKs were written in another form
-# (here one CHECK edited by hand), has the same columns, types and keys: it is
-# taken, and the new records go in.
-head -5 orders.jsonl >first5.jsonl
-expect 0 "five orders" wgo-export -o earlier.sqlite first5.jsonl
-sqlite3 earlier.sqlite "PRAGMA writable_schema = ON; UPDATE sqlite_schema SET sql = replace(sql, 'CHECK (order_no <> '''')', 'CHECK (order_no != '''')') WHERE name = 'orders'"
-like "$(sqlite3 earlier.sqlite "SELECT sql FROM sqlite_schema WHERE name = 'orders'")" "CHECK \(order_no != ''\)" "(the CHECK as an earlier version wrote it)"
-expect 0 "into a table whose CHECKs another version wrote" wgo-export -o earlier.sqlite orders.jsonl
-is "$(sqlite3 earlier.sqlite "SELECT count(*) FROM orders")" 37 "is taken: the 32 other orders are added to the 5"
+# A database an earlier wgo-export made (before 2026-11-30 it wrote each allowed-
+# values CHECK as an IN list: office IN ('HQ', ...), length(nid) IN (10, 13, 17)) is
+# taken, and the new records go in. Its schema is made here from today's, with each
+# "x = 'a' OR x = 'b' ..." written back as that IN list.
+wgo-export --schema | python3 -c '
+import re, sys
+s = sys.stdin.read()
+s = re.sub(r"\(length\((\w+)\) = 10 OR length\(\1\) = 13 OR length\(\1\) = 17\)", r"length(\1) IN (10, 13, 17)", s)
+def inlist(m):
+    vals = re.findall(r"= (\x27[^\x27]*\x27)", m.group(0))
+    return "%s%s IN (%s)%s" % (m.group(1), m.group(2), ", ".join(vals), m.group(3))
+chain = r"(\w+|\"\w+\") = \x27[^\x27]*\x27(?: OR \2 = \x27[^\x27]*\x27)"
+s = re.sub(r"(CHECK \()\(" + chain + r"*\)(\))", inlist, s)
+s = re.sub(r"(CHECK \()" + chain + r"+(\))", inlist, s)
+sys.stdout.write(s)' >earlier.sql
+like "$(grep -E '^  office TEXT NOT NULL CHECK' earlier.sql | head -1)" "CHECK \(office IN \('HQ', 'DHK', 'CTG', 'RAJ', 'KHL', 'BAR', 'SYL', 'RNG', 'MYM'\)\)" \
+	"(the earlier schema: an office CHECK as an IN list)"
+sqlite3 earlier.sqlite <earlier.sql
+expect 0 "into the tables an earlier wgo-export made" wgo-export -o earlier.sqlite orders.jsonl
+is "$(sqlite3 earlier.sqlite "SELECT count(*) FROM orders")" 37 "are taken: the 37 orders go in"
+# A table whose CHECK is neither today's nor an earlier version's is another schema.
+sqlite3 edited.sqlite <earlier.sql
+sqlite3 edited.sqlite "PRAGMA writable_schema = ON; UPDATE sqlite_schema SET sql = replace(sql, 'CHECK (order_no <> '''')', 'CHECK (order_no != '''')') WHERE name = 'orders'"
+expect 2 "a table whose CHECK was edited" wgo-export -o edited.sqlite orders.jsonl
+like "$err" "edited.sqlite: table orders was made by another version of wgo-export's schema; export into a new database" "is refused"
 # The CHECKs name a column's allowed values one by one: SQLite answers an IN list
 # of more than two constants from a table it builds again on every insert.
 is "$(wgo-export --schema | grep -cE "IN \([^)]*,[^)]*,")" 0 "no CHECK or index holds an IN list of more than two values"
