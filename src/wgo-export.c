@@ -564,11 +564,10 @@ table_named(const char *name)
 
 /* ---- the DDL ---- */
 
-/* was: with the CHECKs as wgo-export wrote them before (NULL when none differs). */
-static int
+/* was: with the CHECKs as wgo-export wrote them before 2026-11-30. */
+static void
 create_table(struct buf *b, const struct table *t, int was)
 {
-	int differs = 0;
 	buf_printf(b, "CREATE TABLE %s (\n", t->name);
 	for (size_t i = 0; i < t->nc; i++) {
 		const struct col *c = &t->c[i];
@@ -576,7 +575,6 @@ create_table(struct buf *b, const struct table *t, int was)
 		ident(b, c->name);
 		buf_printf(b, " %s%s", c->ctype == C_TEXT || c->ctype == C_JSON ? "TEXT" : "INTEGER",
 		           c->notnull ? " NOT NULL" : "");
-		differs |= c->check_was != NULL;
 		if (was && c->check_was)
 			buf_printf(b, " CHECK (%s)", c->check_was);
 		else if (c->check)
@@ -602,7 +600,6 @@ create_table(struct buf *b, const struct table *t, int was)
 		buf_adds(b, ",\n  FOREIGN KEY (order_no, revision) REFERENCES orders (order_no, revision)");
 	}
 	buf_adds(b, "\n) STRICT");
-	return differs;
 }
 
 /* An index for the joins on an order: where a table names orders but is not
@@ -743,11 +740,14 @@ push_stmt(struct stmt_list *l, struct buf *b, char type)
 	b->n = 0;
 }
 
-/* The earlier form of the statement pushed last. */
+/* A table's statement, with its earlier form (in was) when that differs. */
 static void
-push_was(struct stmt_list *l, const char *sql)
+push_table(struct stmt_list *l, struct buf *b, struct buf *was)
 {
-	l->was[l->n - 1] = xstrdup(sql);
+	push_stmt(l, b, 't');
+	if (strcmp(buf_str(was), l->s[l->n - 1]))
+		l->was[l->n - 1] = xstrdup(buf_str(was));
+	was->n = 0;
 }
 
 static void
@@ -770,76 +770,59 @@ static const char meta_sql[] =
  * numbers and application numbers in their normal form; lookup_names the blocks of
  * each name's key (names.c: a name matching another shares a block with it), the
  * key, whether it has initials and how many words count in it. */
-static const char lookup_names_sql[] =
-	"CREATE TABLE lookup_names (\n"
-	"  block INTEGER NOT NULL,\n"
-	"  initials INTEGER NOT NULL CHECK (initials IN (0, 1)),\n"
-	"  words INTEGER NOT NULL,\n"
-	"  kind TEXT NOT NULL CHECK (kind = 'order' OR kind = 'application'),\n"
-	"  office TEXT NOT NULL,\n"
-	"  ref TEXT NOT NULL,\n"
-	"  name_key TEXT NOT NULL,\n"
-	"  PRIMARY KEY (block, initials, words, kind, office, ref, name_key)\n"
-	") WITHOUT ROWID, STRICT";
-static const char lookup_ids_sql[] =
-	"CREATE TABLE lookup_ids (\n"
-	"  what TEXT NOT NULL CHECK (what = 'nid' OR what = 'mobile' OR what = 'application_no'),\n"
-	"  value TEXT NOT NULL,\n"
-	"  kind TEXT NOT NULL CHECK (kind = 'order' OR kind = 'application' OR kind = 'complaint'),\n"
-	"  office TEXT NOT NULL,\n"
-	"  ref TEXT NOT NULL,\n"
-	"  PRIMARY KEY (what, value, kind, office, ref)\n"
-	") WITHOUT ROWID, STRICT";
-/* The two as wgo-export wrote them before 2026-11-30. */
-static const char lookup_names_was_sql[] =
-	"CREATE TABLE lookup_names (\n"
-	"  block INTEGER NOT NULL,\n"
-	"  initials INTEGER NOT NULL CHECK (initials IN (0, 1)),\n"
-	"  words INTEGER NOT NULL,\n"
-	"  kind TEXT NOT NULL CHECK (kind IN ('order', 'application')),\n"
-	"  office TEXT NOT NULL,\n"
-	"  ref TEXT NOT NULL,\n"
-	"  name_key TEXT NOT NULL,\n"
-	"  PRIMARY KEY (block, initials, words, kind, office, ref, name_key)\n"
-	") WITHOUT ROWID, STRICT";
-static const char lookup_ids_was_sql[] =
-	"CREATE TABLE lookup_ids (\n"
-	"  what TEXT NOT NULL CHECK (what IN ('nid', 'mobile', 'application_no')),\n"
-	"  value TEXT NOT NULL,\n"
-	"  kind TEXT NOT NULL CHECK (kind IN ('order', 'application', 'complaint')),\n"
-	"  office TEXT NOT NULL,\n"
-	"  ref TEXT NOT NULL,\n"
-	"  PRIMARY KEY (what, value, kind, office, ref)\n"
-	") WITHOUT ROWID, STRICT";
+static void
+lookup_table(struct buf *b, int ids, int was)
+{
+	static const char *const name_kinds[] = { "order", "application", NULL };
+	static const char *const id_kinds[] = { "order", "application", "complaint", NULL };
+	static const char *const whats[] = { "nid", "mobile", "application_no", NULL };
+	void (*list)(struct buf *, const char *, const char *const *) = was ? sql_list_was : sql_list;
+	if (!ids) {
+		buf_adds(b, "CREATE TABLE lookup_names (\n"
+		            "  block INTEGER NOT NULL,\n"
+		            "  initials INTEGER NOT NULL CHECK (initials IN (0, 1)),\n"
+		            "  words INTEGER NOT NULL,\n"
+		            "  kind TEXT NOT NULL CHECK (");
+		list(b, "kind", name_kinds);
+		buf_adds(b, "),\n"
+		            "  office TEXT NOT NULL,\n"
+		            "  ref TEXT NOT NULL,\n"
+		            "  name_key TEXT NOT NULL,\n"
+		            "  PRIMARY KEY (block, initials, words, kind, office, ref, name_key)\n"
+		            ") WITHOUT ROWID, STRICT");
+		return;
+	}
+	buf_adds(b, "CREATE TABLE lookup_ids (\n  what TEXT NOT NULL CHECK (");
+	list(b, "what", whats);
+	buf_adds(b, "),\n  value TEXT NOT NULL,\n  kind TEXT NOT NULL CHECK (");
+	list(b, "kind", id_kinds);
+	buf_adds(b, "),\n"
+	            "  office TEXT NOT NULL,\n"
+	            "  ref TEXT NOT NULL,\n"
+	            "  PRIMARY KEY (what, value, kind, office, ref)\n"
+	            ") WITHOUT ROWID, STRICT");
+}
 static const char track_complaints_sql[] = "CREATE INDEX complaints_id ON complaints (office, id)";
 
 static void
 schema_stmts(struct stmt_list *l)
 {
-	struct buf b = { 0 };
+	struct buf b = { 0 }, was = { 0 };
 	memset(l, 0, sizeof *l);
 	buf_adds(&b, meta_sql);
 	push_stmt(l, &b, 't');
-	buf_adds(&b, lookup_names_sql);
-	push_stmt(l, &b, 't');
-	push_was(l, lookup_names_was_sql);
-	buf_adds(&b, lookup_ids_sql);
-	push_stmt(l, &b, 't');
-	push_was(l, lookup_ids_was_sql);
+	for (int ids = 0; ids < 2; ids++) {
+		lookup_table(&was, ids, 1);
+		lookup_table(&b, ids, 0);
+		push_table(l, &b, &was);
+	}
 	for (int i = 0; i <= ntables; i++) {
 		struct table *t = i < ntables ? tables[i] : status_table;
 		for (int k = -1; k < t->nchild; k++) {
 			const struct table *x = k < 0 ? t : t->child[k];
-			if (create_table(&b, x, 1)) {
-				char *was = xstrdup(buf_str(&b));
-				b.n = 0;
-				create_table(&b, x, 0);
-				push_stmt(l, &b, 't');
-				push_was(l, was);
-				free(was);
-			} else {
-				push_stmt(l, &b, 't');
-			}
+			create_table(&was, x, 1);
+			create_table(&b, x, 0);
+			push_table(l, &b, &was);
 		}
 	}
 	for (int i = 0; i <= ntables; i++)
@@ -864,6 +847,7 @@ schema_stmts(struct stmt_list *l)
 		if (masked_view(&b, tables[i]))
 			push_stmt(l, &b, 'v');
 	buf_free(&b);
+	buf_free(&was);
 }
 
 /* ---- DuckDB's columns={...} ---- */
@@ -1332,13 +1316,29 @@ track_name(const struct tname *t, const char *text, const char *kind, const char
 	}
 }
 
+/* The keys of three names (any may be NULL), in one block. */
+static struct tkeys *
+tkeys_of(const char *const names[3])
+{
+	struct buf text = { 0 };
+	struct tname t[3];
+	for (int i = 0; i < 3; i++)
+		name_keys(names[i], &t[i], &text);
+	struct tkeys *p = xmalloc(sizeof *p + text.n + 1);
+	memcpy(p->t, t, sizeof t);
+	if (text.n)
+		memcpy(p->text, text.p, text.n);
+	p->text[text.n] = '\0';
+	buf_free(&text);
+	return p;
+}
+
 /* One record's keys: s[] is its office, its ref, its application number, the NID,
  * the mobile, then up to three names (a beneficiary's two and the employee's),
  * whose keys are in pre when a parser made them. */
 static void
 track_keys(const char *kind, const char *const s[8], const struct tkeys *pre)
 {
-	static struct buf text;
 	track_id("nid", s[3], kind, s[0], s[1]);
 	track_id("mobile", s[4], kind, s[0], s[1]);
 	track_id("application_no", s[2], kind, s[0], s[1]);
@@ -1347,12 +1347,10 @@ track_keys(const char *kind, const char *const s[8], const struct tkeys *pre)
 			track_name(&pre->t[i], pre->text, kind, s[0], s[1]);
 		return;
 	}
-	struct tname t[3];
-	text.n = 0;
+	struct tkeys *own = tkeys_of(s + 5);
 	for (int i = 0; i < 3; i++)
-		name_keys(s[5 + i], &t[i], &text);
-	for (int i = 0; i < 3; i++)
-		track_name(&t[i], text.p, kind, s[0], s[1]);
+		track_name(&own->t[i], own->text, kind, s[0], s[1]);
+	free(own);
 }
 
 static const char *const track_paths[3][8] = {
@@ -1376,17 +1374,10 @@ track_prepare(json_t *rec, void *ctx)
 		;
 	if (!kind || k == 2)
 		return NULL;
-	struct buf text = { 0 };
-	struct tname t[3];
+	const char *names[3];
 	for (int i = 0; i < 3; i++)
-		name_keys(json_string_value(jget(rec, track_paths[k][5 + i])), &t[i], &text);
-	struct tkeys *p = xmalloc(sizeof *p + text.n + 1);
-	memcpy(p->t, t, sizeof t);
-	if (text.n)
-		memcpy(p->text, text.p, text.n);
-	p->text[text.n] = '\0';
-	buf_free(&text);
-	return p;
+		names[i] = json_string_value(jget(rec, track_paths[k][5 + i]));
+	return tkeys_of(names);
 }
 
 static void

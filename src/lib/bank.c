@@ -1595,11 +1595,10 @@ sbank_serve(const char *method, const char *url, const char *who, const char *bo
 	 * keeps, it copies), and its values cost no malloc and no free. What checking
 	 * it adds to its objects later (a key taken out and put back) is malloc'd, so
 	 * the tree is still released before the arena goes. */
-	struct json_arena *ar = json_arena_new();
-	json_arena_use(ar);
+	struct json_arena *ar = json_arena_new(), *was = json_arena_use(ar);
 	int opened_ok = api_open(body ? body : "", n, &ring, (int64_t)time(NULL), o.replay_window, &env,
 	                         &key, &e);
-	json_arena_use(NULL);
+	json_arena_use(was);
 	if (opened_ok < 0) {
 		refused(a, ep, NULL, &e);
 		json_arena_free(ar);

@@ -24,6 +24,13 @@
 #define TOKMAX 48  /* bytes of one word's key */
 #define MAXTOK 16  /* words of one name that count */
 
+/* A byte in lower case, as strncasecmp compares it (ASCII only). */
+static int
+fold(char c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : (unsigned char)c;
+}
+
 /* ---- Latin letters to a key ---- */
 
 static int
@@ -302,7 +309,7 @@ name_translit(const char *s, struct buf *out)
 			nw = 0;
 		}
 		if (cp < 0x80)
-			buf_addc(out, (char)(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp));
+			buf_addc(out, (char)fold((char)cp));
 	}
 	if (nw)
 		bn_word(w, nw, out);
@@ -383,13 +390,6 @@ cp_at(const char *s, size_t n)
 	uint32_t cp = 0;
 	utf8_decode((const unsigned char *)s, n, &cp);
 	return cp;
-}
-
-/* A byte in lower case, as strncasecmp compares it (ASCII only). */
-static int
-fold(char c)
-{
-	return c >= 'A' && c <= 'Z' ? c + 32 : (unsigned char)c;
 }
 
 /* Where the name ends: the first cut phrase that stands apart from the letters
@@ -511,7 +511,7 @@ parse_name(const struct name_rules *r, const char *name, struct pname *pn)
 					if (!kk)
 						break;
 					x += (size_t)kk;
-					char b = c < 0x80 ? (char)(c >= 'A' && c <= 'Z' ? c + 32 : c) : latin_base(c);
+					char b = c < 0x80 ? (char)fold((char)c) : latin_base(c);
 					if (b >= 'a' && b <= 'z')
 						buf_addc(&latin, b);
 				}
@@ -860,7 +860,7 @@ name_rules_load(struct name_rules *r, const struct cfg *c, struct werr *e)
 				if (k == 2) {
 					struct buf lw = { 0 };
 					for (const char *p = w; *p; p++)
-						buf_addc(&lw, (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p));
+						buf_addc(&lw, (char)fold(*p));
 					hmap_put(&r->initials, buf_str(&lw), NULL);
 					buf_free(&lw);
 					continue;

@@ -332,7 +332,9 @@ struct rloop {
 };
 /* JSON values made in this thread while an arena is in use are allocated from it,
  * cost no free, and all go when it is freed: nothing made then may be kept after.
- * json_arena_use returns the arena that was in use (NULL: none). */
+ * A key set in one of its objects once the arena is no longer in use is malloc'd:
+ * release the tree (json_decref) before the arena is freed. json_arena_use returns
+ * the arena that was in use (NULL: none), to be put back after. */
 struct json_arena;
 struct json_arena *json_arena_new(void);
 struct json_arena *json_arena_use(struct json_arena *a);
