@@ -56,9 +56,319 @@ dup_key_name(const char *line, size_t pos, char *out, size_t outsz)
 	return out[0] ? start : pos;
 }
 
+/* The plain line's fast path. jansson reads a line a byte at a time through its
+ * stream and copies every string twice; this reads it in one pass and builds the
+ * same tree with jansson's own constructors. It takes only what it is sure of:
+ * anything else (a number with a fraction or exponent, \u0000, a lone surrogate,
+ * a duplicate key, bad UTF-8, a control byte, deep nesting, bytes after the value,
+ * any syntax error) makes it give up, and jansson parses the line and says what is
+ * wrong, so every message is jansson's as before. */
+struct fastp {
+	const unsigned char *p, *end;
+	struct buf tmp; /* an escaped string, decoded */
+};
+
+/* Bytes a string's plain run stops at: the quote, the backslash, controls, and
+ * the lead of a multi-byte character (checked as UTF-8). */
+static const unsigned char fast_stop[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['"'] = 1, ['\\'] = 1,
+	[0x80] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
+static void
+fast_ws(struct fastp *s)
+{
+	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
+		s->p++;
+}
+
+static int
+fast_hex4(const unsigned char *p, const unsigned char *end, uint32_t *v)
+{
+	if (end - p < 4)
+		return -1;
+	*v = 0;
+	for (int i = 0; i < 4; i++) {
+		unsigned c = p[i], d;
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+			d = (c | 0x20) - 'a' + 10;
+		else
+			return -1;
+		*v = *v << 4 | d;
+	}
+	return 0;
+}
+
+/* A string at s->p (just after its opening quote): sets *str and *len to its
+ * text (in the line itself when it has no escape, else in s->tmp). */
+static int
+fast_string(struct fastp *s, const char **str, size_t *len)
+{
+	const unsigned char *p = s->p, *start = p;
+	int escaped = 0;
+	s->tmp.n = 0;
+	for (;;) {
+		while (p < s->end && !fast_stop[*p])
+			p++;
+		if (p >= s->end || *p < 0x20)
+			return -1;
+		if (*p >= 0x80) {
+			uint32_t cp;
+			int k = utf8_decode(p, (size_t)(s->end - p), &cp);
+			if (!k)
+				return -1;
+			p += k;
+			continue;
+		}
+		if (*p == '"')
+			break;
+		/* a backslash */
+		buf_add(&s->tmp, (const char *)start, (size_t)(p - start));
+		escaped = 1;
+		if (s->end - p < 2)
+			return -1;
+		char c;
+		switch (p[1]) {
+		case '"': c = '"'; break;
+		case '\\': c = '\\'; break;
+		case '/': c = '/'; break;
+		case 'b': c = '\b'; break;
+		case 'f': c = '\f'; break;
+		case 'n': c = '\n'; break;
+		case 'r': c = '\r'; break;
+		case 't': c = '\t'; break;
+		case 'u': {
+			uint32_t v, lo;
+			if (fast_hex4(p + 2, s->end, &v) < 0 || v == 0 || (v >= 0xDC00 && v <= 0xDFFF))
+				return -1;
+			p += 6;
+			if (v >= 0xD800 && v <= 0xDBFF) {
+				if (s->end - p < 2 || p[0] != '\\' || p[1] != 'u' ||
+				    fast_hex4(p + 2, s->end, &lo) < 0 || lo < 0xDC00 || lo > 0xDFFF)
+					return -1;
+				v = 0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00);
+				p += 6;
+			}
+			char u[4];
+			size_t un;
+			if (v < 0x80) {
+				u[0] = (char)v;
+				un = 1;
+			} else if (v < 0x800) {
+				u[0] = (char)(0xC0 | v >> 6);
+				u[1] = (char)(0x80 | (v & 0x3F));
+				un = 2;
+			} else if (v < 0x10000) {
+				u[0] = (char)(0xE0 | v >> 12);
+				u[1] = (char)(0x80 | (v >> 6 & 0x3F));
+				u[2] = (char)(0x80 | (v & 0x3F));
+				un = 3;
+			} else {
+				u[0] = (char)(0xF0 | v >> 18);
+				u[1] = (char)(0x80 | (v >> 12 & 0x3F));
+				u[2] = (char)(0x80 | (v >> 6 & 0x3F));
+				u[3] = (char)(0x80 | (v & 0x3F));
+				un = 4;
+			}
+			buf_add(&s->tmp, u, un);
+			start = p;
+			continue;
+		}
+		default:
+			return -1;
+		}
+		buf_addc(&s->tmp, c);
+		p += 2;
+		start = p;
+	}
+	if (escaped) {
+		buf_add(&s->tmp, (const char *)start, (size_t)(p - start));
+		*str = s->tmp.p;
+		*len = s->tmp.n;
+	} else {
+		*str = (const char *)start;
+		*len = (size_t)(p - start);
+	}
+	s->p = p + 1;
+	return 0;
+}
+
+/* What may follow a scalar: the end, blank, or the next structural byte. */
+static int
+fast_delim(const struct fastp *s)
+{
+	if (s->p >= s->end)
+		return 1;
+	unsigned c = *s->p;
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ',' || c == '}' || c == ']';
+}
+
+static json_t *
+fast_value(struct fastp *s, int depth)
+{
+	fast_ws(s);
+	if (s->p >= s->end)
+		return NULL;
+	const unsigned char *p = s->p;
+	switch (*p) {
+	case '{': {
+		if (depth >= 64)
+			return NULL;
+		json_t *o = json_object();
+		s->p++;
+		fast_ws(s);
+		if (s->p < s->end && *s->p == '}') {
+			s->p++;
+			return o;
+		}
+		for (;;) {
+			const char *k;
+			size_t kn;
+			if (s->p >= s->end || *s->p != '"')
+				goto bad_obj;
+			s->p++;
+			if (fast_string(s, &k, &kn) < 0)
+				goto bad_obj;
+			fast_ws(s);
+			if (s->p >= s->end || *s->p != ':')
+				goto bad_obj;
+			s->p++;
+			/* The key is copied before the value can reuse s->tmp. */
+			char small[64], *kc = kn < sizeof small ? small : xmalloc(kn + 1);
+			memcpy(kc, k, kn);
+			json_t *v = fast_value(s, depth + 1);
+			size_t before = json_object_size(o);
+			int dup = v ? (json_object_setn_new_nocheck(o, kc, kn, v) < 0 ||
+			               json_object_size(o) == before)
+			            : 1;
+			if (kc != small)
+				free(kc);
+			if (dup) /* no value, or a key twice: jansson says which */
+				goto bad_obj;
+			fast_ws(s);
+			if (s->p < s->end && *s->p == ',') {
+				s->p++;
+				fast_ws(s);
+				continue;
+			}
+			if (s->p < s->end && *s->p == '}') {
+				s->p++;
+				return o;
+			}
+		bad_obj:
+			json_decref(o);
+			return NULL;
+		}
+	}
+	case '[': {
+		if (depth >= 64)
+			return NULL;
+		json_t *a = json_array();
+		s->p++;
+		fast_ws(s);
+		if (s->p < s->end && *s->p == ']') {
+			s->p++;
+			return a;
+		}
+		for (;;) {
+			json_t *v = fast_value(s, depth + 1);
+			if (!v || json_array_append_new(a, v) < 0)
+				break;
+			fast_ws(s);
+			if (s->p < s->end && *s->p == ',') {
+				s->p++;
+				continue;
+			}
+			if (s->p < s->end && *s->p == ']') {
+				s->p++;
+				return a;
+			}
+			break;
+		}
+		json_decref(a);
+		return NULL;
+	}
+	case '"': {
+		const char *t;
+		size_t tn;
+		s->p++;
+		if (fast_string(s, &t, &tn) < 0)
+			return NULL;
+		return json_stringn_nocheck(t, tn);
+	}
+	case 't':
+		if (s->end - p >= 4 && !memcmp(p, "true", 4)) {
+			s->p += 4;
+			return fast_delim(s) ? json_true() : NULL;
+		}
+		return NULL;
+	case 'f':
+		if (s->end - p >= 5 && !memcmp(p, "false", 5)) {
+			s->p += 5;
+			return fast_delim(s) ? json_false() : NULL;
+		}
+		return NULL;
+	case 'n':
+		if (s->end - p >= 4 && !memcmp(p, "null", 4)) {
+			s->p += 4;
+			return fast_delim(s) ? json_null() : NULL;
+		}
+		return NULL;
+	default: {
+		/* An integer of at most 18 digits, no leading zero: jansson's strtoll
+		 * takes it whole. Anything longer, or with a fraction or exponent, is
+		 * jansson's. */
+		int neg = *p == '-';
+		if (neg)
+			p++;
+		const unsigned char *d = p;
+		long long v = 0;
+		while (p < s->end && *p >= '0' && *p <= '9' && p - d < 19)
+			v = v * 10 + (*p++ - '0');
+		size_t nd = (size_t)(p - d);
+		if (nd == 0 || nd > 18 || (nd > 1 && *d == '0'))
+			return NULL;
+		s->p = p;
+		if (!fast_delim(s))
+			return NULL;
+		return json_integer(neg ? -v : v);
+	}
+	}
+}
+
+json_t *
+json_parse_plain(const char *line, size_t len)
+{
+	struct fastp s = { (const unsigned char *)line, (const unsigned char *)line + len, { 0 } };
+	fast_ws(&s);
+	if (s.p >= s.end || *s.p != '{')
+		return NULL;
+	json_t *v = fast_value(&s, 0);
+	buf_free(&s.tmp);
+	if (v && !is_blank((const char *)s.p, (size_t)(s.end - s.p))) {
+		json_decref(v);
+		return NULL;
+	}
+	return v;
+}
+
 json_t *
 rec_parse(const char *line, size_t len, struct werr *e)
 {
+	json_t *fast = json_parse_plain(line, len);
+	if (fast)
+		return fast;
 	json_error_t err;
 	json_t *v = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DISABLE_EOF_CHECK |
 	                                     JSON_DECODE_ANY, &err);
