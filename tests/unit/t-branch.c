@@ -82,10 +82,13 @@ main(void)
 	ok(branches_load(&b, "/nonexistent/branches", &e) < 0 && strstr(e.msg, "cannot open"),
 	   "a missing file is an error");
 
-	/* The shipped file: the 1,209 routing numbers of bank code 200 in the public list
-	 * (awk -F'\t' '$1 ~ /^200/' tests/data/bd-routing/routing-numbers.tsv | wc -l). */
+	/* The shipped file: the routing numbers of bank code 200 in the public list but
+	 * the one that is not a branch, the cheque truncation point 200270001, where no one
+	 * can be sent (awk -F'\t' '$1 ~ /^200/ && $3 != "TRUNCATION POINT"'
+	 * tests/data/bd-routing/routing-numbers.tsv | wc -l: 1,208). */
 	ok(branches_load(&b, "src/etc/branches-sonali.tsv", &e) == 0, "src/etc/branches-sonali.tsv loads");
-	is_int(b.n, 1209, "with Sonali Bank's 1,209 branches");
+	is_int(b.n, 1208, "with Sonali Bank's 1,208 branches");
+	ok(!branch_find(&b, "200270001"), "and not the truncation point, which is not a branch");
 	is_str(branch_name(&b, "200471600", 1), "খুলনা কর্পোরেট", "Khulna Corporate in Bengali");
 	branches_free(&b);
 
