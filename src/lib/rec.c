@@ -334,10 +334,13 @@ fast_value(struct fastp *s, int depth)
 			p++;
 		const unsigned char *d = p;
 		long long v = 0;
-		while (p < s->end && *p >= '0' && *p <= '9' && p - d < 19)
+		while (p < s->end && *p >= '0' && *p <= '9') {
+			if (p - d == 18) /* a 19th digit: past it v could overflow */
+				return NULL;
 			v = v * 10 + (*p++ - '0');
+		}
 		size_t nd = (size_t)(p - d);
-		if (nd == 0 || nd > 18 || (nd > 1 && *d == '0'))
+		if (nd == 0 || (nd > 1 && *d == '0'))
 			return NULL;
 		s->p = p;
 		if (!fast_delim(s))

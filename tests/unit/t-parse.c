@@ -73,6 +73,11 @@ main(void)
 	fast("{\"n\":999999999999999999}", "{\"n\":999999999999999999}", "18 nines");
 	fast("{\"n\":-123456789012345678}", "{\"n\":-123456789012345678}", "18 digits, negative");
 	fast("{\"n\":1234567890123456789}", NULL, "19 digits (jansson's strtoll decides)");
+	/* A 19th digit is where a long long could overflow: 19 nines, and 2^63. */
+	fast("{\"n\":9999999999999999999}", NULL, "19 nines");
+	fast("{\"n\":9223372036854775808}", NULL, "2^63");
+	fast("{\"n\":-9223372036854775809}", NULL, "-2^63 - 1");
+	fast("{\"n\":123456789012345678901234567890}", NULL, "30 digits");
 	fast("{\"n\":01}", NULL, "a leading zero");
 	fast("{\"n\":-}", NULL, "a minus alone");
 	fast("{\"n\":1.5}", NULL, "a fraction");
@@ -143,6 +148,8 @@ main(void)
 	/* What the fast path gives up on still reads as before, through jansson. */
 	slow("{\"n\":1.5}", "{\"n\":1.5}", NULL, "a fraction");
 	slow("{\"n\":1234567890123456789}", "{\"n\":1234567890123456789}", NULL, "19 digits");
+	slow("{\"n\":9223372036854775807}", "{\"n\":9223372036854775807}", NULL, "2^63 - 1");
+	slow("{\"n\":-9223372036854775808}", "{\"n\":-9223372036854775808}", NULL, "-2^63");
 	slow("{\"s\":\"\\ud83d\\ude00\"}", "{\"s\":\"\xF0\x9F\x98\x80\"}", NULL, "a surrogate pair, lower case");
 	slow("{\"a\":1,\"a\":2}", NULL, "duplicate key at column 8", "a duplicate key");
 	/* jansson decodes a string once it has read its closing quote (column 13), so it
