@@ -161,27 +161,8 @@ fast_string(struct fastp *s, const char **str, size_t *len)
 				p += 6;
 			}
 			char u[4];
-			size_t un;
-			if (v < 0x80) {
-				u[0] = (char)v;
-				un = 1;
-			} else if (v < 0x800) {
-				u[0] = (char)(0xC0 | v >> 6);
-				u[1] = (char)(0x80 | (v & 0x3F));
-				un = 2;
-			} else if (v < 0x10000) {
-				u[0] = (char)(0xE0 | v >> 12);
-				u[1] = (char)(0x80 | (v >> 6 & 0x3F));
-				u[2] = (char)(0x80 | (v & 0x3F));
-				un = 3;
-			} else {
-				u[0] = (char)(0xF0 | v >> 18);
-				u[1] = (char)(0x80 | (v >> 12 & 0x3F));
-				u[2] = (char)(0x80 | (v >> 6 & 0x3F));
-				u[3] = (char)(0x80 | (v & 0x3F));
-				un = 4;
-			}
-			buf_add(&s->tmp, u, un);
+			int un = utf8_encode(v, u);
+			buf_add(&s->tmp, u, (size_t)un);
 			start = p;
 			continue;
 		}
