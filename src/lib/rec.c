@@ -15,11 +15,18 @@
 
 #include "wgo.h"
 
+/* JSON's white space. */
+static inline int
+json_ws(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 static int
 is_blank(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+		if (!json_ws((unsigned char)s[i]))
 			return 0;
 	return 1;
 }
@@ -87,7 +94,7 @@ static const unsigned char fast_stop[256] = {
 static void
 fast_ws(struct fastp *s)
 {
-	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
+	while (s->p < s->end && json_ws(*s->p))
 		s->p++;
 }
 
@@ -185,14 +192,17 @@ fast_string(struct fastp *s, const char **str, size_t *len)
 	return 0;
 }
 
-/* What may follow a scalar: the end, blank, or the next structural byte. */
-static int
-fast_delim(const struct fastp *s)
+/* A literal: its value, or NULL when the word is not there. What follows a scalar
+ * is its container's to check (a comma or its closing bracket), so "truex" and
+ * "12a" are given up there. */
+static json_t *
+fast_word(struct fastp *s, const char *w, json_t *v)
 {
-	if (s->p >= s->end)
-		return 1;
-	unsigned c = *s->p;
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ',' || c == '}' || c == ']';
+	size_t n = strlen(w);
+	if ((size_t)(s->end - s->p) < n || memcmp(s->p, w, n))
+		return NULL;
+	s->p += n;
+	return v;
 }
 
 static json_t *
@@ -289,23 +299,11 @@ fast_value(struct fastp *s, int depth)
 		return json_stringn_nocheck(t, tn);
 	}
 	case 't':
-		if (s->end - p >= 4 && !memcmp(p, "true", 4)) {
-			s->p += 4;
-			return fast_delim(s) ? json_true() : NULL;
-		}
-		return NULL;
+		return fast_word(s, "true", json_true());
 	case 'f':
-		if (s->end - p >= 5 && !memcmp(p, "false", 5)) {
-			s->p += 5;
-			return fast_delim(s) ? json_false() : NULL;
-		}
-		return NULL;
+		return fast_word(s, "false", json_false());
 	case 'n':
-		if (s->end - p >= 4 && !memcmp(p, "null", 4)) {
-			s->p += 4;
-			return fast_delim(s) ? json_null() : NULL;
-		}
-		return NULL;
+		return fast_word(s, "null", json_null());
 	default: {
 		/* An integer of at most 18 digits, no leading zero: jansson's strtoll
 		 * takes it whole. Anything longer, or with a fraction or exponent, is
@@ -324,8 +322,6 @@ fast_value(struct fastp *s, int depth)
 		if (nd == 0 || (nd > 1 && *d == '0'))
 			return NULL;
 		s->p = p;
-		if (!fast_delim(s))
-			return NULL;
 		return json_integer(neg ? -v : v);
 	}
 	}
