@@ -205,6 +205,81 @@ refused "and a grant the format does not have" "UPDATE orders SET \"grant\" = 'p
 run sqlite3 board.sqlite "UPDATE payments SET amount_poisha = 1.5 WHERE payment_id = 'NEW1'"
 like "$status $err" "^[1-9][0-9]* .*cannot store REAL value in INTEGER column payments.amount_poisha" "a STRICT table refuses a fraction of a poisha"
 
+# ---- every record it takes meets every CHECK ----
+# wgo-export does not have SQLite check the CHECKs on what it writes: each record
+# has passed the schema's own checks, which the CHECKs are made from. That holds
+# only if the two agree, so here every field of a record of each kind (a signed
+# order too) is given, in turn, each of these values; whatever wgo-export takes,
+# SQLite's own PRAGMA integrity_check then checks against every CHECK. Each line
+# gets a key of its own (KEYS: the field each kind's table is keyed by, as
+# --schema has it), or the lines would be one record changed, a conflict, and
+# nothing would be written; the key itself is given the values in the first
+# record of its kind only.
+{ head -1 orders.jsonl | jq -c '.signature = {alg: "ed25519", key_id: "0123456789abcdef", value: "AAAA"} | .order_no = "KHL-SIGNED"'; cat all.jsonl; } >bases.jsonl
+python3 - bases.jsonl >mutants.jsonl <<'PY'
+import json, sys
+VALUES = ["", " ", "0", "00", "-1", "x", "AAAA", "A===", "0123456789abcdef",
+          "2024-02-29", "2026-02-29", "0000-01-01", "9999-12-31", "\u09e8\u09e6\u09e8\u09ec-\u09e6\u09e7-\u09e6\u09eb",
+          "2026-1-5", "2026-00", "2026-12", "2026-13", "2026-01-01T00:00:00Z",
+          "2026-01-01T06:00:00+06:00", "2026-01-01T00:00:00.5Z", "1234567890",
+          "\u09e7\u09e8\u09e9\u09ea\u09eb\u09ec\u09ed\u09ee\u09ef\u09e6", "01712345678", "+8801712345678",
+          "8801712345678", "010270525", "KHL", "welfare", 0, -1, 1, 999, 1000,
+          1000000000000000, 1000000000000001, True, False, None, [], {}]
+KEYS = {"order": "order_no", "payment": "payment_id", "verification": "verification_id",
+        "return": "return_id", "stop": "order_no", "status": "order_no",
+        "card_return": "order_no", "application": "application_no", "complaint": "seq"}
+def leaves(v, path=()):
+    if isinstance(v, dict):
+        for k in v:
+            yield from leaves(v[k], path + (k,))
+    elif isinstance(v, list):
+        for i, m in enumerate(v):
+            yield from leaves(m, path + (i,))
+    else:
+        yield path
+def put(v, path, x):
+    for k in path[:-1]:
+        v = v[k]
+    v[path[-1]] = x
+seen, kinds, n = set(), set(), 0
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    shape = (r["kind"], tuple(sorted(leaves(r))))
+    if shape in seen:
+        continue
+    seen.add(shape)
+    key = KEYS.get(r["kind"])
+    for path in leaves(r):
+        if path == (key,) and r["kind"] in kinds:
+            continue
+        for x in VALUES:
+            m = json.loads(line)
+            put(m, path, x)
+            n += 1
+            if key and path != (key,):
+                m[key] = 100000 + n if key == "seq" else "%s-M%d" % (r[key], n)
+            print(json.dumps(m, ensure_ascii=False))
+    kinds.add(r["kind"])
+PY
+run wgo-export -q --summary -o mutants.sqlite -r mutants-rej.jsonl mutants.jsonl
+is "$status" 1 "every field of every kind given every kind of value: some taken, some rejected"
+nrej=$(wc -l <mutants-rej.jsonl | tr -d ' ')
+added=$(printf '%s\n' "$err" | sed -n "s/.* read, \([0-9]*\) added to mutants.sqlite, \([0-9]*\) held already, $nrej rejected (in mutants-rej.jsonl)$/\1 \2/p")
+# Taken: added, or held already (a value the schema writes as another held one).
+is "$(echo $added | awk '{ print $1 + $2 }')" "$(( $(wc -l <mutants.jsonl) - nrej ))" "what is not rejected is taken (no conflict)"
+ok "over 1,000 records added (${added% *})" test "${added% *}" -gt 1000
+ok "with orders among them" test "$(sqlite3 mutants.sqlite "SELECT count(*) FROM orders WHERE signature_value IS NOT NULL")" -gt 100
+is "$(sqlite3 mutants.sqlite "PRAGMA integrity_check")" ok "what it takes meets every CHECK"
+# As wgo-export(1) says, integrity_check would find a row that does not.
+cp mutants.sqlite broken.sqlite
+sqlite3 broken.sqlite "PRAGMA ignore_check_constraints = ON; UPDATE payments SET paid = '2026-02-30' WHERE rowid = (SELECT min(rowid) FROM payments)"
+is "$(sqlite3 broken.sqlite "PRAGMA integrity_check")" "CHECK constraint failed in payments" "(integrity_check finds a row that does not)"
+# The one it did not: an empty signature passed the schema and then stopped the
+# export at the CHECK (signature_value <> '').
+grep -F '"value": ""}' mutants.jsonl | grep -F '"key_id": "0123456789abcdef"' >empty-sig.jsonl
+expect 1 "an order with an empty signature" wgo-export -o mutants.sqlite empty-sig.jsonl
+is "$err" "wgo-export: empty-sig.jsonl:1: signature.value: empty" "is rejected by the schema"
+
 # ---- the schema: a table a kind, a column a field ----
 expect 0 "--schema" wgo-export --schema
 printf '%s\n' "$out" >ddl.sql

@@ -33,7 +33,8 @@ struct fdef {
 	enum ftype type;
 	int req;
 	const void *arg;  /* enum list, or sub-schema */
-	long long lo, hi; /* T_INT bounds; T_STR/T_ID/T_HEX max length in hi */
+	long long lo, hi; /* T_INT bounds; T_STR/T_ID/T_HEX/T_B64 max length in hi, and
+	                   * T_HEX/T_B64 min length in lo */
 };
 struct schema {
 	const struct fdef *f;
@@ -129,7 +130,7 @@ static struct schema sanction_s = SCHEMA(sanction_f, NULL);
 static const struct fdef signature_f[] = {
 	{ "alg", T_ENUM, 1, sig_algs, 0, 0 },
 	{ "key_id", T_HEX, 1, NULL, 16, 16 },
-	{ "value", T_B64, 1, NULL, 0, 200 },
+	{ "value", T_B64, 1, NULL, 1, 200 },
 };
 static struct schema signature_s = SCHEMA(signature_f, NULL);
 
@@ -1114,6 +1115,8 @@ validate_field(json_t *o, const struct fdef *f, json_t *v, const char *path, str
 	case T_B64:
 		if (!s)
 			return werr_set(e, fld, "expected a string");
+		if (!*s && f->lo > 0)
+			return werr_set(e, fld, "empty");
 		if (strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") !=
 		        strlen(s) || strlen(s) % 4)
 			return werr_set(e, fld, "not base64");

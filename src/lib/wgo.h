@@ -622,6 +622,32 @@ const char *hmap_key(const struct hmap *m, const void *val);
 void *hmap_iter(const struct hmap *m, size_t *i); /* start with *i = 0 */
 void hmap_free(struct hmap *m);
 
+/* ---- xsort.c: sorting more byte strings than memory should hold ----
+ * Strings are added; then xsort_next gives them back in memcmp's order (a string
+ * before the longer ones it begins), each distinct string once, and NULL at the
+ * end, after which the sorter is empty and can take strings again. Up to limit
+ * bytes are kept in memory; beyond it sorted runs go to files in $TMPDIR (made
+ * and unlinked at once), merged when read back. A file error is fatal (die). */
+struct xsort_run;
+struct xsort {
+	size_t limit;
+	const char *what, *dir;   /* for messages: what is sorted; the files' directory */
+	struct buf mem;           /* [4-byte length][bytes] ... */
+	uint32_t *off;            /* where each string is in mem */
+	size_t n, cap;
+	struct xsort_run *runs;
+	size_t nruns;
+	int reading, have_last;
+	size_t next, lastn;
+	const char *lastp;
+	struct buf own;           /* the last string given, when it came from a run */
+};
+void xsort_init(struct xsort *s, size_t limit, const char *what);
+void xsort_add(struct xsort *s, const void *p, size_t n);
+/* The next string (valid until the next call), or NULL at the end. */
+const void *xsort_next(struct xsort *s, size_t *n);
+void xsort_free(struct xsort *s);
+
 /* ---- complaint.c: the complaint model and the complaint log ----
  * A complaint is a chain of events (complaint records of wgo-record(5)): add, ack,
  * resolve, escalate, reopen. Folded in the log's order they say where each
