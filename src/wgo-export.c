@@ -1108,7 +1108,8 @@ at(json_t *o, const struct col *c)
 
 /* The values of one row: from the object (the record, or an array item). */
 static void
-fill(struct table *t, json_t *o, const char *hash, const struct val *pkey, long idx)
+fill(struct table *t, json_t *o, const char *hash, const struct val *pkey, long idx,
+     json_t *const *xs)
 {
 	for (size_t i = 0; i < t->nc; i++) {
 		struct col *c = &t->c[i];
@@ -1129,7 +1130,7 @@ fill(struct table *t, json_t *o, const char *hash, const struct val *pkey, long 
 			v->i = idx;
 			continue;
 		}
-		json_t *x = at(o, c);
+		json_t *x = xs ? xs[i] : at(o, c);
 		if (!x) {
 			v->null = 1;
 			continue;
@@ -1465,19 +1466,29 @@ track_name(const struct tname *t, const char *text, int kind, const char *office
 }
 
 /* The keys of three names (any may be NULL), in one block. */
-static struct tkeys *
-tkeys_of(const char *const names[3])
+static void *
+tkeys_block(const char *const names[3], size_t head, struct tkeys **out)
 {
 	struct buf text = { 0 };
 	struct tname t[3];
 	for (int i = 0; i < 3; i++)
 		name_keys(names[i], &t[i], &text);
-	struct tkeys *p = xmalloc(sizeof *p + text.n + 1);
+	char *blk = xmalloc(head + sizeof **out + text.n + 1);
+	struct tkeys *p = (struct tkeys *)(blk + head);
 	memcpy(p->t, t, sizeof t);
 	if (text.n)
 		memcpy(p->text, text.p, text.n);
 	p->text[text.n] = '\0';
 	buf_free(&text);
+	*out = p;
+	return blk;
+}
+
+static struct tkeys *
+tkeys_of(const char *const names[3])
+{
+	struct tkeys *p;
+	tkeys_block(names, 0, &p);
 	return p;
 }
 
@@ -1507,33 +1518,74 @@ static const char *const track_paths[3][8] = {
 	{ "office", "id", NULL, "nid", "mobile", NULL, NULL, NULL },
 };
 
-/* In a parser thread: the name keys of an order or an application (the rules are
- * only read). Made for every such record; used when it is new. */
+/* Made in a parser thread for every record, while its tree is in that thread's
+ * cache: where each of its table's columns is in the tree, and the name keys of
+ * an order or an application (used if it is new). The thread that writes the
+ * database then neither looks the fields up nor keys the names. Not for masked
+ * numbers: masking changes the tree after. */
+struct prep {
+	struct table *t;
+	struct tkeys *keys; /* in the same block, or NULL */
+	json_t *x[];        /* the value of each of t's columns, or NULL */
+};
+
 static void *
-track_prepare(json_t *rec, void *ctx)
+export_prepare(json_t *rec, void *ctx)
 {
 	(void)ctx;
 	const char *kind = json_string_value(json_object_get(rec, "kind"));
-	int k;
-	for (k = 0; k < 2 && kind && strcmp(kind, track_kinds[k]); k++)
-		;
-	if (!kind || k == 2)
+	struct table *t = kind ? table_of(kind) : NULL;
+	if (!t)
 		return NULL;
-	const char *names[3];
-	for (int i = 0; i < 3; i++)
-		names[i] = json_string_value(jget(rec, track_paths[k][5 + i]));
-	return tkeys_of(names);
+	size_t head = sizeof(struct prep) + t->nc * sizeof(json_t *);
+	struct prep *pp;
+	struct tkeys *keys = NULL;
+	int k;
+	for (k = 0; k < 2 && strcmp(kind, track_kinds[k]); k++)
+		;
+	if (track_on && k < 2) {
+		const char *names[3];
+		for (int i = 0; i < 3; i++)
+			names[i] = json_string_value(jget(rec, track_paths[k][5 + i]));
+		pp = tkeys_block(names, head, &keys);
+	} else {
+		pp = xmalloc(head);
+	}
+	pp->t = t;
+	pp->keys = keys;
+	for (size_t i = 0; i < t->nc; i++)
+		pp->x[i] = t->hashkey && i == 0 ? NULL : at(rec, &t->c[i]);
+	return pp;
 }
 
+/* A new record's keys, from the values of its row (t->v, just written). */
 static void
-track_record(const struct table *t, json_t *rec, const struct tkeys *pre)
+track_record(const struct table *t, const struct tkeys *pre)
 {
+	static int col[3][8], known[3];
 	for (int k = 0; k < 3; k++) {
 		if (strcmp(t->kind, track_kinds[k]))
 			continue;
+		if (!known[k]) {
+			for (int i = 0; i < 8; i++) {
+				col[k][i] = -1;
+				if (!track_paths[k][i])
+					continue;
+				struct buf d = { 0 };
+				for (const char *p = track_paths[k][i]; *p; p++)
+					buf_addc(&d, *p == '.' ? '_' : *p);
+				int c = find_col(t, buf_str(&d));
+				if (c >= 0 && t->c[c].ctype == C_TEXT)
+					col[k][i] = c;
+				buf_free(&d);
+			}
+			known[k] = 1;
+		}
 		const char *s[8];
-		for (int i = 0; i < 8; i++)
-			s[i] = track_paths[k][i] ? json_string_value(jget(rec, track_paths[k][i])) : NULL;
+		for (int i = 0; i < 8; i++) {
+			int c = col[k][i];
+			s[i] = c >= 0 && !t->v[c].null ? t->v[c].s : NULL;
+		}
 		track_keys(k, s, pre);
 	}
 }
@@ -1617,8 +1669,9 @@ track_free(void)
 
 /* Add one record (or compare it with the one held under its key). */
 static int
-put_record(struct table *t, json_t *rec, const struct tkeys *pre, struct werr *e)
+put_record(struct table *t, json_t *rec, const struct prep *pp, struct werr *e)
 {
+	const struct tkeys *pre = pp ? pp->keys : NULL;
 	char hash[33] = "";
 	if (o_nopii)
 		mask_record(t, rec);
@@ -1628,7 +1681,7 @@ put_record(struct table *t, json_t *rec, const struct tkeys *pre, struct werr *e
 		rec_dump(rec, &line);
 		record_hash(line.p, line.n - 1, hash);
 	}
-	fill(t, rec, hash, NULL, 0);
+	fill(t, rec, hash, NULL, 0, pp && pp->t == t ? pp->x : NULL);
 	sqlite3_reset(t->ins);
 	bind_row(t, t->ins, 0);
 	int rc = sqlite3_step(t->ins);
@@ -1640,7 +1693,7 @@ put_record(struct table *t, json_t *rec, const struct tkeys *pre, struct werr *e
 	else
 		t->held++;
 	if (isnew && track_on && !t->parent)
-		track_record(t, rec, pre);
+		track_record(t, pre);
 	if (!isnew && !t->hashkey && compare_held(t, "", e) < 0)
 		return -1;
 	for (int k = 0; k < t->nchild; k++) {
@@ -1666,7 +1719,7 @@ put_record(struct table *t, json_t *rec, const struct tkeys *pre, struct werr *e
 			if (isnew) {
 				if (!item)
 					break;
-				fill(c, item, NULL, pkey, (long)i);
+				fill(c, item, NULL, pkey, (long)i, NULL);
 				sqlite3_reset(c->ins);
 				bind_row(c, c->ins, 0);
 				if (sqlite3_step(c->ins) != SQLITE_DONE)
@@ -1678,7 +1731,7 @@ put_record(struct table *t, json_t *rec, const struct tkeys *pre, struct werr *e
 			if (!row && !item)
 				break;
 			if (item)
-				fill(c, item, NULL, pkey, (long)i);
+				fill(c, item, NULL, pkey, (long)i, NULL);
 			struct buf f = { 0 };
 			buf_printf(&f, "%s[%zu]", c->arr, i);
 			if (!row || !item) {
@@ -2125,8 +2178,8 @@ main(int argc, char **argv)
 		meta_set("lookup_names", "none");
 
 	L.cb = on_record;
-	if (track_on)
-		L.prepare = track_prepare;
+	if (!o_nopii)
+		L.prepare = export_prepare;
 	L.validate = 1;
 	L.transient = 1;
 	L.quiet = o_quiet;

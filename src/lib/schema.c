@@ -862,7 +862,16 @@ subpath(char out[PATHSZ], const char *path, const char *name, size_t i)
 	char idx[24];
 	const char *tail = name;
 	if (!name) {
-		snprintf(idx, sizeof idx, "[%zu]", i);
+		char d[24];
+		size_t k = 0, j = 0;
+		do
+			d[k++] = (char)('0' + i % 10);
+		while ((i /= 10) && k < sizeof d);
+		idx[j++] = '[';
+		while (k)
+			idx[j++] = d[--k];
+		idx[j++] = ']';
+		idx[j] = 0;
 		tail = idx;
 	}
 	size_t t = strlen(tail);
@@ -1139,12 +1148,10 @@ validate_obj(json_t *o, struct schema *s, const char *path, struct werr *e)
 		if (v)
 			present++;
 		if (!v || json_is_null(v)) {
+			if (!v && !f->req)
+				continue; /* the path is made only for a message */
 			subpath(fld, path, f->name, 0);
-			if (v)
-				return werr_set(e, fld, "null is not a value here");
-			if (f->req)
-				return werr_set(e, fld, "missing");
-			continue;
+			return werr_set(e, fld, v ? "null is not a value here" : "missing");
 		}
 		if (validate_field(o, f, v, path, e) < 0)
 			return -1;

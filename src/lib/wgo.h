@@ -627,7 +627,9 @@ void hmap_free(struct hmap *m);
  * before the longer ones it begins), each distinct string once, and NULL at the
  * end, after which the sorter is empty and can take strings again. Up to limit
  * bytes are kept in memory; beyond it sorted runs go to files in $TMPDIR (made
- * and unlinked at once), merged when read back. A file error is fatal (die). */
+ * and unlinked at once), merged when read back, by a thread of its own ahead of
+ * the caller. No string may be added while they are read. A file error is fatal
+ * (die). */
 struct xsort_run;
 struct xsort {
 	size_t limit;
@@ -641,6 +643,7 @@ struct xsort {
 	size_t next, lastn;
 	const char *lastp;
 	struct buf own;           /* the last string given, when it came from a run */
+	struct xsort_ahead *ahead; /* the thread that merges ahead of xsort_next */
 };
 void xsort_init(struct xsort *s, size_t limit, const char *what);
 void xsort_add(struct xsort *s, const void *p, size_t n);

@@ -2,6 +2,7 @@
  * beyond it in sorted runs in temporary files, merged when read back. The order is
  * memcmp's, a prefix before what it begins; each distinct string comes out once. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -184,8 +185,8 @@ end_runs(struct xsort *s)
 	s->nruns = 0;
 }
 
-const void *
-xsort_next(struct xsort *s, size_t *n)
+static const void *
+merge_next(struct xsort *s, size_t *n)
 {
 	if (!s->reading) {
 		s->reading = 1;
@@ -251,9 +252,126 @@ xsort_next(struct xsort *s, size_t *n)
 	return NULL;
 }
 
+/* ---- reading ahead ----
+ * A thread merges the strings into chunks while the caller uses the ones before:
+ * the merge (reading the runs back, comparing, copying) is then not in the
+ * caller's time. A chunk holds [4-byte length][bytes] strings. */
+#define AHEAD_CHUNKS 4
+#define AHEAD_BYTES (256 * 1024)
+
+struct xsort_ahead {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct buf chunk[AHEAD_CHUNKS];
+	int full[AHEAD_CHUNKS], last[AHEAD_CHUNKS]; /* filled; the strings end with it */
+	int quit;
+	size_t rd, pos;                             /* the caller's chunk, and where in it */
+	int have;                                   /* the caller holds chunk rd */
+};
+
+static void *
+ahead_main(void *arg)
+{
+	struct xsort *s = arg;
+	struct xsort_ahead *a = s->ahead;
+	for (size_t k = 0;; k = (k + 1) % AHEAD_CHUNKS) {
+		pthread_mutex_lock(&a->mu);
+		while (a->full[k] && !a->quit)
+			pthread_cond_wait(&a->cv, &a->mu);
+		int quit = a->quit;
+		pthread_mutex_unlock(&a->mu);
+		if (quit)
+			return NULL;
+		struct buf *b = &a->chunk[k];
+		const char *p;
+		size_t n;
+		int end = 0;
+		b->n = 0;
+		while (b->n < AHEAD_BYTES) {
+			if (!(p = merge_next(s, &n))) {
+				end = 1;
+				break;
+			}
+			uint32_t len = (uint32_t)n;
+			buf_add(b, &len, 4);
+			buf_add(b, p, n);
+		}
+		pthread_mutex_lock(&a->mu);
+		a->full[k] = 1;
+		a->last[k] = end;
+		pthread_cond_broadcast(&a->cv);
+		pthread_mutex_unlock(&a->mu);
+		if (end)
+			return NULL;
+	}
+}
+
+static void
+ahead_end(struct xsort *s)
+{
+	struct xsort_ahead *a = s->ahead;
+	if (!a)
+		return;
+	pthread_mutex_lock(&a->mu);
+	a->quit = 1;
+	pthread_cond_broadcast(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+	pthread_join(a->th, NULL);
+	pthread_mutex_destroy(&a->mu);
+	pthread_cond_destroy(&a->cv);
+	for (int k = 0; k < AHEAD_CHUNKS; k++)
+		buf_free(&a->chunk[k]);
+	free(a);
+	s->ahead = NULL;
+}
+
+const void *
+xsort_next(struct xsort *s, size_t *n)
+{
+	struct xsort_ahead *a = s->ahead;
+	if (!a) {
+		a = s->ahead = xcalloc(1, sizeof *a);
+		pthread_mutex_init(&a->mu, NULL);
+		pthread_cond_init(&a->cv, NULL);
+		if (pthread_create(&a->th, NULL, ahead_main, s) != 0)
+			die("%s: cannot start a thread:", s->what);
+	}
+	for (;;) {
+		if (a->have) {
+			struct buf *b = &a->chunk[a->rd];
+			if (a->pos < b->n) {
+				uint32_t len = get32(b->p + a->pos);
+				const char *p = b->p + a->pos + 4;
+				a->pos += 4 + (size_t)len;
+				*n = len;
+				return p;
+			}
+			int end = a->last[a->rd];
+			pthread_mutex_lock(&a->mu);
+			a->full[a->rd] = 0;
+			pthread_cond_broadcast(&a->cv);
+			pthread_mutex_unlock(&a->mu);
+			a->have = 0;
+			a->rd = (a->rd + 1) % AHEAD_CHUNKS;
+			a->pos = 0;
+			if (end) {
+				ahead_end(s); /* the thread has ended: this only joins it */
+				return NULL;
+			}
+		}
+		pthread_mutex_lock(&a->mu);
+		while (!a->full[a->rd])
+			pthread_cond_wait(&a->cv, &a->mu);
+		pthread_mutex_unlock(&a->mu);
+		a->have = 1;
+	}
+}
+
 void
 xsort_free(struct xsort *s)
 {
+	ahead_end(s);
 	end_runs(s);
 	buf_free(&s->mem);
 	buf_free(&s->own);

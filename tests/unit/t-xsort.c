@@ -161,6 +161,16 @@ main(void)
 	against_own(20000, 64u << 20, "in memory");
 	against_own(20000, 64 * 1024, "in runs of 64 KiB");
 	against_own(3000, 200, "in runs of a few strings");
+	/* Left half read: freeing it stops the thread that reads ahead. */
+	struct xsort s;
+	xsort_init(&s, 4096, "t-xsort");
+	for (unsigned i = 0; i < 5000; i++)
+		xsort_add(&s, &i, sizeof i);
+	size_t n, got = 0;
+	while (got < 10 && xsort_next(&s, &n))
+		got++;
+	xsort_free(&s);
+	is_int(got, 10, "left after 10 of 5,000 strings, and freed");
 	/* The runs' files were unlinked when made: nothing is left in TMPDIR. */
 	is_int(rmdir(dir), 0, "no file left in TMPDIR");
 	return done();
