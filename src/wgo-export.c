@@ -1,6 +1,8 @@
 /* wgo-export: records of any kind into one typed SQLite database (or CSV files),
  * with tables made from the schema in libwgo and views for the usual questions. */
+#include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -1264,7 +1266,7 @@ static struct name_rules track_rules;
  *   lookup_ids:   what (1: its rank), "value\0", kind (1), "office\0ref".
  * The strings hold no NUL (JSON's \u0000 is refused on input), so each ends
  * before any longer string it begins, as in SQLite. */
-#define TRACK_SORT ((size_t)64 << 20) /* each sorter's memory */
+#define TRACK_SORT ((size_t)64 << 20) /* each sorter's memory, unless WGO_SORT_MEM says */
 static const char *const track_kinds[3] = { "order", "application", "complaint" };
 static const char *const track_whats[3] = { "nid", "mobile", "application_no" };
 static const uint8_t kind_rank[3] = { 2, 0, 1 }, what_rank[3] = { 2, 1, 0 };
@@ -1640,8 +1642,18 @@ track_setup(void)
 	char id[17];
 	if (name_rules_load(&track_rules, wgo_config(), &e) < 0)
 		die("%s: %s", e.field, e.msg);
-	xsort_init(&tq_names, TRACK_SORT, "lookup_names");
-	xsort_init(&tq_ids, TRACK_SORT / 2, "lookup_ids");
+	size_t mem = TRACK_SORT;
+	const char *m = getenv("WGO_SORT_MEM");
+	if (m && *m) {
+		char *end;
+		errno = 0;
+		unsigned long long k = strtoull(m, &end, 10);
+		if (*end || errno || k == 0 || k > SIZE_MAX / 2048 || *m == '-')
+			die_usage("WGO_SORT_MEM: %s: not a number of KiB", m);
+		mem = (size_t)k * 1024;
+	}
+	xsort_init(&tq_names, mem, "lookup_names");
+	xsort_init(&tq_ids, mem, "lookup_ids");
 	track_ins_prepare(&track_ins_ids);
 	track_ins_prepare(&track_ins_names);
 	name_rules_id(wgo_config(), id);

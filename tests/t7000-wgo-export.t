@@ -188,6 +188,23 @@ like "$err" "mixed.jsonl:3: invalid JSON" "however bad"
 is "$(q "SELECT amount_poisha FROM payments WHERE payment_id = 'NEW1'")" 300000 "and the good one is added"
 is "$(jq -r .line rej.jsonl | tr '\n' ' ')" "2 3 " "--rejects has the two bad lines"
 
+# ---- the index's rows through files ----
+# With 1 KiB for each table's rows, they go to files in TMPDIR every few rows and
+# are merged back: the same index as the export above made in memory, and no file
+# left behind.
+mkdir sorttmp
+expect 0 "the index's rows sorted through files (WGO_SORT_MEM=1)" env WGO_SORT_MEM=1 TMPDIR=$SCRATCH/sorttmp wgo-export -o spilled.sqlite --as-of 2027-01-31 $FILES
+for t in lookup_names lookup_ids; do
+	is "$(sqlite3 spilled.sqlite "SELECT count(*) FROM $t") $(sqlite3 spilled.sqlite "SELECT * FROM $t" | sort | cksum)" \
+		"$(sqlite3 board0.sqlite "SELECT count(*) FROM $t") $(sqlite3 board0.sqlite "SELECT * FROM $t" | sort | cksum)" "$t: the same rows as sorted in memory"
+done
+is "$(ls -A sorttmp | wc -l | tr -d ' ')" 0 "no file left in TMPDIR"
+expect 2 "a TMPDIR that is not there" env WGO_SORT_MEM=1 TMPDIR=$SCRATCH/nowhere wgo-export -o nowhere.sqlite --as-of 2027-01-31 $FILES
+is "$err" "wgo-export: lookup_names: cannot make a temporary file in $SCRATCH/nowhere: No such file or directory" "says so"
+is "$(sqlite3 nowhere.sqlite "SELECT count(*) FROM sqlite_schema")" 0 "and nothing is written"
+expect 2 "WGO_SORT_MEM that is not a number" env WGO_SORT_MEM=64M wgo-export -o nowhere.sqlite orders.jsonl
+like "$err" "WGO_SORT_MEM: 64M: not a number of KiB" "says so"
+
 # ---- types ----
 is "$(q "SELECT beneficiary_nid, account_number, account_routing, beneficiary_mobile FROM orders WHERE application_no = 'KHL-A-ZERO'")" \
 	"0012345678|00012345678|010270525|+8801540245658" "leading zeros of NID, account and routing number survive"
