@@ -90,13 +90,6 @@ xsort_init(struct xsort *s, size_t limit, const char *what)
 	s->what = what;
 }
 
-static void
-put_bytes(struct xsort *s, FILE *f, const void *p, size_t n)
-{
-	if (fwrite(p, 1, n, f) != n)
-		die("%s: cannot write a temporary file in %s:", s->what, s->dir);
-}
-
 /* What memory holds, sorted, to a new run. */
 static void
 spill(struct xsort *s)
@@ -111,21 +104,28 @@ spill(struct xsort *s)
 		die("%s: cannot make a temporary file in %s:", s->what, s->dir);
 	unlink(path.p);
 	buf_free(&path);
-	FILE *f = fdopen(fd, "w+");
+	sort_mem(s);
+	/* Written with write(2) in blocks of 1 MiB, each error seen where it happens. */
+	struct buf out = { 0 };
+	const char *last = NULL;
+	for (size_t i = 0; i <= s->n; i++) {
+		const char *p = i < s->n ? s->mem.p + s->off[i] : NULL;
+		if (p && last && !bytes_cmp(last + 4, get32(last), p + 4, get32(p)))
+			continue;
+		if (p) {
+			buf_add(&out, p, 4 + (size_t)get32(p));
+			last = p;
+		}
+		if ((out.n >= (1 << 20) || !p) && out.n) {
+			if (write_all(fd, out.p, out.n) < 0)
+				die("%s: cannot write a temporary file in %s:", s->what, s->dir);
+			out.n = 0;
+		}
+	}
+	buf_free(&out);
+	FILE *f = fdopen(fd, "r");
 	if (!f)
 		die("%s: temporary file:", s->what);
-	sort_mem(s);
-	const char *last = NULL;
-	for (size_t i = 0; i < s->n; i++) {
-		const char *p = s->mem.p + s->off[i];
-		uint32_t n = get32(p);
-		if (last && !bytes_cmp(last + 4, get32(last), p + 4, n))
-			continue;
-		put_bytes(s, f, p, 4 + (size_t)n);
-		last = p;
-	}
-	if (fflush(f) == EOF)
-		die("%s: cannot write a temporary file in %s:", s->what, s->dir);
 	s->runs = xrealloc(s->runs, (s->nruns + 1) * sizeof *s->runs);
 	s->runs[s->nruns++] = (struct xsort_run){ f, { 0 }, 0 };
 	s->mem.n = 0;
