@@ -34,7 +34,8 @@ struct fdef {
 	int req;
 	const void *arg;  /* enum list, or sub-schema */
 	long long lo, hi; /* T_INT bounds; T_STR/T_ID/T_HEX/T_B64 max length in hi, and
-	                   * T_HEX/T_B64 min length in lo */
+	                   * T_HEX min length in lo (T_B64: lo > 0, not empty); a free
+	                   * T_OBJ's greatest depth in hi (0: any) */
 };
 struct schema {
 	const struct fdef *f;
@@ -313,7 +314,7 @@ static const struct fdef correction_f[] = {
 	{ "reason", T_STR, 1, NULL, 0, 500 },
 	{ "code", T_ENUM, 0, return_codes, 0, 0 },
 	{ "date", T_DATE, 0, NULL, 0, 0 },
-	{ "changes", T_OBJ, 1, NULL, 0, 0 },
+	{ "changes", T_OBJ, 1, NULL, 0, 32 },
 };
 
 static const struct fdef push_f[] = {
@@ -539,7 +540,7 @@ static const struct fdef finding_f[] = {
 	{ "orders", T_SARR, 1, NULL, 0, 64 },
 	{ "applications", T_SARR, 0, NULL, 0, 64 },
 	{ "payments", T_SARR, 0, NULL, 0, 80 },
-	{ "evidence", T_OBJ, 1, NULL, 0, 0 },
+	{ "evidence", T_OBJ, 1, NULL, 0, 32 },
 	{ "score", T_INT, 1, NULL, 0, 1000 },
 	{ "fingerprint", T_ID, 1, NULL, 0, 80 },
 	{ "review", T_ENUM, 0, verdicts, 0, 0 },
@@ -962,6 +963,32 @@ fp(char *buf, const char *path, const char *name)
 	return buf;
 }
 
+/* Whether a free value holds objects or arrays more than n levels deep (the value
+ * itself one level): SQLite's JSON functions, and json_valid in the CHECK
+ * wgo-export gives such a column, refuse text nested 2,000 deep, which jansson
+ * reads. Looks no deeper than n + 1. */
+static int
+deeper(json_t *v, long long n)
+{
+	if (!json_is_object(v) && !json_is_array(v))
+		return 0;
+	if (n <= 0)
+		return 1;
+	const char *k;
+	json_t *m;
+	size_t i;
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, m)
+			if (deeper(m, n - 1))
+				return 1;
+		return 0;
+	}
+	json_object_foreach(v, k, m)
+		if (deeper(m, n - 1))
+			return 1;
+	return 0;
+}
+
 /* The field's path is worked out only when there is something to say about it. */
 static int
 validate_field(json_t *o, const struct fdef *f, json_t *v, const char *path, struct werr *e)
@@ -1061,7 +1088,11 @@ validate_field(json_t *o, const struct fdef *f, json_t *v, const char *path, str
 	case T_OBJ:
 		if (!json_is_object(v))
 			return werr_set(e, fld, "expected an object");
-		return f->arg ? validate_obj(v, (struct schema *)f->arg, fld, e) : 0;
+		if (f->arg)
+			return validate_obj(v, (struct schema *)f->arg, fld, e);
+		if (f->hi && deeper(v, f->hi))
+			return werr_set(e, fld, "nested more than %lld levels deep", f->hi);
+		return 0;
 	case T_ARR: {
 		if (!json_is_array(v))
 			return werr_set(e, fld, "expected an array");

@@ -626,8 +626,9 @@ void hmap_free(struct hmap *m);
  * Strings are added; then xsort_next gives them back in memcmp's order (a string
  * before the longer ones it begins), each distinct string once, and NULL at the
  * end, after which the sorter is empty and can take strings again. Up to limit
- * bytes are kept in memory; beyond it sorted runs go to files in $TMPDIR (made
- * and unlinked at once), merged when read back, by a thread of its own ahead of
+ * bytes are kept in memory; beyond it sorted runs go to files in $TMPDIR (or,
+ * when that is not a directory it can write to, /var/tmp or /tmp, as SQLite
+ * does; made and unlinked at once), merged when read back, by a thread ahead of
  * the caller. No string may be added while they are read. A file error is fatal
  * (die). */
 struct xsort_run;

@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "wgo.h"
@@ -94,8 +95,17 @@ xsort_init(struct xsort *s, size_t limit, const char *what)
 static void
 spill(struct xsort *s)
 {
+	/* As SQLite picks the directory of its own temporary files. */
 	const char *d = getenv("TMPDIR");
-	s->dir = d && *d ? d : "/tmp";
+	const char *dirs[] = { d && *d ? d : "/tmp", "/var/tmp", "/tmp" };
+	s->dir = NULL;
+	for (size_t i = 0; i < 3 && !s->dir; i++) {
+		struct stat st;
+		if (stat(dirs[i], &st) == 0 && S_ISDIR(st.st_mode) && access(dirs[i], W_OK | X_OK) == 0)
+			s->dir = dirs[i];
+	}
+	if (!s->dir)
+		die("%s: no directory for temporary files: not %s, /var/tmp or /tmp", s->what, dirs[0]);
 	struct buf path = { 0 };
 	buf_printf(&path, "%s/wgo-sort.XXXXXX", s->dir);
 	buf_str(&path); /* NUL-terminated */

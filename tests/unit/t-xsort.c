@@ -152,7 +152,9 @@ against_own(size_t n, size_t limit, const char *what)
 int
 main(void)
 {
-	char dir[] = "/tmp/t-xsort.XXXXXX";
+	const char *base = getenv("TMPDIR");
+	char dir[4096];
+	snprintf(dir, sizeof dir, "%s/t-xsort.XXXXXX", base && *base ? base : "/tmp");
 	if (!mkdtemp(dir))
 		return 2;
 	setenv("TMPDIR", dir, 1);
