@@ -1520,6 +1520,20 @@ static const char *const track_paths[3][8] = {
 	{ "office", "id", NULL, "nid", "mobile", NULL, NULL, NULL },
 };
 
+/* The column of a dotted field path (NULL: none), or -1. */
+static int
+path_col(const struct table *t, const char *path)
+{
+	if (!path)
+		return -1;
+	struct buf d = { 0 };
+	for (const char *p = path; *p; p++)
+		buf_addc(&d, *p == '.' ? '_' : *p);
+	int c = find_col(t, buf_str(&d));
+	buf_free(&d);
+	return c;
+}
+
 /* Made in a parser thread for every record, while its tree is in that thread's
  * cache: where each of its table's columns is in the tree, and the name keys of
  * an order or an application (used if it is new). The thread that writes the
@@ -1570,16 +1584,8 @@ track_record(const struct table *t, const struct tkeys *pre)
 			continue;
 		if (!known[k]) {
 			for (int i = 0; i < 8; i++) {
-				col[k][i] = -1;
-				if (!track_paths[k][i])
-					continue;
-				struct buf d = { 0 };
-				for (const char *p = track_paths[k][i]; *p; p++)
-					buf_addc(&d, *p == '.' ? '_' : *p);
-				int c = find_col(t, buf_str(&d));
-				if (c >= 0 && t->c[c].ctype == C_TEXT)
-					col[k][i] = c;
-				buf_free(&d);
+				int c = path_col(t, track_paths[k][i]);
+				col[k][i] = c >= 0 && t->c[c].ctype == C_TEXT ? c : -1;
 			}
 			known[k] = 1;
 		}
@@ -1603,16 +1609,10 @@ track_refill(const char *rules)
 		struct table *t = table_of(track_kinds[k]);
 		if (!t)
 			continue;
-		struct buf q = { 0 }, d = { 0 };
+		struct buf q = { 0 };
 		buf_adds(&q, "SELECT ");
 		for (int i = 0; i < 8; i++) {
-			int c = -1;
-			if (track_paths[k][i]) {
-				d.n = 0;
-				for (const char *p = track_paths[k][i]; *p; p++)
-					buf_addc(&d, *p == '.' ? '_' : *p);
-				c = find_col(t, buf_str(&d));
-			}
+			int c = path_col(t, track_paths[k][i]);
 			buf_adds(&q, i ? ", " : "");
 			if (c < 0)
 				buf_adds(&q, "NULL");
@@ -1629,7 +1629,6 @@ track_refill(const char *rules)
 		}
 		sqlite3_finalize(st);
 		buf_free(&q);
-		buf_free(&d);
 	}
 	track_flush();
 	meta_set("lookup_names", rules);

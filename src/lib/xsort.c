@@ -1,7 +1,6 @@
 /* Sorting more byte strings than memory should hold: in memory up to a limit,
  * beyond it in sorted runs in temporary files, merged when read back. The order is
  * memcmp's, a prefix before what it begins; each distinct string comes out once. */
-#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
