@@ -28,6 +28,8 @@ static const char usage_text[] =
 	"  -a, --as-of DATE           fill order_status with where each order stands on DATE,\n"
 	"                             and take DATE as the day for overdue complaints\n"
 	"                             (default: today, and no order_status)\n"
+	"      --index                keep the service corner's index in the database, for\n"
+	"                             wgo-track (kept from then on without the option)\n"
 	"      --no-pii               mask NIDs, mobile and account numbers in every table\n"
 	"      --schema [FORMAT]      print the tables and views (sqlite, the default), or\n"
 	"                             each kind's columns={...} for DuckDB's read_json (duckdb)\n"
@@ -44,7 +46,7 @@ static const char usage_text[] =
 	"nothing is written), 2 usage or operational error, 75 the database is busy.\n";
 
 static const char *o_output, *o_csv, *o_asof, *o_holidays, *o_rejects, *o_schema_fmt;
-static int o_schema, o_nopii, o_quiet;
+static int o_schema, o_nopii, o_quiet, o_index;
 
 static void
 on_opt(int c, char *arg)
@@ -60,6 +62,7 @@ on_opt(int c, char *arg)
 	case 'q': o_quiet = 1; break;
 	case 6: wgo_set_home(arg); break;
 	case 7: wgo_opt_now(arg); break;
+	case 8: o_index = 1; break;
 	case 'h': wgo_help(usage_text);
 	case 'V': wgo_help(NULL);
 	}
@@ -2071,6 +2074,7 @@ main(int argc, char **argv)
 		{ "csv", required_argument, NULL, 1 },
 		{ "as-of", required_argument, NULL, 'a' },
 		{ "no-pii", no_argument, NULL, 2 },
+		{ "index", no_argument, NULL, 8 },
 		{ "schema", optional_argument, NULL, 3 },
 		{ "holidays", required_argument, NULL, 'H' },
 		{ "rejects", required_argument, NULL, 'r' },
@@ -2116,6 +2120,10 @@ main(int argc, char **argv)
 	}
 	if (!o_output && !o_csv)
 		die_usage("say where to write: -o DATABASE or --csv DIR");
+	if (o_index && (o_nopii || !o_output))
+		die_usage("--index: %s", o_nopii ? "a database of masked numbers can answer for no NID or "
+		                                   "mobile number, and keeps no index"
+		                                 : "the index is kept in a database (-o), not in CSV");
 	wdate as_of = wgo_today();
 	if (o_asof && date_parse(o_asof, &as_of, &why) < 0)
 		die_usage("--as-of: %s: %s", o_asof, why);
@@ -2182,11 +2190,15 @@ main(int argc, char **argv)
 	for (int i = 0; i < ntables; i++)
 		prepare_table(tables[i]);
 	prepare_table(status_table);
-	/* A database of masked numbers can answer no one's NID or mobile number. */
-	if (!o_nopii && !tmpdb)
+	/* The service corner's index, when asked for or held already (meta names the
+	 * name rules it was keyed by). A database of masked numbers can answer no one's
+	 * NID or mobile number. */
+	char *held_index = meta_get("lookup_names");
+	if (!o_nopii && !tmpdb && (o_index || (held_index && strcmp(held_index, "none"))))
 		track_setup();
 	else
 		meta_set("lookup_names", "none");
+	free(held_index);
 
 	L.cb = on_record;
 	if (!o_nopii)
@@ -2196,7 +2208,9 @@ main(int argc, char **argv)
 	L.quiet = o_quiet;
 	if (o_rejects)
 		rec_rejects_to(&L, o_rejects);
-	int rc = rec_loop(&L, npos, pos);
+	/* No file, and a terminal for standard input: nothing to read (wgo-export --index
+	 * -o DB makes the index of what DB holds, and stops). */
+	int rc = !npos && isatty(0) ? 0 : rec_loop(&L, npos, pos);
 	unsigned long nstatus = 0;
 	if (nconflict || L.stop) {
 		exec("ROLLBACK");

@@ -1858,7 +1858,7 @@ open_index(void)
 	db_path = o_db ? o_db : db_default;
 	struct stat st;
 	if (stat(db_path, &st) < 0) {
-		warnf("%s: no index (%s): make it with wgo-export -o %s FILE...", db_path,
+		warnf("%s: no index (%s): make it with wgo-export --index -o %s FILE...", db_path,
 		      strerror(errno), db_path);
 		exit(wgo_finish(WGO_EXIT_USAGE));
 	}
@@ -1872,8 +1872,8 @@ open_index(void)
 		          ? "holds personal numbers masked (wgo-export --no-pii): it cannot answer for "
 		            "a NID or a mobile number; export into another database without --no-pii"
 		      : !pii ? "not a database wgo-export made"
-		             : "has no index of names and numbers yet: run wgo-export -o on it once "
-		               "(with no files) to make it");
+		             : "has no index of names and numbers: run wgo-export --index -o on it "
+		               "once (with no files) to make it");
 		free(pii);
 		free(rules);
 		exit(wgo_finish(WGO_EXIT_USAGE));

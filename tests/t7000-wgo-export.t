@@ -188,15 +188,36 @@ like "$err" "mixed.jsonl:3: invalid JSON" "however bad"
 is "$(q "SELECT amount_poisha FROM payments WHERE payment_id = 'NEW1'")" 300000 "and the good one is added"
 is "$(jq -r .line rej.jsonl | tr '\n' ' ')" "2 3 " "--rejects has the two bad lines"
 
-# ---- the index's rows through files ----
+# ---- the service corner's index, and its rows through files ----
+# Without --index the analysts' database keeps none (the export above).
+is "$(sqlite3 board0.sqlite "SELECT (SELECT count(*) FROM lookup_names) + (SELECT count(*) FROM lookup_ids), (SELECT value FROM meta WHERE key = 'lookup_names')")" "0|none" \
+	"without --index, no index is kept"
+# With it, a row for each of the NIDs, mobiles and application numbers of the 37
+# orders' revisions and the applications, and blocks of names: not counted by hand
+# here (golden/wgo-export/lookup-index is), only that there are some of each.
+expect 0 "--index" wgo-export -q --index -o indexed.sqlite --as-of 2027-01-31 $FILES
+is "$(sqlite3 indexed.sqlite "SELECT count(*) > 100 FROM lookup_names; SELECT count(*) > 37 FROM lookup_ids" | tr '\n' ' ')" "1 1 " "with --index, both tables are filled"
+# The index made afterwards from what the analysts' database holds is the same.
+cp board0.sqlite later.sqlite
+expect 0 "--index on a database without it, no files" wgo-export -q --index -o later.sqlite </dev/null
+# The same from a terminal, as wgo-track(1) tells a user to: no file and a terminal
+# for standard input, nothing is read and the run stops. (It waited for records;
+# script's own input, a FIFO held open, never ends, as a user's terminal does not.)
+cp board0.sqlite tty.sqlite
+mkfifo never
+expect 0 "--index from a terminal, no files" timeout 300 script -qec "wgo-export -q --index -o tty.sqlite" /dev/null <>never
+is "$(sqlite3 tty.sqlite "SELECT count(*) FROM lookup_names") $(sqlite3 tty.sqlite "SELECT count(*) FROM lookup_ids")" \
+	"$(sqlite3 indexed.sqlite "SELECT count(*) FROM lookup_names") $(sqlite3 indexed.sqlite "SELECT count(*) FROM lookup_ids")" "and makes the index"
 # With 1 KiB for each table's rows, they go to files in TMPDIR every few rows and
 # are merged back: the same index as the export above made in memory, and no file
 # left behind.
 mkdir sorttmp
-expect 0 "the index's rows sorted through files (WGO_SORT_MEM=1)" env WGO_SORT_MEM=1 TMPDIR=$SCRATCH/sorttmp wgo-export -o spilled.sqlite --as-of 2027-01-31 $FILES
+expect 0 "the index's rows sorted through files (WGO_SORT_MEM=1)" env WGO_SORT_MEM=1 TMPDIR=$SCRATCH/sorttmp wgo-export --index -o spilled.sqlite --as-of 2027-01-31 $FILES
 for t in lookup_names lookup_ids; do
-	is "$(sqlite3 spilled.sqlite "SELECT count(*) FROM $t") $(sqlite3 spilled.sqlite "SELECT * FROM $t" | sort | cksum)" \
-		"$(sqlite3 board0.sqlite "SELECT count(*) FROM $t") $(sqlite3 board0.sqlite "SELECT * FROM $t" | sort | cksum)" "$t: the same rows as sorted in memory"
+	for db in spilled later; do
+		is "$(sqlite3 $db.sqlite "SELECT count(*) FROM $t") $(sqlite3 $db.sqlite "SELECT * FROM $t" | sort | cksum)" \
+			"$(sqlite3 indexed.sqlite "SELECT count(*) FROM $t") $(sqlite3 indexed.sqlite "SELECT * FROM $t" | sort | cksum)" "$t: $db: the same rows as sorted in memory at export"
+	done
 done
 is "$(ls -A sorttmp | wc -l | tr -d ' ')" 0 "no file left in TMPDIR"
 if [ -n "${VALGRIND:-}" ]; then
@@ -204,17 +225,17 @@ if [ -n "${VALGRIND:-}" ]; then
 	for i in 1 2 3 4 5 6; do skip "a TMPDIR that is not there, or full, under valgrind"; done
 else
 	# A TMPDIR that is not there: /var/tmp or /tmp instead, as SQLite does.
-	expect 0 "a TMPDIR that is not there" env WGO_SORT_MEM=1 TMPDIR=$SCRATCH/nowhere wgo-export -o nowhere.sqlite --as-of 2027-01-31 $FILES
+	expect 0 "a TMPDIR that is not there" env WGO_SORT_MEM=1 TMPDIR=$SCRATCH/nowhere wgo-export --index -o nowhere.sqlite --as-of 2027-01-31 $FILES
 	is "$err" "" "says nothing"
-	is "$(sqlite3 nowhere.sqlite "SELECT * FROM lookup_names" | sort | cksum)" "$(sqlite3 board0.sqlite "SELECT * FROM lookup_names" | sort | cksum)" \
+	is "$(sqlite3 nowhere.sqlite "SELECT * FROM lookup_names" | sort | cksum)" "$(sqlite3 indexed.sqlite "SELECT * FROM lookup_names" | sort | cksum)" \
 		"and sorts in /var/tmp or /tmp"
 	mkdir fulltmp
 	expect 2 "a full TMPDIR" env ASAN_OPTIONS="$ASAN_OPTIONS:verify_asan_link_order=0" LD_PRELOAD="$HELPERS/enospc.so" \
-		WGO_ENOSPC_DIR=$SCRATCH/fulltmp WGO_SORT_MEM=1 TMPDIR=$SCRATCH/fulltmp wgo-export -o full.sqlite --as-of 2027-01-31 $FILES
+		WGO_ENOSPC_DIR=$SCRATCH/fulltmp WGO_SORT_MEM=1 TMPDIR=$SCRATCH/fulltmp wgo-export --index -o full.sqlite --as-of 2027-01-31 $FILES
 	is "$err" "wgo-export: lookup_names: cannot write a temporary file in $SCRATCH/fulltmp: No space left on device" "says so"
 	is "$(sqlite3 full.sqlite "SELECT count(*) FROM sqlite_schema")" 0 "and nothing is written"
 fi
-expect 2 "WGO_SORT_MEM that is not a number" env WGO_SORT_MEM=64M wgo-export -o nowhere.sqlite orders.jsonl
+expect 2 "WGO_SORT_MEM that is not a number" env WGO_SORT_MEM=64M wgo-export --index -o nowhere.sqlite orders.jsonl
 like "$err" "WGO_SORT_MEM: 64M: not a number of KiB" "says so"
 
 # ---- types ----

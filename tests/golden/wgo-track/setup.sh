@@ -102,7 +102,7 @@ cl add --office KHL --service payment --category delay --name "Rahima Khatun" --
 cl add --office KHL --service welfare --category documents --name "Najma Begum" --nid 19571297580241465 \
 	--text "the account is closed; what now?" --now 2026-01-05T04:00:00Z
 cl escalate KHL-C-2026-000003 --now 2026-03-01T04:00:00Z
-wgo-export -q -o "$WGO_HOME/track.sqlite" apps.jsonl pending.jsonl orders.jsonl pushes.jsonl \
+wgo-export -q --index -o "$WGO_HOME/track.sqlite" apps.jsonl pending.jsonl orders.jsonl pushes.jsonl \
 	returns.jsonl verifications.jsonl payments.jsonl stops.jsonl cards.jsonl "$WGO_HOME/complaints.jsonl"
 unset SOURCE_DATE_EPOCH
 track() { wgo-track --now 2026-12-15T06:00:00Z "$@"; }
