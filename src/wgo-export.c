@@ -79,6 +79,7 @@ struct col {
 	char *path;               /* dotted, from the record or the array item */
 	char *comp[MAXDEPTH];     /* the path's keys */
 	int ncomp;
+	int samepar;              /* nested in the same object as the column before */
 	int ctype, pii, notnull;
 	char *type;               /* the schema's type name */
 	char *check;              /* CHECK expression, or NULL */
@@ -102,6 +103,7 @@ struct table {
 	sqlite3_stmt *ins, *sel, *kids;
 	struct val *v;            /* values of the row being written */
 	unsigned long added, held;
+	struct pend *pend;        /* empty when the run began: new rows wait here */
 };
 
 struct val {
@@ -1081,6 +1083,13 @@ prepare_table(struct table *t)
 		t->kids = prepare(buf_str(&b));
 	}
 	t->v = xcalloc(t->nc, sizeof *t->v);
+	for (size_t i = 1; i < t->nc; i++) {
+		const struct col *c = &t->c[i], *p = &t->c[i - 1];
+		int same = c->ncomp > 1 && c->ncomp == p->ncomp;
+		for (int k = 0; same && k < c->ncomp - 1; k++)
+			same = !strcmp(c->comp[k], p->comp[k]);
+		t->c[i].samepar = same;
+	}
 	buf_free(&b);
 	buf_free(&cols);
 	for (int i = 0; i < t->nchild; i++)
@@ -1572,8 +1581,21 @@ export_prepare(json_t *rec, void *ctx)
 	}
 	pp->t = t;
 	pp->keys = keys;
-	for (size_t i = 0; i < t->nc; i++)
-		pp->x[i] = t->hashkey && i == 0 ? NULL : at(rec, &t->c[i]);
+	/* Columns of one nested object come one after another: it is looked up once. */
+	json_t *par = NULL;
+	for (size_t i = 0; i < t->nc; i++) {
+		const struct col *c = &t->c[i];
+		if (t->hashkey && i == 0) {
+			pp->x[i] = NULL;
+			continue;
+		}
+		if (!c->samepar) {
+			par = rec;
+			for (int d = 0; par && d < c->ncomp - 1; d++)
+				par = json_object_get(par, c->comp[d]);
+		}
+		pp->x[i] = par ? json_object_get(par, c->comp[c->ncomp - 1]) : NULL;
+	}
 	return pp;
 }
 
@@ -1681,6 +1703,209 @@ track_free(void)
 }
 
 
+/* ---- rows certainly new, written many a statement ----
+ * A table that was empty when the run began holds, of a key, only what this run
+ * wrote. A record whose key the run has not seen yet is new then, with nothing to
+ * compare: its row, and its items' rows, wait here and go in PEND_ROWS to a
+ * statement, which SQLite takes more than twice as fast as a statement a row
+ * (3,000,000 payments into their table: 9.4 s a row a statement, 3.5 s 32 a
+ * statement). A key seen before in the run, and every row of a table that held
+ * some, take the way of a row at a time, which compares; the rows waiting are
+ * written first. The keys seen are kept as 64-bit hashes: two keys with one hash
+ * only send the second the slow way. */
+#define PEND_ROWS 32
+
+struct pval {
+	int null, ctype;
+	long long i;
+	size_t off, n;
+};
+
+struct pend {
+	sqlite3_stmt *many;  /* INSERT of PEND_ROWS rows */
+	struct pval *v;      /* PEND_ROWS rows of nc values */
+	size_t n;            /* rows waiting */
+	struct buf text;     /* their strings */
+	uint64_t *seen;      /* open addressing, 0 for none; a top-level table's */
+	size_t cap, nseen;
+};
+
+static int
+table_empty(const struct table *t)
+{
+	struct buf q = { 0 };
+	buf_adds(&q, "SELECT 1 FROM ");
+	ident(&q, t->name);
+	buf_adds(&q, " LIMIT 1");
+	sqlite3_stmt *st = prepare(buf_str(&q));
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		db_die(t->name);
+	sqlite3_finalize(st);
+	buf_free(&q);
+	return rc == SQLITE_DONE;
+}
+
+/* The tables empty now, and the tables of their arrays empty too, write their new
+ * rows many a statement. */
+static void
+pend_setup(struct table *t)
+{
+	if (!table_empty(t))
+		return;
+	struct pend *p = xcalloc(1, sizeof *p);
+	struct buf b = { 0 };
+	buf_adds(&b, "INSERT INTO ");
+	ident(&b, t->name);
+	buf_adds(&b, " (");
+	for (size_t i = 0; i < t->nc; i++) {
+		buf_adds(&b, i ? ", " : "");
+		ident(&b, t->c[i].name);
+	}
+	buf_adds(&b, ") VALUES ");
+	for (int r = 0; r < PEND_ROWS; r++) {
+		buf_adds(&b, r ? ", (" : "(");
+		for (size_t i = 0; i < t->nc; i++)
+			buf_adds(&b, i ? ", ?" : "?");
+		buf_adds(&b, ")");
+	}
+	p->many = prepare(buf_str(&b));
+	buf_free(&b);
+	p->v = xcalloc(PEND_ROWS * t->nc, sizeof *p->v);
+	t->pend = p;
+	for (int k = 0; k < t->nchild; k++)
+		pend_setup(t->child[k]);
+}
+
+/* Whether the key of the row in t->v is one the run has not seen (and now has). */
+static int
+pend_unseen(struct table *t)
+{
+	struct pend *p = t->pend;
+	uint64_t h = 1469598103934665603ull;
+	for (int j = 0; j < t->nkey; j++) {
+		const struct val *v = &t->v[t->key[j]];
+		unsigned char tag[9];
+		size_t n = v->null ? 0 : v->ctype == C_TEXT ? v->n : 8;
+		tag[0] = (unsigned char)(v->null ? 0 : v->ctype == C_TEXT ? 1 : 2);
+		for (int k = 0; k < 8; k++)
+			tag[1 + k] = (unsigned char)((uint64_t)n >> (8 * k));
+		if (v->ctype != C_TEXT && !v->null)
+			for (int k = 0; k < 8; k++)
+				tag[1 + k] = (unsigned char)((uint64_t)v->i >> (8 * k));
+		for (size_t k = 0; k < 9; k++)
+			h = (h ^ tag[k]) * 1099511628211ull;
+		if (!v->null && v->ctype == C_TEXT)
+			for (size_t k = 0; k < v->n; k++)
+				h = (h ^ (unsigned char)v->s[k]) * 1099511628211ull;
+	}
+	h ^= h >> 31;
+	h *= 0x9e3779b97f4a7c15ull;
+	h ^= h >> 29;
+	if (!h)
+		h = 1;
+	if (2 * (p->nseen + 1) > p->cap) {
+		size_t cap = p->cap ? 2 * p->cap : 1024;
+		uint64_t *s = xcalloc(cap, sizeof *s);
+		for (size_t i = 0; i < p->cap; i++)
+			if (p->seen[i]) {
+				size_t j = p->seen[i] & (cap - 1);
+				while (s[j])
+					j = (j + 1) & (cap - 1);
+				s[j] = p->seen[i];
+			}
+		free(p->seen);
+		p->seen = s;
+		p->cap = cap;
+	}
+	size_t j = h & (p->cap - 1);
+	for (; p->seen[j]; j = (j + 1) & (p->cap - 1))
+		if (p->seen[j] == h)
+			return 0;
+	p->seen[j] = h;
+	p->nseen++;
+	return 1;
+}
+
+static void pend_flush(struct table *t);
+
+/* The row in t->v, to be written with the rows waiting. */
+static void
+pend_row(struct table *t)
+{
+	struct pend *p = t->pend;
+	struct pval *pv = &p->v[p->n * t->nc];
+	for (size_t i = 0; i < t->nc; i++) {
+		const struct val *v = &t->v[i];
+		pv[i] = (struct pval){ v->null, v->ctype, v->i, 0, 0 };
+		if (!v->null && v->ctype == C_TEXT) {
+			pv[i].off = p->text.n;
+			pv[i].n = v->n;
+			buf_add(&p->text, v->s, v->n);
+		}
+	}
+	if (++p->n == PEND_ROWS)
+		pend_flush(t);
+}
+
+/* Write the rows waiting in t and its arrays' tables. */
+static void
+pend_flush(struct table *t)
+{
+	struct pend *p = t->pend;
+	for (int k = 0; k < t->nchild; k++)
+		if (t->child[k]->pend)
+			pend_flush(t->child[k]);
+	if (!p || !p->n)
+		return;
+	int many = p->n == PEND_ROWS;
+	for (size_t r = 0; r < p->n; r++) {
+		sqlite3_stmt *st = many ? p->many : t->ins;
+		int base = many ? (int)(r * t->nc) : 0;
+		if (!many)
+			sqlite3_reset(st);
+		for (size_t i = 0; i < t->nc; i++) {
+			const struct pval *v = &p->v[r * t->nc + i];
+			if (v->null)
+				sqlite3_bind_null(st, base + (int)i + 1);
+			else if (v->ctype == C_TEXT)
+				sqlite3_bind_text(st, base + (int)i + 1, p->text.p + v->off, (int)v->n,
+				                  SQLITE_STATIC);
+			else
+				sqlite3_bind_int64(st, base + (int)i + 1, v->i);
+		}
+		if (many && r + 1 < p->n)
+			continue;
+		if (sqlite3_step(st) != SQLITE_DONE)
+			db_die(t->name);
+		if (sqlite3_changes(db) != (many ? PEND_ROWS : 1))
+			die("%s: a row taken for new was held already (a fault of wgo-export's)", t->name);
+		sqlite3_reset(st);
+	}
+	p->n = 0;
+	p->text.n = 0;
+}
+
+static void
+pend_flush_all(void)
+{
+	for (int i = 0; i < ntables; i++)
+		pend_flush(tables[i]);
+}
+
+static void
+pend_free(struct table *t)
+{
+	if (!t->pend)
+		return;
+	sqlite3_finalize(t->pend->many);
+	free(t->pend->v);
+	free(t->pend->seen);
+	buf_free(&t->pend->text);
+	free(t->pend);
+	t->pend = NULL;
+}
+
 /* Add one record (or compare it with the one held under its key). */
 static int
 put_record(struct table *t, json_t *rec, const struct prep *pp, struct werr *e)
@@ -1696,6 +1921,34 @@ put_record(struct table *t, json_t *rec, const struct prep *pp, struct werr *e)
 		record_hash(line.p, line.n - 1, hash);
 	}
 	fill(t, rec, hash, NULL, 0, pp && pp->t == t ? pp->x : NULL);
+	if (t->pend && pend_unseen(t)) {
+		t->added++;
+		if (track_on && !t->parent)
+			track_record(t, pre);
+		pend_row(t);
+		struct val pkey[8];
+		for (int j = 0; j < t->nkey; j++)
+			pkey[j] = t->v[t->key[j]];
+		for (int k = 0; k < t->nchild; k++) {
+			struct table *c = t->child[k];
+			json_t *arr = jget(rec, c->arr), *item;
+			for (size_t i = 0; (item = json_array_get(arr, i)); i++) {
+				fill(c, item, NULL, pkey, (long)i, NULL);
+				if (c->pend) {
+					pend_row(c);
+				} else {
+					sqlite3_reset(c->ins);
+					bind_row(c, c->ins, 0);
+					if (sqlite3_step(c->ins) != SQLITE_DONE)
+						db_die(c->name);
+				}
+				c->added++;
+			}
+		}
+		return 0;
+	}
+	if (t->pend)
+		pend_flush(t); /* the key was seen in this run: its row may be waiting */
 	sqlite3_reset(t->ins);
 	bind_row(t, t->ins, 0);
 	int rc = sqlite3_step(t->ins);
@@ -2045,6 +2298,7 @@ free_table(struct table *t)
 		if (t->v)
 			buf_free(&t->v[i].b);
 	}
+	pend_free(t);
 	sqlite3_finalize(t->ins);
 	sqlite3_finalize(t->sel);
 	sqlite3_finalize(t->kids);
@@ -2187,8 +2441,10 @@ main(int argc, char **argv)
 	char d[11];
 	date_fmt(as_of, d);
 	meta_set("as_of", d);
-	for (int i = 0; i < ntables; i++)
+	for (int i = 0; i < ntables; i++) {
 		prepare_table(tables[i]);
+		pend_setup(tables[i]);
+	}
 	prepare_table(status_table);
 	/* The service corner's index, when asked for or held already (meta names the
 	 * name rules it was keyed by). A database of masked numbers can answer no one's
@@ -2218,6 +2474,7 @@ main(int argc, char **argv)
 			warnf("%s: %lu record%s in conflict with what it holds: nothing written", db_path,
 			      nconflict, nconflict == 1 ? "" : "s");
 	} else {
+		pend_flush_all();
 		if (track_on)
 			track_flush();
 		for (size_t i = 0; i < l.n; i++)

@@ -157,6 +157,14 @@ ok "then the first" wgo-export -q -o reversed.sqlite --as-of 2027-01-31 half1.js
 sqlite3 reversed.sqlite .dump | sort >dump4
 sort dump1 >dump1s
 ok "in the other order, the same rows" cmp dump1s dump4
+# Into a new database, the rows of a record not seen yet in the run wait and go in
+# many a statement; a record seen already compares with them. Every file twice in
+# one run: the second of each is held already, and the database is the one run's.
+expect 0 "every file twice in one run, into a new database" wgo-export --summary -o twice.sqlite --as-of 2027-01-31 $FILES $FILES
+is "$err" "wgo-export: $((2 * total)) read, $total added to twice.sqlite, $total held already, where 37 orders stand on 2027-01-31, 0 rejected" \
+	"the second of each is held already"
+sqlite3 twice.sqlite .dump >dump6
+ok "and the database is the one the files once make" cmp dump1 dump6
 
 # A record whose key is held with other content: an error at its line, and
 # nothing of the run is written, not even its new records.
@@ -170,6 +178,13 @@ like "$err" "^wgo-export: changed.jsonl:1: amount_poisha: the payment payment_id
 like "$err" "board.sqlite: 1 record in conflict with what it holds: nothing written" "and nothing is written"
 sqlite3 board.sqlite .dump >dump5
 ok "not even the new payment read before it" cmp dump1 dump5
+# The same into a new database, in one run: the payment's row still waits to be
+# written when the changed one comes.
+sed -n 2p payments.jsonl >held.jsonl
+expect 1 "a changed payment in the run that adds it" wgo-export -o fresh.sqlite held.jsonl new.jsonl changed.jsonl
+like "$err" "^wgo-export: changed.jsonl:1: amount_poisha: the payment payment_id $pid is held with $held; this record has 1 " \
+	"is the same conflict"
+is "$(sqlite3 fresh.sqlite "SELECT count(*) FROM sqlite_schema")" 0 "and nothing is written"
 is "$(jq -r '[.source, .line, .field] | join(":")' conflicts.jsonl)" "changed.jsonl:1:amount_poisha" "the conflict goes to --rejects"
 # A changed rate, inside an array. The order's total stays what its rates come to
 # (or the record would be refused as such, not held as a conflict): rates[0] runs
@@ -180,6 +195,10 @@ grep '"order_no":"KHL-2025-26-000001"' orders.jsonl |
 expect 1 "a changed rate" wgo-export -o board.sqlite rate.jsonl
 like "$err" "rate.jsonl:1: rates\[0\]\.monthly_poisha: the order order_no KHL-2025-26-000001, revision 0 is held with 200000; this record has 200035" \
 	"is a conflict at the item and field"
+grep '"order_no":"KHL-2025-26-000001"' orders.jsonl >order1.jsonl
+expect 1 "a changed rate in the run that adds the order" wgo-export -o fresh2.sqlite order1.jsonl rate.jsonl
+like "$err" "rate.jsonl:1: rates\[0\]\.monthly_poisha: the order order_no KHL-2025-26-000001, revision 0 is held with 200000; this record has 200035" \
+	"is the same conflict"
 # Bad records are rejected, the rest go in.
 { cat new.jsonl; echo '{"kind":"payment","v":1,"payment_id":"BAD","amount_poisha":1.5}'; echo 'not json'; } >mixed.jsonl
 expect 1 "bad records among good" wgo-export -o board.sqlite -r rej.jsonl mixed.jsonl
