@@ -1173,9 +1173,27 @@ validate_obj(json_t *o, struct schema *s, const char *path, struct werr *e)
 {
 	char fld[PATHSZ];
 	size_t present = 0;
+	/* Keys in the schema's order, as every writer of records writes them, are found
+	 * by walking the fields along with them instead of each looked up. A key out of
+	 * that order or unknown leaves every field to be looked up: the same values
+	 * either way, validated in the same order. */
+	json_t *vals[64];
+	size_t j = 0;
+	int walked = s->n <= 64;
+	for (void *it = json_object_iter(o); it && walked; it = json_object_iter_next(o, it)) {
+		const char *key = json_object_iter_key(it);
+		while (j < s->n && strcmp(s->f[j].name, key))
+			vals[j++] = NULL;
+		if (j == s->n)
+			walked = 0;
+		else
+			vals[j++] = json_object_iter_value(it);
+	}
+	while (walked && j < s->n)
+		vals[j++] = NULL;
 	for (size_t i = 0; i < s->n; i++) {
 		const struct fdef *f = &s->f[i];
-		json_t *v = json_object_get(o, f->name);
+		json_t *v = walked ? vals[i] : json_object_get(o, f->name);
 		if (v)
 			present++;
 		if (!v || json_is_null(v)) {
