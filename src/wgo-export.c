@@ -2354,8 +2354,9 @@ main(int argc, char **argv)
 	if (o_schema) {
 		if (strcmp(schema_fmt, "sqlite") && strcmp(schema_fmt, "duckdb"))
 			die_usage("--schema: sqlite or duckdb, not '%s'", schema_fmt);
-		if (npos || o_output || o_csv || o_asof)
-			die_usage("--schema prints the schema: it takes no files, --output, --csv or --as-of");
+		if (npos || o_output || o_csv || o_asof || o_index)
+			die_usage("--schema prints the schema: it takes no files, --output, --csv, --as-of "
+			          "or --index");
 		build_tables();
 		if (!strcmp(schema_fmt, "duckdb")) {
 			print_duckdb();
@@ -2425,8 +2426,12 @@ main(int argc, char **argv)
 		mode = meta_get("pii");
 	const char *want = o_nopii ? "masked" : "full";
 	if (mode && strcmp(mode, want)) {
-		warnf("%s: holds personal numbers %s; export %s --no-pii", db_path, mode,
-		      o_nopii ? "without" : "with");
+		if (o_index)
+			warnf("%s: holds personal numbers masked (--no-pii), and such a database keeps no "
+			      "index; export into another with --index", db_path);
+		else
+			warnf("%s: holds personal numbers %s; export %s --no-pii", db_path, mode,
+			      o_nopii ? "without" : "with");
 		free(mode);
 		free(has_meta);
 		sqlite3_close(db);

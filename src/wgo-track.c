@@ -1867,13 +1867,15 @@ open_index(void)
 	sqlite3_busy_timeout(db, 5000);
 	char *pii = meta("pii"), *rules = meta("lookup_names");
 	if (!pii || !rules || !strcmp(rules, "none")) {
-		warnf("%s: %s", db_path,
-		      pii && !strcmp(pii, "masked")
-		          ? "holds personal numbers masked (wgo-export --no-pii): it cannot answer for "
-		            "a NID or a mobile number; export into another database without --no-pii"
-		      : !pii ? "not a database wgo-export made"
-		             : "has no index of names and numbers: run wgo-export --index -o on it "
-		               "once (with no files) to make it");
+		if (pii && !strcmp(pii, "masked"))
+			warnf("%s: holds personal numbers masked (wgo-export --no-pii): it cannot answer "
+			      "for a NID or a mobile number; export into another database with --index, "
+			      "without --no-pii", db_path);
+		else if (!pii)
+			warnf("%s: not a database wgo-export made", db_path);
+		else
+			warnf("%s: has no index of names and numbers: make it from what it holds with "
+			      "wgo-export --index -o %s </dev/null", db_path, db_path);
 		free(pii);
 		free(rules);
 		exit(wgo_finish(WGO_EXIT_USAGE));
