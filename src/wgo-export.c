@@ -100,6 +100,7 @@ struct table {
 	int idx;                  /* an array's table: the column of the item's index */
 	struct table *child[8];
 	int nchild;
+	char *cols;               /* the columns' names, listed for SQL */
 	sqlite3_stmt *ins, *sel, *kids;
 	struct val *v;            /* values of the row being written */
 	unsigned long added, held;
@@ -1049,6 +1050,24 @@ setup_schema(const struct stmt_list *l)
 	}
 }
 
+/* INSERT of rows rows of t's columns (cols, their list), a row held already left. */
+static sqlite3_stmt *
+insert_stmt(const struct table *t, const char *cols, int rows)
+{
+	struct buf b = { 0 };
+	buf_printf(&b, "INSERT INTO %s (%s) VALUES ", t->name, cols);
+	for (int r = 0; r < rows; r++) {
+		buf_adds(&b, r ? ", (" : "(");
+		for (size_t i = 0; i < t->nc; i++)
+			buf_adds(&b, i ? ", ?" : "?");
+		buf_adds(&b, ")");
+	}
+	buf_adds(&b, " ON CONFLICT DO NOTHING");
+	sqlite3_stmt *st = prepare(buf_str(&b));
+	buf_free(&b);
+	return st;
+}
+
 static void
 prepare_table(struct table *t)
 {
@@ -1057,12 +1076,8 @@ prepare_table(struct table *t)
 		buf_adds(&cols, i ? ", " : "");
 		ident(&cols, t->c[i].name);
 	}
-	buf_printf(&b, "INSERT INTO %s (%s) VALUES (", t->name, buf_str(&cols));
-	for (size_t i = 0; i < t->nc; i++)
-		buf_adds(&b, i ? ", ?" : "?");
-	buf_adds(&b, ") ON CONFLICT DO NOTHING");
-	t->ins = prepare(buf_str(&b));
-	b.n = 0;
+	t->cols = xstrdup(buf_str(&cols));
+	t->ins = insert_stmt(t, t->cols, 1);
 	buf_printf(&b, "SELECT %s FROM %s WHERE ", buf_str(&cols), t->name);
 	for (int i = 0; i < t->nkey; i++) {
 		buf_adds(&b, i ? " AND " : "");
@@ -1171,19 +1186,22 @@ fill(struct table *t, json_t *o, const char *hash, const struct val *pkey, long 
 }
 
 static void
+bind_val(sqlite3_stmt *st, int k, const struct val *v)
+{
+	if (v->null)
+		sqlite3_bind_null(st, k);
+	else if (v->ctype == C_TEXT)
+		sqlite3_bind_text(st, k, v->s, (int)v->n, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(st, k, v->i);
+}
+
+static void
 bind_row(struct table *t, sqlite3_stmt *st, int only_key)
 {
 	int n = only_key ? t->nkey : (int)t->nc;
-	for (int j = 0; j < n; j++) {
-		int i = only_key ? t->key[j] : j;
-		struct val *v = &t->v[i];
-		if (v->null)
-			sqlite3_bind_null(st, j + 1);
-		else if (v->ctype == C_TEXT)
-			sqlite3_bind_text(st, j + 1, v->s, (int)v->n, SQLITE_STATIC);
-		else
-			sqlite3_bind_int64(st, j + 1, v->i);
-	}
+	for (int j = 0; j < n; j++)
+		bind_val(st, j + 1, &t->v[only_key ? t->key[j] : j]);
 }
 
 static void
@@ -1659,8 +1677,9 @@ track_refill(const char *rules)
 	meta_set("lookup_names", rules);
 }
 
+/* held: the name rules the database's index was keyed by, or NULL */
 static void
-track_setup(void)
+track_setup(const char *held)
 {
 	struct werr e;
 	char id[17];
@@ -1681,10 +1700,8 @@ track_setup(void)
 	track_ins_prepare(&track_ins_ids);
 	track_ins_prepare(&track_ins_names);
 	name_rules_id(wgo_config(), id);
-	char *held = meta_get("lookup_names");
 	if (!held || strcmp(held, id))
 		track_refill(id);
-	free(held);
 	track_on = 1;
 }
 
@@ -1755,23 +1772,7 @@ pend_setup(struct table *t)
 	if (!table_empty(t))
 		return;
 	struct pend *p = xcalloc(1, sizeof *p);
-	struct buf b = { 0 };
-	buf_adds(&b, "INSERT INTO ");
-	ident(&b, t->name);
-	buf_adds(&b, " (");
-	for (size_t i = 0; i < t->nc; i++) {
-		buf_adds(&b, i ? ", " : "");
-		ident(&b, t->c[i].name);
-	}
-	buf_adds(&b, ") VALUES ");
-	for (int r = 0; r < PEND_ROWS; r++) {
-		buf_adds(&b, r ? ", (" : "(");
-		for (size_t i = 0; i < t->nc; i++)
-			buf_adds(&b, i ? ", ?" : "?");
-		buf_adds(&b, ")");
-	}
-	p->many = prepare(buf_str(&b));
-	buf_free(&b);
+	p->many = insert_stmt(t, t->cols, PEND_ROWS);
 	p->v = xcalloc(PEND_ROWS * t->nc, sizeof *p->v);
 	t->pend = p;
 	for (int k = 0; k < t->nchild; k++)
@@ -1783,22 +1784,18 @@ static int
 pend_unseen(struct table *t)
 {
 	struct pend *p = t->pend;
+	/* FNV-1a over each key value: its kind, then its length and bytes, or the
+	 * integer's 8 bytes. */
 	uint64_t h = 1469598103934665603ull;
 	for (int j = 0; j < t->nkey; j++) {
 		const struct val *v = &t->v[t->key[j]];
-		unsigned char tag[9];
-		size_t n = v->null ? 0 : v->ctype == C_TEXT ? v->n : 8;
-		tag[0] = (unsigned char)(v->null ? 0 : v->ctype == C_TEXT ? 1 : 2);
+		int text = !v->null && v->ctype == C_TEXT;
+		uint64_t w = v->null ? 0 : text ? (uint64_t)v->n : (uint64_t)v->i;
+		h = (h ^ (uint64_t)(v->null ? 0 : text ? 1 : 2)) * 1099511628211ull;
 		for (int k = 0; k < 8; k++)
-			tag[1 + k] = (unsigned char)((uint64_t)n >> (8 * k));
-		if (v->ctype != C_TEXT && !v->null)
-			for (int k = 0; k < 8; k++)
-				tag[1 + k] = (unsigned char)((uint64_t)v->i >> (8 * k));
-		for (size_t k = 0; k < 9; k++)
-			h = (h ^ tag[k]) * 1099511628211ull;
-		if (!v->null && v->ctype == C_TEXT)
-			for (size_t k = 0; k < v->n; k++)
-				h = (h ^ (unsigned char)v->s[k]) * 1099511628211ull;
+			h = (h ^ ((w >> (8 * k)) & 0xff)) * 1099511628211ull;
+		for (size_t k = 0; text && k < v->n; k++)
+			h = (h ^ (unsigned char)v->s[k]) * 1099511628211ull;
 	}
 	h ^= h >> 31;
 	h *= 0x9e3779b97f4a7c15ull;
@@ -1865,14 +1862,10 @@ pend_flush(struct table *t)
 		if (!many)
 			sqlite3_reset(st);
 		for (size_t i = 0; i < t->nc; i++) {
-			const struct pval *v = &p->v[r * t->nc + i];
-			if (v->null)
-				sqlite3_bind_null(st, base + (int)i + 1);
-			else if (v->ctype == C_TEXT)
-				sqlite3_bind_text(st, base + (int)i + 1, p->text.p + v->off, (int)v->n,
-				                  SQLITE_STATIC);
-			else
-				sqlite3_bind_int64(st, base + (int)i + 1, v->i);
+			const struct pval *pv = &p->v[r * t->nc + i];
+			struct val v = { .null = pv->null, .ctype = pv->ctype, .i = pv->i,
+			                 .s = p->text.p + pv->off, .n = pv->n };
+			bind_val(st, base + (int)i + 1, &v);
 		}
 		if (many && r + 1 < p->n)
 			continue;
@@ -1906,6 +1899,21 @@ pend_free(struct table *t)
 	t->pend = NULL;
 }
 
+/* A new item's row (in c->v): with the rows waiting, or written now. */
+static void
+add_item_row(struct table *c)
+{
+	if (c->pend) {
+		pend_row(c);
+	} else {
+		sqlite3_reset(c->ins);
+		bind_row(c, c->ins, 0);
+		if (sqlite3_step(c->ins) != SQLITE_DONE)
+			db_die(c->name);
+	}
+	c->added++;
+}
+
 /* Add one record (or compare it with the one held under its key). */
 static int
 put_record(struct table *t, json_t *rec, const struct prep *pp, struct werr *e)
@@ -1934,15 +1942,7 @@ put_record(struct table *t, json_t *rec, const struct prep *pp, struct werr *e)
 			json_t *arr = jget(rec, c->arr), *item;
 			for (size_t i = 0; (item = json_array_get(arr, i)); i++) {
 				fill(c, item, NULL, pkey, (long)i, NULL);
-				if (c->pend) {
-					pend_row(c);
-				} else {
-					sqlite3_reset(c->ins);
-					bind_row(c, c->ins, 0);
-					if (sqlite3_step(c->ins) != SQLITE_DONE)
-						db_die(c->name);
-				}
-				c->added++;
+				add_item_row(c);
 			}
 		}
 		return 0;
@@ -1973,12 +1973,8 @@ put_record(struct table *t, json_t *rec, const struct prep *pp, struct werr *e)
 			pkey[j] = t->v[t->key[j]];
 		if (!isnew) {
 			sqlite3_reset(c->kids);
-			for (int j = 0; j < t->nkey; j++) {
-				if (pkey[j].ctype == C_TEXT)
-					sqlite3_bind_text(c->kids, j + 1, pkey[j].s, (int)pkey[j].n, SQLITE_STATIC);
-				else
-					sqlite3_bind_int64(c->kids, j + 1, pkey[j].i);
-			}
+			for (int j = 0; j < t->nkey; j++)
+				bind_val(c->kids, j + 1, &pkey[j]);
 		}
 		size_t n = json_array_size(arr);
 		for (i = 0; i <= n; i++) {
@@ -1987,11 +1983,7 @@ put_record(struct table *t, json_t *rec, const struct prep *pp, struct werr *e)
 				if (!item)
 					break;
 				fill(c, item, NULL, pkey, (long)i, NULL);
-				sqlite3_reset(c->ins);
-				bind_row(c, c->ins, 0);
-				if (sqlite3_step(c->ins) != SQLITE_DONE)
-					db_die(c->name);
-				c->added++;
+				add_item_row(c);
 				continue;
 			}
 			int row = sqlite3_step(c->kids) == SQLITE_ROW;
@@ -2299,6 +2291,7 @@ free_table(struct table *t)
 			buf_free(&t->v[i].b);
 	}
 	pend_free(t);
+	free(t->cols);
 	sqlite3_finalize(t->ins);
 	sqlite3_finalize(t->sel);
 	sqlite3_finalize(t->kids);
@@ -2455,8 +2448,12 @@ main(int argc, char **argv)
 	 * name rules it was keyed by). A database of masked numbers can answer no one's
 	 * NID or mobile number. */
 	char *held_index = meta_get("lookup_names");
-	if (!o_nopii && !tmpdb && (o_index || (held_index && strcmp(held_index, "none"))))
-		track_setup();
+	if (held_index && !strcmp(held_index, "none")) {
+		free(held_index);
+		held_index = NULL;
+	}
+	if (!o_nopii && !tmpdb && (o_index || held_index))
+		track_setup(held_index);
 	else
 		meta_set("lookup_names", "none");
 	free(held_index);
